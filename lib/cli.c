@@ -1,0 +1,111 @@
+/* cli.c: what every program does the same way; see cli.h. */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "hb.h"
+#include "log.h"
+
+void
+cli_init(struct cli *cli, const char *argv0)
+{
+	int fd;
+
+	/* A closed 0, 1 or 2 would make the store's files our stdout. */
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
+		;
+	if (fd > 2)
+		close(fd);
+	signal(SIGPIPE, SIG_IGN);
+	log_init(argv0);
+	memset(cli, 0, sizeof(*cli));
+	conf_init(&cli->conf);
+}
+
+int
+cli_option(struct cli *cli, int ch, const char *arg, void (*usage)(int))
+{
+	switch (ch) {
+	case 'd':
+		cli->home = arg;
+		break;
+	case 'f':
+		cli->conf_path = arg;
+		break;
+	case 'h':
+		usage(0);
+		break;
+	case 'j':
+		cli->json = 1;
+		break;
+	case 'n':
+		cli->show_conf = 1;
+		break;
+	case 'q':
+		cli->verbosity = -1;
+		break;
+	case 'v':
+		if (cli->verbosity >= 0)
+			cli->verbosity++;
+		break;
+	case 'V':
+		printf("%s %s\n", log_progname(), HB_VERSION);
+		exit(0);
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+int
+cli_configure(struct cli *cli)
+{
+	const char *env;
+
+	log_set_level(cli->verbosity);
+	if (cli->conf_path == NULL)
+		cli->conf_path = (env = getenv("HB_CONF")) != NULL &&
+		    *env != '\0' ? env : HB_CONF_DEFAULT;
+	if (conf_load(&cli->conf, cli->conf_path) == -1)
+		return EX_CONFIG;
+	if (cli->home == NULL)
+		cli->home = (env = getenv("HB_HOME")) != NULL &&
+		    *env != '\0' ? env : cli->conf.home;
+	if (cli->show_conf) {
+		conf_print(&cli->conf, stdout);
+		if (fflush(stdout) == EOF)
+			exit(EX_IOERR);
+		exit(0);
+	}
+	cli->store.home = cli->home;
+	cli->store.has_group = cli->conf.has_group;
+	cli->store.gid = cli->conf.gid;
+	cli->store.lock_wait = cli->conf.lock_wait;
+	return 0;
+}
+
+int
+cli_status(int rc)
+{
+	switch (rc) {
+	case 0:
+		return 0;
+	case STORE_BUSY:
+		return EX_TEMPFAIL;
+	case STORE_NOTFOUND:
+	case STORE_EXISTS:
+		return EX_DATAERR;
+	default:
+		return EX_IOERR;
+	}
+}
+
+void
+cli_release(struct cli *cli)
+{
+	conf_release(&cli->conf);
+}

@@ -1,0 +1,45 @@
+/*
+ * cli.h: what every hb program does the same way.
+ *
+ * Common options mean the same everywhere (DESIGN §2): -f file, -d dir,
+ * -j, -n, -q, -v, -h, -V.  Programs pass them to cli_option() from their
+ * getopt loop and call cli_configure() once the options are read.
+ */
+#ifndef CLI_H
+#define CLI_H
+
+#include "conf.h"
+#include "store.h"
+
+/* The common options for a getopt string. */
+#define CLI_OPTIONS	"d:f:hjnqvV"
+
+struct cli {
+	const char *conf_path;	/* -f, $HB_CONF, or the default */
+	const char *home;	/* -d, $HB_HOME, or the configuration's */
+	int	 json;		/* -j */
+	int	 show_conf;	/* -n */
+	int	 verbosity;	/* -q: -1, -v: +1 each */
+	struct conf conf;
+	struct store_opts store;
+};
+
+/* Make fds 0-2 safe, ignore SIGPIPE, name the program in diagnostics. */
+void	 cli_init(struct cli *, const char *argv0);
+/*
+ * Handle a common option: 1 if it was one, 0 if not.  -h calls usage
+ * with 0 and -V prints the version; both exit.
+ */
+int	 cli_option(struct cli *, int ch, const char *arg,
+	    void (*usage)(int));
+/*
+ * Load the configuration and settle the store directory.  Returns 0, or
+ * EX_CONFIG after the message.  With -n, prints the effective
+ * configuration and exits 0.
+ */
+int	 cli_configure(struct cli *);
+/* The exit status for a store or library result (0, -1, STORE_*). */
+int	 cli_status(int rc);
+void	 cli_release(struct cli *);
+
+#endif /* CLI_H */

@@ -1,0 +1,87 @@
+/*
+ * conf.h: hb.conf(5), the one configuration file.
+ *
+ * conf_load() reads the INI file (through libinih), checks every key and
+ * value, reads the secrets named by *_file keys and refuses secret files
+ * that others may read.  Every error names file:line; the program then
+ * exits EX_CONFIG.  Defaults live in the key table in conf.c and are
+ * documented in hb.conf(5).
+ */
+#ifndef CONF_H
+#define CONF_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "chan.h"
+
+/* A secret read from a file named by a *_file key. */
+struct secret {
+	char	*value;		/* NULL when not configured */
+	size_t	 len;
+};
+
+struct chan_conf {
+	int	 enabled;	/* the channel's section is present */
+	char	*raw[16];	/* each key's text as configured or defaulted */
+	const char *api;	/* base URL of the send API */
+	const char *account;	/* phone_number_id, page_id or account_id */
+	const char *template;	/* WhatsApp: template outside the window */
+	const char *template_language;
+	const char *get_started; /* Messenger/Instagram postback payload */
+	long long rate;		/* messages per second, 0 = unlimited */
+	struct secret token;	/* the send API's access token */
+	struct secret secret;	/* Telegram: the webhook secret token */
+	struct secret app_secret; /* Meta: key of X-Hub-Signature-256 */
+	struct secret verify_token; /* Meta: the GET handshake's token */
+};
+
+struct conf_text;
+
+struct conf {
+	char	*path;
+	char	*raw[16];	/* each [hb] key's text */
+	const char *home;
+	const char *timezone;
+	const char *language;
+	const char *hooks;
+	int	 has_group;
+	gid_t	 gid;
+	long long daily_limit;	/* 0 = no limit */
+	int	 quiet_start;	/* minutes after midnight, -1 = none */
+	int	 quiet_end;
+	long long hook_timeout;
+	long long max_body;
+	long long lock_wait;	/* seconds to wait for the store */
+	long long retain_messages; /* days, 0 = keep for ever */
+	long long retain_receipts;
+	long long retain_stopped;
+	struct chan_conf chan[CHAN_COUNT];
+	struct conf_text *texts;
+	size_t	 ntexts;
+};
+
+/* Messages that hb sends on its own; each has built-in German and English. */
+enum text_id {
+	TEXT_WELCOME,
+	TEXT_GOODBYE,
+	TEXT_ERASED,
+	TEXT_HELP,
+	TEXT_MYDATA,
+	TEXT_COUNT
+};
+
+/* Fill in every default; no file is read. */
+void	 conf_init(struct conf *);
+/* Read and check path.  0, or -1 after a "file:line: problem" message. */
+int	 conf_load(struct conf *, const char *path);
+/* Print the effective configuration in hb.conf syntax, secrets as paths. */
+void	 conf_print(const struct conf *, FILE *);
+/* Free everything, wiping the secrets first. */
+void	 conf_release(struct conf *);
+
+/* The text id in language lang, from [texts.LANG] or the built-ins. */
+const char *conf_text(const struct conf *, const char *lang, enum text_id);
+const char *conf_text_name(enum text_id);
+
+#endif /* CONF_H */

@@ -1,0 +1,648 @@
+/*
+ * store.c: the Berkeley DB store; see store.h for the discipline and
+ * schema.c for the tables.
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <db.h>
+
+#include "hb.h"
+#include "log.h"
+#include "schema.h"
+#include "store.h"
+#include "xalloc.h"
+
+#define STORE_MAGIC	0x68627374u	/* "hbst" */
+#define TXN_ATTEMPTS	5
+
+struct store {
+	unsigned magic;
+	DB_ENV	*env;
+	DB	*db[T_COUNT];
+	DB	*ix[I_COUNT];
+	int	 lockfd;
+};
+
+struct txn {
+	struct store *st;
+	DB_TXN	*t;
+};
+
+/*
+ * All sizing of the environment.  Whichever process creates or recovers
+ * the environment reads it, so every process sets it up the same way
+ * (bdb.md §2).  Logs are removed as soon as no recovery needs them:
+ * erasure matters more here than catastrophic recovery from old logs.
+ */
+static const char db_config[] =
+    "# Written by hb; changes are overwritten.\n"
+    "set_cachesize 0 33554432 1\n"
+    "set_lk_detect DB_LOCK_DEFAULT\n"
+    "set_lk_max_locks 50000\n"
+    "set_lk_max_objects 50000\n"
+    "set_lk_max_lockers 2000\n"
+    "set_lg_max 1048576\n"
+    "set_lg_regionmax 1048576\n"
+    "log_set_config DB_LOG_AUTO_REMOVE\n";
+
+/*
+ * SIGALRM does two jobs.  While waiting for the lock it interrupts
+ * flock(); once inside the store it is the watchdog: a process that is
+ * still inside after the watchdog's time is stuck (blocked for ever on a
+ * dead process's mutex, bdb.md §2) and ends, leaving recovery to the
+ * next opener.
+ */
+static volatile sig_atomic_t inside;
+
+static void
+on_alarm(int sig)
+{
+	static const char msg[] = "hb: stuck inside the store, "
+	    "the watchdog ends this process\n";
+
+	(void)sig;
+	if (inside) {
+		(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+		_exit(EX_TEMPFAIL);
+	}
+}
+
+static void
+set_alarm(unsigned seconds)
+{
+	struct itimerval it;
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;	/* no SA_RESTART: flock gets EINTR */
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGALRM, &sa, NULL);
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = seconds;
+	(void)setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* Turn a Berkeley DB error into a store result, logging real errors. */
+static int
+dberr(int rc, const char *what)
+{
+	switch (rc) {
+	case 0:
+		return STORE_OK;
+	case DB_NOTFOUND:
+	case DB_KEYEMPTY:
+		return STORE_NOTFOUND;
+	case DB_KEYEXIST:
+		return STORE_EXISTS;
+	case DB_LOCK_DEADLOCK:
+	case DB_LOCK_NOTGRANTED:
+		return STORE_BUSY;
+	case DB_RUNRECOVERY:
+		log_errorx("store: %s: the store needs recovery, which the "
+		    "next run does", what);
+		return STORE_BUSY;
+	default:
+		return log_errorx("store: %s: %s", what, db_strerror(rc));
+	}
+}
+
+static void
+on_db_error(const DB_ENV *env, const char *pfx, const char *msg)
+{
+	(void)env;
+	(void)pfx;
+	log_errorx("store: %s", msg);
+}
+
+static int
+write_db_config(const char *home, mode_t mode)
+{
+	char path[PATH_MAX], tmp[PATH_MAX], cur[sizeof(db_config) + 1];
+	ssize_t n = -1;
+	int fd;
+
+	(void)snprintf(path, sizeof(path), "%s/DB_CONFIG", home);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		n = read(fd, cur, sizeof(cur));
+		close(fd);
+	}
+	if (n == (ssize_t)sizeof(db_config) - 1 &&
+	    memcmp(cur, db_config, n) == 0)
+		return 0;
+	(void)snprintf(tmp, sizeof(tmp), "%s/DB_CONFIG.tmp", home);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    mode)) == -1)
+		return log_error("store: '%s'", tmp);
+	if (write(fd, db_config, sizeof(db_config) - 1) !=
+	    (ssize_t)sizeof(db_config) - 1 || fsync(fd) == -1) {
+		close(fd);
+		return log_error("store: '%s'", tmp);
+	}
+	close(fd);
+	if (rename(tmp, path) == -1)
+		return log_error("store: '%s'", path);
+	return 0;
+}
+
+/* Create the store directory, readable by the owner (and the group). */
+static int
+make_home(const struct store_opts *o)
+{
+	struct stat sb;
+
+	if (stat(o->home, &sb) == 0) {
+		if (!S_ISDIR(sb.st_mode))
+			return log_errorx("store: '%s' is not a directory",
+			    o->home);
+		return 0;
+	}
+	if (errno != ENOENT)
+		return log_error("store: '%s'", o->home);
+	if (mkdir(o->home, o->has_group ? 02750 : 0700) == -1 &&
+	    errno != EEXIST)
+		return log_error("store: cannot create '%s'", o->home);
+	/* New files inherit the directory's group through its setgid bit. */
+	if (o->has_group && (chown(o->home, (uid_t)-1, o->gid) == -1 ||
+	    chmod(o->home, 02750) == -1))
+		return log_error("store: '%s'", o->home);
+	return 0;
+}
+
+/* Take the store's lock, waiting at most `wait' seconds. */
+static int
+take_lock(const char *home, unsigned wait, mode_t mode)
+{
+	char path[PATH_MAX];
+	int fd, rc, saved;
+
+	(void)snprintf(path, sizeof(path), "%s/lock", home);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, mode)) == -1) {
+		log_error("store: '%s'", path);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	if (errno != EWOULDBLOCK) {
+		log_error("store: lock '%s'", path);
+		close(fd);
+		return -1;
+	}
+	log_debug("waiting for the store's lock");
+	set_alarm(wait);
+	rc = flock(fd, LOCK_EX);
+	saved = errno;
+	set_alarm(0);
+	if (rc == 0)
+		return fd;
+	close(fd);
+	if (saved == EINTR) {
+		log_errorx("store: '%s' is busy (waited %u s), try again "
+		    "later", home, wait);
+		return -2;
+	}
+	errno = saved;
+	log_error("store: lock '%s'", path);
+	return -1;
+}
+
+static int
+open_env(struct store *st, const char *home, mode_t mode, u_int32_t flags)
+{
+	int rc;
+
+	if ((rc = db_env_create(&st->env, 0)) != 0)
+		return dberr(rc, "db_env_create");
+	st->env->set_errcall(st->env, on_db_error);
+	rc = st->env->open(st->env, home, flags, mode);
+	if (rc != 0) {
+		(void)st->env->close(st->env, 0);
+		st->env = NULL;
+	}
+	return rc;
+}
+
+static int
+open_db(struct store *st, DB **dbp, const char *file, u_int32_t dbflags,
+    mode_t mode)
+{
+	DB *db;
+	int rc;
+
+	if ((rc = db_create(&db, st->env, 0)) != 0)
+		return dberr(rc, file);
+	if (dbflags != 0 && (rc = db->set_flags(db, dbflags)) != 0) {
+		(void)db->close(db, 0);
+		return dberr(rc, file);
+	}
+	if ((rc = db->open(db, NULL, file, NULL, DB_BTREE,
+	    DB_CREATE | DB_AUTO_COMMIT, mode)) != 0) {
+		(void)db->close(db, 0);
+		return dberr(rc, file);
+	}
+	*dbp = db;
+	return 0;
+}
+
+/* Berkeley DB asks an index for the key of a record it writes. */
+static int
+index_key(DB *sec, const DBT *pkey, const DBT *pdata, DBT *skey)
+{
+	const struct index_def *ix = sec->app_private;
+	size_t klen;
+	void *key;
+
+	(void)pkey;
+	switch (schema_index_key(ix, pdata->data, pdata->size, &key, &klen)) {
+	case 0:
+		memset(skey, 0, sizeof(*skey));
+		skey->data = key;
+		skey->size = klen;
+		skey->flags = DB_DBT_APPMALLOC;
+		return 0;
+	case 1:
+		return DB_DONOTINDEX;
+	default:
+		return EINVAL;
+	}
+}
+
+static int
+check_schema(struct txn *tx, void *arg)
+{
+	json_t *v;
+	json_int_t have;
+	int rc;
+
+	(void)arg;
+	rc = store_get(tx, T_META, "schema", 6, &v, STORE_RMW);
+	if (rc == STORE_NOTFOUND) {
+		v = json_pack("{s:i, s:I}", "v", STORE_SCHEMA, "created",
+		    (json_int_t)time(NULL));
+		rc = store_put(tx, T_META, "schema", 6, v, 0);
+		json_decref(v);
+		return rc;
+	}
+	if (rc != 0)
+		return rc;
+	have = json_integer_value(json_object_get(v, "v"));
+	json_decref(v);
+	if (have != STORE_SCHEMA)
+		return log_errorx("store: schema version %lld, this hb "
+		    "knows %d", (long long)have, STORE_SCHEMA);
+	return 0;
+}
+
+int
+store_open(struct store **stp, const struct store_opts *o)
+{
+	const u_int32_t env_flags = DB_CREATE | DB_INIT_TXN | DB_INIT_LOCK |
+	    DB_INIT_LOG | DB_INIT_MPOOL | DB_REGISTER | DB_RECOVER;
+	mode_t mode = o->has_group ? 0640 : 0600;
+	struct store *st;
+	int maj, min, rc, i;
+
+	(void)db_version(&maj, &min, NULL);
+	if (maj != DB_VERSION_MAJOR || min != DB_VERSION_MINOR)
+		return log_errorx("store: built for Berkeley DB %d.%d, runs "
+		    "with %d.%d", DB_VERSION_MAJOR, DB_VERSION_MINOR, maj, min);
+
+	(void)umask(o->has_group ? 027 : 077);
+	if (make_home(o) == -1)
+		return -1;
+	st = xcalloc(1, sizeof(*st));
+	st->magic = STORE_MAGIC;
+	if ((st->lockfd = take_lock(o->home, o->lock_wait, mode)) < 0) {
+		rc = st->lockfd == -2 ? STORE_BUSY : -1;
+		free(st);
+		return rc;
+	}
+	inside = 1;
+	set_alarm(o->watchdog != 0 ? o->watchdog : 60);
+
+	if (write_db_config(o->home, mode) == -1)
+		goto fail;
+	rc = open_env(st, o->home, mode, env_flags);
+	if (rc == DB_RUNRECOVERY) {
+		/*
+		 * A panicked environment with no dead process in the
+		 * registry.  The lock guarantees nobody else is inside,
+		 * so recover it outright and join again.
+		 */
+		log_warnx("store: recovering '%s'", o->home);
+		if ((rc = open_env(st, o->home, mode, env_flags &
+		    ~DB_REGISTER)) == 0) {
+			(void)st->env->close(st->env, 0);
+			st->env = NULL;
+			rc = open_env(st, o->home, mode, env_flags);
+		}
+	}
+	if (rc != 0) {
+		dberr(rc, o->home);
+		goto fail;
+	}
+	for (i = 0; i < T_COUNT; i++)
+		if (open_db(st, &st->db[i], schema_tables[i].file, 0,
+		    mode) != 0)
+			goto fail;
+	for (i = 0; i < I_COUNT; i++) {
+		const struct index_def *ix = &schema_indexes[i];
+
+		if (open_db(st, &st->ix[i], ix->file, ix->unique ? 0 :
+		    DB_DUPSORT, mode) != 0)
+			goto fail;
+		st->ix[i]->app_private = (void *)ix;
+		if ((rc = st->db[ix->primary]->associate(st->db[ix->primary],
+		    NULL, st->ix[i], index_key, 0)) != 0) {
+			dberr(rc, ix->file);
+			goto fail;
+		}
+	}
+	if ((rc = store_txn(st, check_schema, NULL)) != 0)
+		goto fail_rc;
+	*stp = st;
+	return 0;
+fail:
+	rc = -1;
+fail_rc:
+	(void)store_close(st);
+	return rc;
+}
+
+int
+store_close(struct store *st)
+{
+	int i, rc, ret = 0;
+
+	if (st == NULL)
+		return 0;
+	if (st->magic != STORE_MAGIC)
+		abort();
+	/* Indexes first: a primary must outlive its secondaries. */
+	for (i = I_COUNT - 1; i >= 0; i--)
+		if (st->ix[i] != NULL && (rc = st->ix[i]->close(st->ix[i],
+		    0)) != 0)
+			ret = dberr(rc, "close");
+	for (i = T_COUNT - 1; i >= 0; i--)
+		if (st->db[i] != NULL && (rc = st->db[i]->close(st->db[i],
+		    0)) != 0)
+			ret = dberr(rc, "close");
+	if (st->env != NULL) {
+		/* Keep recovery short: checkpoint after each MB of log. */
+		if ((rc = st->env->txn_checkpoint(st->env, 1024, 0, 0)) != 0)
+			ret = dberr(rc, "checkpoint");
+		if ((rc = st->env->close(st->env, 0)) != 0)
+			ret = dberr(rc, "close");
+	}
+	inside = 0;
+	set_alarm(0);
+	close(st->lockfd);
+	st->magic = 0;
+	free(st);
+	return ret;
+}
+
+int
+store_txn(struct store *st, store_txn_fn fn, void *arg)
+{
+	struct txn tx;
+	DB_TXN *t;
+	int attempt, rc;
+
+	for (attempt = 0; attempt < TXN_ATTEMPTS; attempt++) {
+		if ((rc = st->env->txn_begin(st->env, NULL, &t, 0)) != 0)
+			return dberr(rc, "begin");
+		tx.st = st;
+		tx.t = t;
+		if ((rc = fn(&tx, arg)) == 0)
+			return dberr(t->commit(t, 0), "commit");
+		(void)t->abort(t);
+		if (rc != STORE_BUSY)
+			return rc;
+		/* A deadlock victim: back off a little and try again. */
+		usleep((1000u << attempt) + (unsigned)(random() % 1000));
+	}
+	return STORE_BUSY;
+}
+
+int
+store_run(const struct store_opts *o, store_txn_fn fn, void *arg)
+{
+	struct store *st;
+	int rc, crc;
+
+	if ((rc = store_open(&st, o)) != 0)
+		return rc;
+	rc = store_txn(st, fn, arg);
+	crc = store_close(st);
+	return rc != 0 ? rc : crc;
+}
+
+static void
+dbt(DBT *d, const void *data, size_t len)
+{
+	memset(d, 0, sizeof(*d));
+	d->data = (void *)data;
+	d->size = len;
+}
+
+static json_t *
+decode(const DBT *d)
+{
+	json_t *v;
+
+	if ((v = json_loadb(d->data, d->size, 0, NULL)) == NULL)
+		log_errorx("store: a record is not JSON");
+	return v;
+}
+
+int
+store_get(struct txn *tx, enum store_table t, const void *key, size_t klen,
+    json_t **val, int flags)
+{
+	DBT k, d;
+	int rc;
+
+	dbt(&k, key, klen);
+	dbt(&d, NULL, 0);
+	rc = tx->st->db[t]->get(tx->st->db[t], tx->t, &k, &d,
+	    (flags & STORE_RMW) ? DB_RMW : 0);
+	if (rc != 0)
+		return dberr(rc, schema_tables[t].file);
+	return (*val = decode(&d)) != NULL ? 0 : -1;
+}
+
+int
+store_put(struct txn *tx, enum store_table t, const void *key, size_t klen,
+    const json_t *val, int flags)
+{
+	DBT k, d;
+	char *s;
+	int rc;
+
+	if ((s = json_dumps(val, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
+		return log_errorx("store: cannot encode a record");
+	dbt(&k, key, klen);
+	dbt(&d, s, strlen(s));
+	rc = tx->st->db[t]->put(tx->st->db[t], tx->t, &k, &d,
+	    (flags & STORE_NOOVERWRITE) ? DB_NOOVERWRITE : 0);
+	free(s);
+	return dberr(rc, schema_tables[t].file);
+}
+
+int
+store_del(struct txn *tx, enum store_table t, const void *key, size_t klen)
+{
+	DBT k;
+
+	dbt(&k, key, klen);
+	return dberr(tx->st->db[t]->del(tx->st->db[t], tx->t, &k, 0),
+	    schema_tables[t].file);
+}
+
+/* Hand one record to an iteration callback. */
+static int
+visit(const DBT *k, const DBT *d, store_each_fn fn, void *arg)
+{
+	json_t *v;
+	int rc;
+
+	if ((v = decode(d)) == NULL)
+		return -1;
+	rc = fn(k->data, k->size, v, arg);
+	json_decref(v);
+	return rc;
+}
+
+/*
+ * How a walk ended: the callback's word (STORE_STOP is a normal end),
+ * else the cursor's (running off the end is one too).
+ */
+static int
+walk_result(int rc, int cbrc, const char *file)
+{
+	if (cbrc != 0)
+		return cbrc == STORE_STOP ? 0 : cbrc;
+	return rc == DB_NOTFOUND ? 0 : dberr(rc, file);
+}
+
+int
+store_each(struct txn *tx, enum store_table t, const void *from,
+    size_t fromlen, store_each_fn fn, void *arg)
+{
+	DB *db = tx->st->db[t];
+	DBC *c;
+	DBT k, d;
+	int rc, cbrc = 0;
+
+	/* Read committed: a long walk must not hold every page's lock. */
+	if ((rc = db->cursor(db, tx->t, &c, DB_READ_COMMITTED)) != 0)
+		return dberr(rc, schema_tables[t].file);
+	dbt(&k, from, fromlen);
+	dbt(&d, NULL, 0);
+	rc = c->get(c, &k, &d, from != NULL ? DB_SET_RANGE : DB_FIRST);
+	while (rc == 0 && (cbrc = visit(&k, &d, fn, arg)) == 0)
+		rc = c->get(c, &k, &d, DB_NEXT);
+	(void)c->close(c);
+	return walk_result(rc, cbrc, schema_tables[t].file);
+}
+
+int
+store_index_each(struct txn *tx, enum store_index i, const void *key,
+    size_t klen, int flags, store_each_fn fn, void *arg)
+{
+	DB *ix = tx->st->ix[i];
+	DBC *c;
+	DBT sk, pk, d;
+	int rc, cbrc = 0;
+
+	if ((rc = ix->cursor(ix, tx->t, &c, DB_READ_COMMITTED)) != 0)
+		return dberr(rc, schema_indexes[i].file);
+	dbt(&sk, key, klen);
+	dbt(&pk, NULL, 0);
+	dbt(&d, NULL, 0);
+	rc = c->pget(c, &sk, &pk, &d, (flags & STORE_RANGE) ? DB_SET_RANGE :
+	    DB_SET);
+	while (rc == 0 && (cbrc = visit(&pk, &d, fn, arg)) == 0)
+		rc = c->pget(c, &sk, &pk, &d, (flags & STORE_RANGE) ? DB_NEXT :
+		    DB_NEXT_DUP);
+	(void)c->close(c);
+	return walk_result(rc, cbrc, schema_indexes[i].file);
+}
+
+int
+store_index_count(struct txn *tx, enum store_index i, const void *key,
+    size_t klen, size_t *count)
+{
+	DB *ix = tx->st->ix[i];
+	db_recno_t n = 0;
+	DBC *c;
+	DBT sk, d;
+	int rc;
+
+	*count = 0;
+	if ((rc = ix->cursor(ix, tx->t, &c, DB_READ_COMMITTED)) != 0)
+		return dberr(rc, schema_indexes[i].file);
+	dbt(&sk, key, klen);
+	dbt(&d, NULL, 0);
+	d.flags = DB_DBT_PARTIAL;	/* the count needs no data */
+	if ((rc = c->get(c, &sk, &d, DB_SET)) == 0 &&
+	    (rc = c->count(c, &n, 0)) == 0)
+		*count = n;
+	(void)c->close(c);
+	return rc == DB_NOTFOUND ? 0 : dberr(rc, schema_indexes[i].file);
+}
+
+int
+store_next_seq(struct txn *tx, const char *name, uint64_t *next)
+{
+	char key[64];
+	json_t *v;
+	int rc;
+
+	(void)snprintf(key, sizeof(key), "seq.%s", name);
+	rc = store_get(tx, T_META, key, strlen(key), &v, STORE_RMW);
+	if (rc == STORE_NOTFOUND)
+		*next = 1;
+	else if (rc != 0)
+		return rc;
+	else {
+		*next = json_integer_value(json_object_get(v, "n")) + 1;
+		json_decref(v);
+	}
+	v = json_pack("{s:I}", "n", (json_int_t)*next);
+	rc = store_put(tx, T_META, key, strlen(key), v, 0);
+	json_decref(v);
+	return rc;
+}
+
+void
+store_be64(uint64_t v, unsigned char b[8])
+{
+	int i;
+
+	for (i = 7; i >= 0; i--, v >>= 8)
+		b[i] = v & 0xff;
+}
+
+uint64_t
+store_get_be64(const unsigned char b[8])
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+}

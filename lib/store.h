@@ -1,0 +1,137 @@
+/*
+ * store.h: the Berkeley DB store, the only module that talks to it.
+ *
+ * One transactional environment in the store directory, shared by every
+ * program but entered by one process at a time: store_open() takes an
+ * exclusive lock on the directory's "lock" file (waiting at most
+ * lock_wait seconds, then STORE_BUSY, which programs turn into exit 75)
+ * and holds it until store_close().  ../shared/bdb.md measured why:
+ * several processes inside Debian's libdb5.3 at once lose acknowledged
+ * commits after a kill -9; one at a time held in every round.  A process
+ * that dies inside is recovered by the next opener (DB_REGISTER and
+ * DB_RECOVER); a process stuck inside is ended by a watchdog.
+ *
+ * So nothing slow happens between store_open() and store_close(): no
+ * HTTP, no hooks, no writing to a pipe that may block.  Long jobs open,
+ * work on a batch, close, and open again.
+ *
+ * Tables hold compact JSON values.  Every index is a Berkeley DB
+ * secondary opened and associated in every process, so that no write can
+ * leave a stale entry (which would be personal data).  The schema and
+ * its key layouts are described in schema.c.
+ *
+ * Functions return 0, a positive STORE_* outcome, or -1 after logging.
+ */
+#ifndef STORE_H
+#define STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+enum store_result {
+	STORE_OK = 0,
+	STORE_NOTFOUND = 1,	/* no such key */
+	STORE_EXISTS = 2,	/* STORE_NOOVERWRITE and the key is there */
+	STORE_BUSY = 3,		/* lock or deadlock: worth retrying later */
+	STORE_STOP = 4		/* an iteration callback asks to stop */
+};
+
+enum store_table {
+	T_META,			/* schema version, counters, poll offsets */
+	T_SUBSCRIBERS,		/* one record per person and channel */
+	T_MESSAGES,		/* conversations, both directions */
+	T_BROADCASTS,		/* announcements */
+	T_DELIVERIES,		/* one per broadcast and recipient */
+	T_OUTBOX,		/* answers and confirmations to send */
+	T_LEDGER,		/* erasure ledger: keyed hashes only */
+	T_COUNT
+};
+
+enum store_index {
+	I_SUB_STATE,		/* "state:channel" -> subscriber IDs */
+	I_SUB_ALIAS,		/* another ID of the same person -> ID */
+	I_MSG_PERSON,		/* subscriber ID -> messages */
+	I_MSG_PID,		/* platform message id -> message */
+	I_BC_DUE,		/* priority, due time -> broadcasts */
+	I_DLV_PERSON,		/* subscriber ID -> deliveries */
+	I_DLV_PID,		/* platform message id -> delivery */
+	I_DLV_DUE,		/* priority, due time -> deliveries */
+	I_OUT_PERSON,		/* subscriber ID -> outbox entries */
+	I_OUT_DUE,		/* priority, due time -> outbox entries */
+	I_COUNT
+};
+
+#define STORE_SCHEMA	1	/* bumped on every incompatible change */
+
+struct store;
+struct txn;
+
+struct store_opts {
+	const char *home;	/* the store directory */
+	int	 has_group;	/* let group gid read the store */
+	gid_t	 gid;
+	unsigned lock_wait;	/* seconds to wait for the lock */
+	unsigned watchdog;	/* seconds a process may stay inside; 0: 60 */
+};
+
+/* Lock, create or join (recovering if needed), open every table. */
+int	 store_open(struct store **, const struct store_opts *);
+/* Checkpoint, close, unlock.  NULL is fine. */
+int	 store_close(struct store *);
+
+/*
+ * Run fn in a transaction and commit if it returns 0; abort otherwise and
+ * return what it returned.  A deadlock is retried a few times.
+ */
+typedef int (*store_txn_fn)(struct txn *, void *arg);
+int	 store_txn(struct store *, store_txn_fn, void *arg);
+
+/*
+ * One unit of work: open, run fn in a transaction, close.  Between two
+ * calls other processes get their turn at the store.
+ */
+int	 store_run(const struct store_opts *, store_txn_fn, void *arg);
+
+#define STORE_NOOVERWRITE	0x1	/* store_put: fail with STORE_EXISTS */
+#define STORE_RMW		0x2	/* store_get: lock for a later write */
+
+/* *val is a new reference. */
+int	 store_get(struct txn *, enum store_table, const void *key,
+	    size_t klen, json_t **val, int flags);
+int	 store_put(struct txn *, enum store_table, const void *key,
+	    size_t klen, const json_t *val, int flags);
+int	 store_del(struct txn *, enum store_table, const void *key,
+	    size_t klen);
+
+/*
+ * Iteration: the callback gets each key and (borrowed) value and
+ * returns 0 to go on, STORE_STOP to stop, or an error that is passed up.
+ */
+typedef int (*store_each_fn)(const void *key, size_t klen, json_t *val,
+    void *arg);
+/* Records of table from key `from' (NULL: the first) in key order. */
+int	 store_each(struct txn *, enum store_table, const void *from,
+	    size_t fromlen, store_each_fn, void *arg);
+/*
+ * Records whose index key is key, in primary key order; or, with
+ * STORE_RANGE, every index entry from key on (the callback sees the
+ * primary key, and stops the walk itself).
+ */
+#define STORE_RANGE		0x4
+int	 store_index_each(struct txn *, enum store_index, const void *key,
+	    size_t klen, int flags, store_each_fn, void *arg);
+/* How many records have index key key. */
+int	 store_index_count(struct txn *, enum store_index, const void *key,
+	    size_t klen, size_t *count);
+
+/* Next value of the counter called name: 1, 2, 3... without gaps. */
+int	 store_next_seq(struct txn *, const char *name, uint64_t *);
+
+/* Big-endian 64-bit keys sort in numeric order. */
+void	 store_be64(uint64_t, unsigned char[8]);
+uint64_t store_get_be64(const unsigned char[8]);
+
+#endif /* STORE_H */

@@ -1,0 +1,258 @@
+/* sub.c: subscribers; see sub.h. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hb.h"
+#include "jsonl.h"
+#include "sub.h"
+#include "timefmt.h"
+
+static const char *const state_names[SUB_NSTATES] = {
+	[SUB_ACTIVE] = "active",
+	[SUB_STOPPED] = "stopped",
+	[SUB_UNREACHABLE] = "unreachable",
+	[SUB_PENDING] = "pending",
+};
+
+/* Members of a record that are times, stored as Unix seconds. */
+static const char *const time_members[] = { "since", "changed",
+    "last_inbound" };
+#define NTIMES	(sizeof(time_members) / sizeof(time_members[0]))
+
+const char *
+sub_state_name(enum sub_state s)
+{
+	return (unsigned)s < SUB_NSTATES ? state_names[s] : "?";
+}
+
+int
+sub_state_lookup(const char *name)
+{
+	int s;
+
+	for (s = 0; s < SUB_NSTATES; s++)
+		if (strcmp(state_names[s], name) == 0)
+			return s;
+	return -1;
+}
+
+int
+sub_get(struct txn *tx, const char *id, json_t **rec)
+{
+	return store_get(tx, T_SUBSCRIBERS, id, strlen(id), rec, STORE_RMW);
+}
+
+static int
+put(struct txn *tx, json_t *rec, int flags)
+{
+	const char *id = jsonl_string(rec, "id");
+
+	return store_put(tx, T_SUBSCRIBERS, id, strlen(id), rec, flags);
+}
+
+int
+sub_add(struct txn *tx, const char *id, const char *source, time_t now,
+    int *was)
+{
+	enum chan chan;
+	const char *why;
+	json_t *rec;
+	int rc;
+
+	if (chan_check_id(id, &chan, &why) == -1)
+		return -1;
+	rc = sub_get(tx, id, &rec);
+	if (rc == STORE_NOTFOUND) {
+		*was = -1;
+		rec = json_pack("{s:i, s:s, s:s, s:s, s:I, s:I, s:s}",
+		    "v", 1, "id", id, "channel", chan_name(chan),
+		    "state", "active", "since", (json_int_t)now,
+		    "changed", (json_int_t)now, "source", source);
+	} else if (rc != 0)
+		return rc;
+	else {
+		*was = sub_state_lookup(jsonl_string(rec, "state"));
+		if (*was == SUB_ACTIVE) {
+			json_decref(rec);
+			return 0;
+		}
+		json_object_set_new(rec, "state", json_string("active"));
+		json_object_set_new(rec, "since", json_integer(now));
+		json_object_set_new(rec, "changed", json_integer(now));
+	}
+	rc = put(tx, rec, 0);
+	json_decref(rec);
+	return rc;
+}
+
+int
+sub_set_state(struct txn *tx, const char *id, enum sub_state state,
+    time_t now)
+{
+	json_t *rec;
+	int rc;
+
+	if ((rc = sub_get(tx, id, &rec)) != 0)
+		return rc;
+	if (strcmp(jsonl_string(rec, "state"), sub_state_name(state)) != 0) {
+		json_object_set_new(rec, "state",
+		    json_string(sub_state_name(state)));
+		json_object_set_new(rec, "changed", json_integer(now));
+		rc = put(tx, rec, 0);
+	}
+	json_decref(rec);
+	return rc;
+}
+
+int
+sub_put_new(struct txn *tx, json_t *rec)
+{
+	return put(tx, rec, STORE_NOOVERWRITE);
+}
+
+json_t *
+sub_export(const json_t *rec)
+{
+	char buf[TIMEFMT_SIZE];
+	json_t *o, *t;
+	size_t i;
+
+	o = json_deep_copy(rec);
+	json_object_del(o, "v");
+	for (i = 0; i < NTIMES; i++) {
+		t = json_object_get(o, time_members[i]);
+		json_object_set_new(o, time_members[i], json_is_integer(t) ?
+		    json_string(timefmt_rfc3339(json_integer_value(t), buf)) :
+		    json_null());
+	}
+	if (json_object_get(o, "name") == NULL)
+		json_object_set_new(o, "name", json_null());
+	return o;
+}
+
+/* A string member that may be absent or null; -1 if it is another type. */
+static int
+optional_string(const json_t *o, const char *key, const char **s)
+{
+	json_t *v = json_object_get(o, key);
+
+	*s = NULL;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return -1;
+	*s = json_string_value(v);
+	return 0;
+}
+
+json_t *
+sub_import(const json_t *exp, time_t now, char *err, size_t errsz)
+{
+	static const char *const strings[] = { "name", "phone", "alias",
+	    "lang" };
+	const char *id, *state, *s, *why;
+	enum chan chan;
+	json_t *rec;
+	time_t t;
+	size_t i;
+
+	if ((id = jsonl_string(exp, "id")) == NULL) {
+		(void)snprintf(err, errsz, "no \"id\"");
+		return NULL;
+	}
+	if (chan_check_id(id, &chan, &why) == -1) {
+		(void)snprintf(err, errsz, "'%s': %s", id, why);
+		return NULL;
+	}
+	if (optional_string(exp, "state", &state) == -1 ||
+	    (state != NULL && sub_state_lookup(state) < 0)) {
+		(void)snprintf(err, errsz, "'%s': bad state (active, stopped, "
+		    "unreachable, pending)", id);
+		return NULL;
+	}
+	if (optional_string(exp, "channel", &s) == -1 ||
+	    (s != NULL && strcmp(s, chan_name(chan)) != 0)) {
+		(void)snprintf(err, errsz, "'%s': \"channel\" does not match "
+		    "the ID", id);
+		return NULL;
+	}
+	rec = json_pack("{s:i, s:s, s:s, s:s, s:s}", "v", 1, "id", id,
+	    "channel", chan_name(chan), "state", state != NULL ? state :
+	    "active", "source", "import");
+	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		if (optional_string(exp, strings[i], &s) == -1) {
+			(void)snprintf(err, errsz, "'%s': \"%s\" is not a "
+			    "string", id, strings[i]);
+			goto fail;
+		}
+		if (s != NULL && *s != '\0')
+			json_object_set_new(rec, strings[i], json_string(s));
+	}
+	for (i = 0; i < NTIMES; i++) {
+		if (optional_string(exp, time_members[i], &s) == -1 ||
+		    (s != NULL && timefmt_parse(s, &t) == -1)) {
+			(void)snprintf(err, errsz, "'%s': \"%s\" is not an "
+			    "RFC 3339 time", id, time_members[i]);
+			goto fail;
+		}
+		if (s != NULL)
+			json_object_set_new(rec, time_members[i],
+			    json_integer(t));
+	}
+	if (json_object_get(rec, "since") == NULL)
+		json_object_set_new(rec, "since", json_integer(now));
+	if (json_object_get(rec, "changed") == NULL)
+		json_object_set(rec, "changed", json_object_get(rec, "since"));
+	return rec;
+fail:
+	json_decref(rec);
+	return NULL;
+}
+
+int
+sub_id_from_line(const char *line, char *id, size_t idsz, char *err,
+    size_t errsz)
+{
+	enum chan chan;
+	const char *s = line, *why, *v;
+	json_t *o;
+	size_t n;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '\0')
+		return 1;
+	if (*s == '{') {
+		if ((o = jsonl_parse_object(s, strlen(s), err, errsz)) == NULL)
+			return -1;
+		if ((v = jsonl_string(o, "id")) == NULL) {
+			json_decref(o);
+			(void)snprintf(err, errsz, "no \"id\" in the JSON line");
+			return -1;
+		}
+		n = strlen(v);
+		if (n >= idsz) {
+			json_decref(o);
+			(void)snprintf(err, errsz, "the ID is too long");
+			return -1;
+		}
+		memcpy(id, v, n + 1);
+		json_decref(o);
+	} else {
+		n = strcspn(s, "\t\r\n");
+		while (n > 0 && s[n - 1] == ' ')
+			n--;
+		if (n >= idsz) {
+			(void)snprintf(err, errsz, "the ID is too long");
+			return -1;
+		}
+		memcpy(id, s, n);
+		id[n] = '\0';
+	}
+	if (chan_check_id(id, &chan, &why) == -1) {
+		(void)snprintf(err, errsz, "'%s': %s", id, why);
+		return -1;
+	}
+	return 0;
+}

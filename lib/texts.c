@@ -1,0 +1,94 @@
+/*
+ * texts.c: the built-in texts; see texts.h.
+ *
+ * The welcome carries the privacy notice and the age note: Germany sets
+ * the age of consent for information society services at 16 (Art. 8
+ * GDPR, § 8 BDSG has no lower age), whatever a platform's own minimum.
+ */
+#include <string.h>
+
+#include "texts.h"
+
+static const char *const names[TEXT_COUNT] = {
+	[TEXT_WELCOME] = "welcome",
+	[TEXT_GOODBYE] = "goodbye",
+	[TEXT_ERASED] = "erased",
+	[TEXT_HELP] = "help",
+	[TEXT_MYDATA] = "mydata",
+};
+
+#define DE_PRIVACY \
+	"Datenschutz: Wir speichern nur Ihren Namen, Ihre Telefonnummer " \
+	"oder Konto-ID, Ihren Messenger, Ihre Nachrichten an uns und ob " \
+	"Sie unsere Nachrichten gelesen haben. Wir geben nichts an Dritte " \
+	"weiter. Mit \"Meine Daten\" sehen Sie, was gespeichert ist."
+
+#define EN_PRIVACY \
+	"Privacy: we store only your name, your phone number or account " \
+	"ID, your messenger, the messages you send us and whether you " \
+	"read ours. Nothing is passed on to anyone. Send \"My data\" to " \
+	"see what is stored."
+
+static const char *const de[TEXT_COUNT] = {
+	[TEXT_WELCOME] =
+	    "Willkommen bei den Nachrichten der Stadt! Sie erhalten "
+	    "höchstens eine Nachricht am Tag, nur in Notfällen mehr. "
+	    "Mit \"Stopp\" melden Sie sich ab, mit \"Alle Daten löschen\" "
+	    "löschen wir alles über Sie.\n\n" DE_PRIVACY "\n\n"
+	    "Der Dienst richtet sich an Menschen ab 16 Jahren; wer jünger "
+	    "ist, braucht die Zustimmung der Eltern.",
+	[TEXT_GOODBYE] =
+	    "Sie sind abgemeldet und erhalten keine Nachrichten mehr. "
+	    "Mit \"Start\" melden Sie sich jederzeit wieder an.",
+	[TEXT_ERASED] =
+	    "Alle Ihre Daten sind gelöscht. Dies ist unsere letzte "
+	    "Nachricht an Sie. Mit \"Start\" können Sie sich jederzeit neu "
+	    "anmelden.",
+	[TEXT_HELP] =
+	    "\"Start\": anmelden. \"Stopp\": abmelden. \"Meine Daten\": "
+	    "sehen, was gespeichert ist. \"Alle Daten löschen\": alles "
+	    "löschen. Auf Ihre Fragen antwortet die Pressestelle.\n\n"
+	    DE_PRIVACY,
+	[TEXT_MYDATA] =
+	    "Das haben wir über Sie gespeichert:",
+};
+
+static const char *const en[TEXT_COUNT] = {
+	[TEXT_WELCOME] =
+	    "Welcome to the city's news! You will get at most one message "
+	    "a day, more only in emergencies. Send \"Stop\" to leave, or "
+	    "\"Delete all data\" to have everything about you erased.\n\n"
+	    EN_PRIVACY "\n\n"
+	    "This service is for people aged 16 and over; younger people "
+	    "need their parents' consent.",
+	[TEXT_GOODBYE] =
+	    "You have left and will get no more messages. Send \"Start\" "
+	    "to come back at any time.",
+	[TEXT_ERASED] =
+	    "All your data has been erased. This is our last message to "
+	    "you. Send \"Start\" to subscribe again at any time.",
+	[TEXT_HELP] =
+	    "\"Start\": subscribe. \"Stop\": leave. \"My data\": see what "
+	    "is stored. \"Delete all data\": erase everything. The press "
+	    "office answers your questions.\n\n" EN_PRIVACY,
+	[TEXT_MYDATA] =
+	    "This is what we store about you:",
+};
+
+const char *
+conf_text_name(enum text_id id)
+{
+	return (unsigned)id < TEXT_COUNT ? names[id] : "?";
+}
+
+const char *
+texts_builtin(const char *lang, enum text_id id)
+{
+	if ((unsigned)id >= TEXT_COUNT)
+		return NULL;
+	if (strcmp(lang, "de") == 0)
+		return de[id];
+	if (strcmp(lang, "en") == 0)
+		return en[id];
+	return NULL;
+}

@@ -1,0 +1,44 @@
+#!/bin/sh
+# Install the Debian packages hb needs to build, test and demonstrate
+# itself.  Does nothing when every package is present, so the Makefile
+# can run it before each build at no cost.
+#
+# usage: scripts/install-deps.sh [-n]
+#   -n  only list what is missing; exit 1 if anything is
+set -eu
+
+# Build: compiler, libraries, headers.
+build="gcc make pkg-config libc6-dev libcurl4-openssl-dev libjansson-dev
+	libdb5.3-dev libbsd-dev libinih-dev libssl-dev libcsv-dev"
+# Test and lint: unit tests, Berkeley DB utilities (db_verify), TAP
+# runner, man page and shell linters, valgrind, jq for the tests.
+check="libcmocka-dev db5.3-util perl mandoc shellcheck valgrind jq"
+
+missing=
+for p in $build $check; do
+	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+	    grep -q '^install ok installed$'; then
+		missing="$missing $p"
+	fi
+done
+
+[ -z "$missing" ] && exit 0
+
+if [ "${1:-}" = "-n" ]; then
+	echo "missing Debian packages:$missing" >&2
+	exit 1
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing Debian packages:$missing" >&2
+	echo "install-deps: run as root, or: sudo apt-get install$missing" >&2
+	exit 1
+fi
+
+echo "install-deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine may have no package lists yet.
+if ! apt-get install -y -q --no-install-recommends $missing; then
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends $missing
+fi
