@@ -85,6 +85,7 @@ cli_configure(struct cli *cli)
 	cli->store.has_group = cli->conf.has_group;
 	cli->store.gid = cli->conf.gid;
 	cli->store.lock_wait = cli->conf.lock_wait;
+	cli->store.watchdog = cli->conf.watchdog;
 	return 0;
 }
 

@@ -71,6 +71,7 @@ static const struct key hb_keys[] = {
 	{ "max_body", K_NUMBER, HB(max_body), 1024, 1 << 30, { "4194304" },
 	    0, 0 },
 	{ "lock_wait", K_NUMBER, HB(lock_wait), 1, 600, { "10" }, 0, 0 },
+	{ "watchdog", K_NUMBER, HB(watchdog), 1, 3600, { "60" }, 0, 0 },
 	{ "retain_messages", K_NUMBER, HB(retain_messages), 0, 36500,
 	    { "180" }, 0, 0 },
 	{ "retain_receipts", K_NUMBER, HB(retain_receipts), 0, 36500,
@@ -119,7 +120,6 @@ struct conf_text {
 struct parse {
 	struct conf *conf;
 	char	 err[256];	/* the first error, reported with its line */
-	char	 last[128];	/* "section\nname" of the previous key */
 	unsigned char seen_hb[NHB];
 	unsigned char seen_chan[CHAN_COUNT][NCHAN];
 };
@@ -331,14 +331,35 @@ find_key(const struct key *keys, size_t nkeys, const char *name, size_t *i)
 	return NULL;
 }
 
-/* A line of [texts.LANG]: set or continue one text. */
+/*
+ * A text's value writes a line break as \n and a backslash as \\, so
+ * that every key stays on one line of the file.
+ */
+static char *
+unescape(const char *v)
+{
+	char *out = xmalloc(strlen(v) + 1), *o = out;
+
+	for (; *v != '\0'; v++) {
+		if (v[0] == '\\' && v[1] == 'n')
+			*o++ = '\n', v++;
+		else if (v[0] == '\\' && v[1] == '\\')
+			*o++ = '\\', v++;
+		else
+			*o++ = *v;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* A line of [texts.LANG]. */
 static int
 on_text(struct parse *p, const char *lang, const char *name,
-    const char *value, int continued)
+    const char *value)
 {
 	struct conf *conf = p->conf;
 	struct conf_text *t;
-	char *joined;
+	size_t i;
 	int id;
 
 	for (id = 0; id < TEXT_COUNT; id++)
@@ -347,15 +368,7 @@ on_text(struct parse *p, const char *lang, const char *name,
 	if (id == TEXT_COUNT)
 		return fail(p, "unknown text '%s' (welcome, goodbye, erased, "
 		    "help, mydata)", name);
-	if (continued) {
-		/* An indented line continues the text on a new line. */
-		t = &conf->texts[conf->ntexts - 1];
-		xasprintf(&joined, "%s\n%s", t->value, value);
-		free(t->value);
-		t->value = joined;
-		return 1;
-	}
-	for (size_t i = 0; i < conf->ntexts; i++)
+	for (i = 0; i < conf->ntexts; i++)
 		if (strcmp(conf->texts[i].lang, lang) == 0 &&
 		    conf->texts[i].id == (enum text_id)id)
 			return fail(p, "duplicate text '%s'", name);
@@ -364,7 +377,7 @@ on_text(struct parse *p, const char *lang, const char *name,
 	t = &conf->texts[conf->ntexts++];
 	(void)strlcpy(t->lang, lang, sizeof(t->lang));
 	t->id = id;
-	t->value = xstrdup(value);
+	t->value = unescape(value);
 	return 1;
 }
 
@@ -373,17 +386,13 @@ on_key(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse *p = user;
 	struct conf *conf = p->conf;
-	char here[128], err[256];
+	char err[256];
 	const struct key *k;
 	unsigned char *seen;
 	char **raw;
 	void *base;
 	size_t i;
-	int c, continued;
-
-	(void)snprintf(here, sizeof(here), "%s\n%s", section, name);
-	continued = strcmp(here, p->last) == 0;
-	(void)strlcpy(p->last, here, sizeof(p->last));
+	int c;
 
 	if (strncmp(section, "texts.", 6) == 0) {
 		const char *lang = section + 6;
@@ -392,7 +401,7 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		    strlen(lang) || strlen(lang) < 2 || strlen(lang) > 3)
 			return fail(p, "section [%s]: the language must be "
 			    "two or three lower-case letters", section);
-		return on_text(p, lang, name, value, continued);
+		return on_text(p, lang, name, value);
 	}
 	if (strcmp(section, "hb") == 0) {
 		if ((k = find_key(hb_keys, NHB, name, &i)) == NULL)
@@ -416,9 +425,7 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		return fail(p, "unknown section [%s]", section);
 
 	if (*seen)
-		return continued ? fail(p, "'%s' may not continue on an "
-		    "indented line", name) : fail(p, "duplicate key '%s'",
-		    name);
+		return fail(p, "duplicate key '%s'", name);
 	*seen = 1;
 	free(*raw);
 	*raw = xstrdup(value);
@@ -497,6 +504,7 @@ conf_load(struct conf *conf, const char *path)
 	ini_use_stack = 0;
 	ini_allow_realloc = 1;
 	ini_max_line = 65536;
+	ini_allow_multiline = 0;	/* a repeated key is a duplicate */
 
 	memset(&p, 0, sizeof(p));
 	p.conf = conf;
@@ -541,7 +549,7 @@ print_keys(FILE *fp, const struct key *keys, size_t n, char *const *raw)
 void
 conf_print(const struct conf *conf, FILE *fp)
 {
-	const char *s, *nl;
+	const char *s;
 	size_t i;
 	int c;
 
@@ -557,12 +565,15 @@ conf_print(const struct conf *conf, FILE *fp)
 		if (i == 0 || strcmp(conf->texts[i].lang,
 		    conf->texts[i - 1].lang) != 0)
 			fprintf(fp, "\n[texts.%s]\n", conf->texts[i].lang);
-		/* Lines after the first continue, indented. */
 		fprintf(fp, "%s = ", conf_text_name(conf->texts[i].id));
-		for (s = conf->texts[i].value; (nl = strchr(s, '\n')) != NULL;
-		    s = nl + 1)
-			fprintf(fp, "%.*s\n\t", (int)(nl - s), s);
-		fprintf(fp, "%s\n", s);
+		for (s = conf->texts[i].value; *s != '\0'; s++)
+			if (*s == '\n')
+				fputs("\\n", fp);
+			else if (*s == '\\')
+				fputs("\\\\", fp);
+			else
+				putc(*s, fp);
+		putc('\n', fp);
 	}
 }
 

@@ -53,6 +53,7 @@ struct conf {
 	long long hook_timeout;
 	long long max_body;
 	long long lock_wait;	/* seconds to wait for the store */
+	long long watchdog;	/* seconds a process may stay inside it */
 	long long retain_messages; /* days, 0 = keep for ever */
 	long long retain_receipts;
 	long long retain_stopped;

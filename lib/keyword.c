@@ -128,6 +128,8 @@ fold(const char *text, size_t len, char *out)
 		rep = NULL;
 		if (is_invisible(c))
 			continue;
+		if (!is_space(c) && (c < 0x20 || c == 0x7f))
+			return -1;	/* a control character: no keyword */
 		if (is_space(c)) {
 			if (o > 0 && last != ' ')
 				rep = " ";

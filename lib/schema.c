@@ -26,6 +26,9 @@
  *
  * A record without the member is not in the index, so "due" is removed
  * once a delivery is final and the due index holds only open work.
+ * Every index allows duplicate keys (sorted by primary key): a key that
+ * must be unique, such as a platform's message id, is looked up with
+ * store_index_get() before the write, in the same transaction.
  * Every per-person table has a person index, so erasing one person and
  * answering an access request never scan.
  */
@@ -50,20 +53,20 @@ const struct table_def schema_tables[T_COUNT] = {
 
 const struct index_def schema_indexes[I_COUNT] = {
 	[I_SUB_STATE] = { "subscribers-state.db", T_SUBSCRIBERS,
-	    IK_STATE_CHANNEL, NULL, 0 },
+	    IK_STATE_CHANNEL, NULL },
 	[I_SUB_ALIAS] = { "subscribers-alias.db", T_SUBSCRIBERS, IK_FIELD,
-	    "alias", 1 },
+	    "alias" },
 	[I_MSG_PERSON] = { "messages-person.db", T_MESSAGES, IK_FIELD,
-	    "id", 0 },
-	[I_MSG_PID] = { "messages-pid.db", T_MESSAGES, IK_FIELD, "pid", 1 },
-	[I_BC_DUE] = { "broadcasts-due.db", T_BROADCASTS, IK_DUE, NULL, 0 },
+	    "id" },
+	[I_MSG_PID] = { "messages-pid.db", T_MESSAGES, IK_FIELD, "pid" },
+	[I_BC_DUE] = { "broadcasts-due.db", T_BROADCASTS, IK_DUE, NULL },
 	[I_DLV_PERSON] = { "deliveries-person.db", T_DELIVERIES, IK_FIELD,
-	    "id", 0 },
+	    "id" },
 	[I_DLV_PID] = { "deliveries-pid.db", T_DELIVERIES, IK_FIELD,
-	    "pid", 1 },
-	[I_DLV_DUE] = { "deliveries-due.db", T_DELIVERIES, IK_DUE, NULL, 0 },
-	[I_OUT_PERSON] = { "outbox-person.db", T_OUTBOX, IK_FIELD, "id", 0 },
-	[I_OUT_DUE] = { "outbox-due.db", T_OUTBOX, IK_DUE, NULL, 0 },
+	    "pid" },
+	[I_DLV_DUE] = { "deliveries-due.db", T_DELIVERIES, IK_DUE, NULL },
+	[I_OUT_PERSON] = { "outbox-person.db", T_OUTBOX, IK_FIELD, "id" },
+	[I_OUT_DUE] = { "outbox-due.db", T_OUTBOX, IK_DUE, NULL },
 };
 
 static void *

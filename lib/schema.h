@@ -24,7 +24,6 @@ struct index_def {
 	enum store_table primary;
 	enum ikey_kind kind;
 	const char *field;
-	int	 unique;	/* else sorted duplicates */
 };
 
 extern const struct table_def schema_tables[T_COUNT];

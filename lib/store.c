@@ -359,8 +359,7 @@ store_open(struct store **stp, const struct store_opts *o)
 	for (i = 0; i < I_COUNT; i++) {
 		const struct index_def *ix = &schema_indexes[i];
 
-		if (open_db(st, &st->ix[i], ix->file, ix->unique ? 0 :
-		    DB_DUPSORT, mode) != 0)
+		if (open_db(st, &st->ix[i], ix->file, DB_DUPSORT, mode) != 0)
 			goto fail;
 		st->ix[i]->app_private = (void *)ix;
 		if ((rc = st->db[ix->primary]->associate(st->db[ix->primary],
@@ -579,6 +578,27 @@ store_index_each(struct txn *tx, enum store_index i, const void *key,
 		    DB_NEXT_DUP);
 	(void)c->close(c);
 	return walk_result(rc, cbrc, schema_indexes[i].file);
+}
+
+int
+store_index_get(struct txn *tx, enum store_index i, const void *key,
+    size_t klen, void *pkey, size_t *pklen, json_t **val)
+{
+	DB *ix = tx->st->ix[i];
+	DBT sk, pk, d;
+	int rc;
+
+	dbt(&sk, key, klen);
+	dbt(&pk, NULL, 0);
+	dbt(&d, NULL, 0);
+	if ((rc = ix->pget(ix, tx->t, &sk, &pk, &d, 0)) != 0)
+		return dberr(rc, schema_indexes[i].file);
+	if (pk.size > *pklen)
+		return log_errorx("store: %s: primary key too long",
+		    schema_indexes[i].file);
+	memcpy(pkey, pk.data, pk.size);
+	*pklen = pk.size;
+	return (*val = decode(&d)) != NULL ? 0 : -1;
 }
 
 int

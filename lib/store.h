@@ -123,6 +123,12 @@ int	 store_each(struct txn *, enum store_table, const void *from,
 #define STORE_RANGE		0x4
 int	 store_index_each(struct txn *, enum store_index, const void *key,
 	    size_t klen, int flags, store_each_fn, void *arg);
+/*
+ * The first record whose index key is key: its primary key into pkey
+ * (*pklen bytes at most, then its length) and its value.
+ */
+int	 store_index_get(struct txn *, enum store_index, const void *key,
+	    size_t klen, void *pkey, size_t *pklen, json_t **val);
 /* How many records have index key key. */
 int	 store_index_count(struct txn *, enum store_index, const void *key,
 	    size_t klen, size_t *count);

@@ -1,0 +1,66 @@
+#!/bin/sh
+test_description='store: the lock is waited for within limits, the watchdog ends a stuck process'
+. "${0%/*}/test-lib.sh"
+
+# hold_lock seconds: hold the store lock in the background, as another
+# hb process would.
+hold_lock () {
+	mkdir -p "$HB_HOME" &&
+	flock "$HB_HOME/lock" sleep "$1" &
+	echo $! >holder
+	until grep -q "FLOCK .* WRITE .*:$(stat -c %i "$HB_HOME/lock") " /proc/locks; do :; done
+}
+
+test_expect_success 'set up' '
+	hb_write_conf "lock_wait = 1" "watchdog = 1" &&
+	hb-subscribe add telegram:1
+'
+
+test_expect_success 'a store held too long exits 75 and says so' '
+	hold_lock 5 &&
+	test_when_finished "kill $(cat holder)" &&
+	test_expect_code 75 hb-subscribe add telegram:2 2>err &&
+	test_grep "is busy (waited 1 s), try again later" err &&
+	hb-subscribe list | cut -f1 >ids &&
+	test_must_fail grep -x telegram:2 ids
+'
+
+test_expect_success 'a store released in time is waited for' '
+	hb_write_conf "lock_wait = 10" "watchdog = 1" &&
+	hold_lock 1 &&
+	hb-subscribe add telegram:3 &&
+	hb-subscribe list | cut -f1 >ids &&
+	test_grep -x telegram:3 ids
+'
+
+test_expect_success 'the watchdog ends a process stuck inside the store (75)' '
+	seq 1000000 1100000 | sed "s/^/telegram:/" >many &&
+	ino=$(stat -c %i "$HB_HOME/lock") &&
+	{ hb-subscribe add <many 2>err & } &&
+	pid=$! &&
+	until grep -q "FLOCK .* WRITE $pid [0-9a-f:]*:$ino " /proc/locks; do :; done &&
+	kill -STOP $pid &&
+	sleep 2 &&
+	kill -CONT $pid &&
+	test_expect_code 75 wait $pid &&
+	test_grep "stuck inside the store, the watchdog ends this process" err
+'
+
+test_expect_success 'the next process recovers the store' '
+	hb-subscribe list >out 2>err &&
+	test_must_fail test -s err &&
+	test_grep "^telegram:1	" out &&
+	test_store_verify
+'
+
+test_expect_success 'with a group, the store is readable by that group' '
+	hb_write_conf "group = daemon" &&
+	hb-subscribe -d grouped add telegram:1 &&
+	test "$(stat -c %a:%G grouped)" = 2750:daemon &&
+	find grouped -type f ! -perm 640 >loose &&
+	test_must_fail test -s loose &&
+	find grouped ! -group daemon >foreign &&
+	test_must_fail test -s foreign
+'
+
+test_done

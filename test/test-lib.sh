@@ -1,0 +1,158 @@
+# test-lib.sh: the harness of hb's shell tests, after git's t/test-lib.sh.
+#
+# A test script sets test_description, sources this file, runs
+# test_expect_success blocks and ends with test_done.  It prints TAP, so
+# prove runs the scripts (make check).  Each script works in its own
+# trash directory with its own store and configuration:
+#
+#   $HB_HOME   trash/store, the store directory
+#   $HB_CONF   trash/hb.conf, written by hb_write_conf
+#
+# Run one script by hand with -v to see every command's output:
+#   sh test/t2000-hb-subscribe-basic.sh -v
+
+LC_ALL=C
+TZ=UTC
+export LC_ALL TZ
+unset HB_CONF HB_HOME CDPATH
+
+verbose=
+for arg in "$@"; do
+	case "$arg" in
+	-v|--verbose) verbose=t ;;
+	esac
+done
+
+TEST_DIRECTORY=$(cd "$(dirname "$0")" && pwd)
+HB_BUILD=${HB_BUILD:-$TEST_DIRECTORY/../build}
+HB_BUILD=$(cd "$HB_BUILD" && pwd) || {
+	echo "Bail out! no build directory; run make first"
+	exit 1
+}
+PATH=$HB_BUILD/bin:$HB_BUILD/test:$PATH
+export PATH HB_BUILD TEST_DIRECTORY
+
+test_name=$(basename "$0" .sh)
+TRASH_DIRECTORY=$TEST_DIRECTORY/trash.$test_name
+rm -rf "$TRASH_DIRECTORY"
+mkdir -p "$TRASH_DIRECTORY" || exit 1
+cd "$TRASH_DIRECTORY" || exit 1
+
+HB_HOME=$TRASH_DIRECTORY/store
+HB_CONF=$TRASH_DIRECTORY/hb.conf
+export HB_HOME HB_CONF
+
+test_count=0
+test_failures=0
+test_cleanup=:
+
+# hb_write_conf [extra lines for [hb]]: a minimal valid configuration.
+hb_write_conf () {
+	{
+		printf '[hb]\nhome = %s\ntimezone = UTC\n' "$HB_HOME"
+		printf '%s\n' "$@"
+	} >"$HB_CONF"
+}
+hb_write_conf
+
+# hb_secret file content: a secret file only its owner can read.
+hb_secret () {
+	(umask 077 && printf '%s\n' "$2" >"$1")
+}
+
+say () {
+	printf '# %s\n' "$*"
+}
+
+# test_when_finished cmd: run cmd after the current test, pass or fail.
+test_when_finished () {
+	test_cleanup="{ $*
+		} && (exit \"\$eval_ret\"); eval_ret=\$?; $test_cleanup"
+}
+
+test_run_ () {
+	test_cleanup=:
+	if [ -n "$verbose" ]; then
+		eval "$1"
+		eval_ret=$?
+	else
+		eval "$1" >"$TRASH_DIRECTORY/.out" 2>&1
+		eval_ret=$?
+	fi
+	eval "$test_cleanup"
+	return "$eval_ret"
+}
+
+# test_expect_success 'what it shows' 'commands chained with &&'
+test_expect_success () {
+	test_count=$((test_count + 1))
+	if test_run_ "$2"; then
+		echo "ok $test_count - $1"
+	else
+		test_failures=$((test_failures + 1))
+		echo "not ok $test_count - $1"
+		if [ -z "$verbose" ]; then
+			sed -e 's/^/#   /' "$TRASH_DIRECTORY/.out"
+		fi
+		printf '%s\n' "$2" | sed -e 's/^/#   > /'
+	fi
+}
+
+# test_must_fail cmd...: cmd fails, but not by a signal (a crash).
+test_must_fail () {
+	"$@"
+	exit_code=$?
+	if [ "$exit_code" -eq 0 ]; then
+		echo "test_must_fail: command succeeded: $*" >&2
+		return 1
+	elif [ "$exit_code" -gt 128 ]; then
+		echo "test_must_fail: died by signal $((exit_code - 128)): $*" >&2
+		return 1
+	fi
+	return 0
+}
+
+# test_expect_code N cmd...: cmd exits with status N.
+test_expect_code () {
+	want=$1
+	shift
+	"$@"
+	exit_code=$?
+	if [ "$exit_code" -ne "$want" ]; then
+		echo "test_expect_code: want $want, got $exit_code: $*" >&2
+		return 1
+	fi
+	return 0
+}
+
+# test_cmp expected actual
+test_cmp () {
+	diff -u "$1" "$2"
+}
+
+# test_grep pattern file: like grep, but shows the file when it fails.
+test_grep () {
+	if grep "$@"; then
+		return 0
+	fi
+	eval "last=\${$#}"
+	echo "test_grep: no match for '$1' in:" >&2
+	cat "$last" >&2
+	return 1
+}
+
+# test_store_verify: Berkeley DB's own check of every file of the store,
+# under the store's lock, as hb(7) tells administrators to run it.
+test_store_verify () {
+	(cd "$HB_HOME" && flock lock db5.3_verify -q -h . ./*.db)
+}
+
+test_done () {
+	echo "1..$test_count"
+	if [ "$test_failures" -eq 0 ]; then
+		cd "$TEST_DIRECTORY" && rm -rf "$TRASH_DIRECTORY"
+		exit 0
+	fi
+	say "failed $test_failures of $test_count"
+	exit 1
+}

@@ -1,0 +1,191 @@
+/* t-conf: hb.conf(5) through conf_load(). */
+#include <sys/stat.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "conf.h"
+
+static char dir[] = "/tmp/t-conf.XXXXXX";
+
+static const char *
+file(const char *name, const char *content, mode_t mode)
+{
+	static char path[256];
+	FILE *fp;
+
+	(void)snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs(content, fp);
+	fclose(fp);
+	assert_int_equal(chmod(path, mode), 0);
+	return path;
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	(void)snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return WEXITSTATUS(system(cmd));
+}
+
+static void
+test_defaults(void **state)
+{
+	struct conf c;
+
+	(void)state;
+	conf_init(&c);
+	assert_string_equal(c.home, "/var/lib/hb");
+	assert_string_equal(c.timezone, "Europe/Berlin");
+	assert_int_equal(c.daily_limit, 1);
+	assert_int_equal(c.quiet_start, -1);
+	assert_int_equal(c.max_body, 4194304);
+	assert_int_equal(c.retain_messages, 180);
+	assert_int_equal(c.chan[CHAN_TELEGRAM].enabled, 0);
+	conf_release(&c);
+}
+
+static void
+test_channels_and_secrets(void **state)
+{
+	char conf[1024];
+	struct conf c;
+	const struct chan_conf *tg, *ms;
+
+	(void)state;
+	file("tg.token", "123:abc\n", 0600);
+	file("meta.secret", "appsecret", 0640);
+	file("meta.verify", "verify\n", 0600);
+	file("ms.token", "pagetoken\n", 0600);
+	(void)snprintf(conf, sizeof(conf),
+	    "[hb]\nquiet_hours = 21:30-06:45\n"
+	    "[telegram]\ntoken_file = %s/tg.token\n"
+	    "[messenger]\npage_id = 1048\ntoken_file = %s/ms.token\n"
+	    "app_secret_file = %s/meta.secret\n"
+	    "verify_token_file = %s/meta.verify\nrate = 7\n",
+	    dir, dir, dir, dir);
+	conf_init(&c);
+	assert_int_equal(conf_load(&c, file("hb.conf", conf, 0644)), 0);
+	tg = &c.chan[CHAN_TELEGRAM];
+	ms = &c.chan[CHAN_MESSENGER];
+	assert_true(tg->enabled);
+	assert_false(c.chan[CHAN_WHATSAPP].enabled);
+	/* One final newline is not part of the secret. */
+	assert_string_equal(tg->token.value, "123:abc");
+	assert_int_equal(tg->token.len, 7);
+	assert_string_equal(ms->app_secret.value, "appsecret");
+	assert_string_equal(ms->account, "1048");
+	assert_int_equal(ms->rate, 7);
+	assert_int_equal(tg->rate, 25);
+	assert_string_equal(tg->api, "https://api.telegram.org");
+	assert_string_equal(ms->get_started, "GET_STARTED");
+	assert_int_equal(c.quiet_start, 21 * 60 + 30);
+	assert_int_equal(c.quiet_end, 6 * 60 + 45);
+	conf_release(&c);
+}
+
+static void
+test_secret_refused(void **state)
+{
+	char conf[512];
+	struct conf c;
+
+	(void)state;
+	file("open.token", "x\n", 0604);
+	(void)snprintf(conf, sizeof(conf),
+	    "[hb]\n[telegram]\ntoken_file = %s/open.token\n", dir);
+	conf_init(&c);
+	assert_int_equal(conf_load(&c, file("hb.conf", conf, 0644)), -1);
+	conf_release(&c);
+	file("two.token", "a\nb\n", 0600);
+	(void)snprintf(conf, sizeof(conf),
+	    "[hb]\n[telegram]\ntoken_file = %s/two.token\n", dir);
+	conf_init(&c);
+	assert_int_equal(conf_load(&c, file("hb.conf", conf, 0644)), -1);
+	conf_release(&c);
+}
+
+static void
+test_texts(void **state)
+{
+	struct conf c;
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(conf_load(&c, file("hb.conf",
+	    "[hb]\nlanguage = de\n[texts.de]\nwelcome = Hallo!\\nNeue Zeile "
+	    "\\\\ Ende\n[texts.fr]\nhelp = Aide\n", 0644)), 0);
+	assert_string_equal(conf_text(&c, "de", TEXT_WELCOME),
+	    "Hallo!\nNeue Zeile \\ Ende");
+	/* Built-in where nothing is configured, in the asked language. */
+	assert_non_null(strstr(conf_text(&c, "de", TEXT_GOODBYE),
+	    "abgemeldet"));
+	assert_non_null(strstr(conf_text(&c, "en", TEXT_GOODBYE), "left"));
+	/* A configured language without the text: the default language. */
+	assert_string_equal(conf_text(&c, "fr", TEXT_HELP), "Aide");
+	assert_non_null(strstr(conf_text(&c, "fr", TEXT_ERASED), "gelöscht"));
+	/* The welcome carries the privacy notice and the age note. */
+	assert_non_null(strstr(conf_text(&c, "de", TEXT_HELP), "Datenschutz"));
+	conf_release(&c);
+	conf_init(&c);
+	assert_non_null(strstr(conf_text(&c, "de", TEXT_WELCOME), "16 Jahren"));
+	assert_non_null(strstr(conf_text(&c, "de", TEXT_WELCOME), "Datenschutz"));
+	conf_release(&c);
+}
+
+static void
+test_errors(void **state)
+{
+	static const char *const bad[] = {
+		"[hb]\nnope = 1\n",
+		"nope = 1\n",
+		"[hb]\ndaily_limit = -1\n",
+		"[hb]\nmax_body = 10\n",
+		"[hb]\ndaily_limit = 1\ndaily_limit = 1\n",
+		"[hb]\nhome = a\x01b\n",
+		"[texts.DE]\nwelcome = x\n",
+		"[whatsapp]\ntemplate = x\n",
+	};
+	struct conf c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		conf_init(&c);
+		if (conf_load(&c, file("hb.conf", bad[i], 0644)) != -1)
+			fail_msg("accepted: %s", bad[i]);
+		conf_release(&c);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_channels_and_secrets),
+		cmocka_unit_test(test_secret_refused),
+		cmocka_unit_test(test_texts),
+		cmocka_unit_test(test_errors),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
