@@ -3,6 +3,7 @@
 #   make            build everything into $(B)/
 #   make check      build and run every test (unit and shell, under prove)
 #   make check-asan the same, built with AddressSanitizer and UBSan
+#   make check-valgrind the same, every program and unit test under valgrind
 #   make lint       mandoc -Tlint, shellcheck, scripts/checksrc.sh
 #   make demo       show what hb does, in a throwaway store
 #   make install    PREFIX, DESTDIR, BINDIR, MANDIR as usual
@@ -25,7 +26,7 @@ WARNINGS =	-Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
 		-Wmissing-declarations -Wshadow -Wpointer-arith \
 		-Wsign-compare -Wformat=2 -Wno-unused-parameter
 PKGS =		libcurl jansson libbsd-overlay inih libcrypto
-ALL_CFLAGS =	-std=c99 -D_GNU_SOURCE -DHB_VERSION='"$(VERSION)"' \
+ALL_CFLAGS =	-std=c99 -D_GNU_SOURCE -Itest/unit -DHB_VERSION='"$(VERSION)"' \
 		$(WARNINGS) -Ilib $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 LDLIBS =	$(PKG_LIBS) -ldb-5.3 -lcsv
 
@@ -97,10 +98,19 @@ check-asan:
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined" check
 
+# The programs run under valgrind (test-lib.sh wraps them), the unit
+# tests too.
+check-valgrind: test-progs
+	HB_BUILD=$(abspath $(B)) HB_VALGRIND=1 CMOCKA_MESSAGE_OUTPUT=tap \
+	    prove -j2 $(PROVE_FLAGS) --exec 'sh test/valgrind-unit.sh' \
+	    $(UNIT_BINS)
+	HB_BUILD=$(abspath $(B)) HB_VALGRIND=1 prove -j2 $(PROVE_FLAGS) \
+	    $(SHELL_TESTS)
+
 lint: | $(DEPS_OK)
 	mandoc -Tlint -W warning $(MANS)
 	shellcheck -s sh scripts/*.sh test/*.sh .ci/run
-	sh scripts/checksrc.sh cmd/*.c lib/*.c lib/*.h test/unit/*.c test/helper/*.c
+	sh scripts/checksrc.sh $(wildcard cmd/*.c lib/*.[ch] test/unit/*.[ch] test/helper/*.c)
 
 demo: $(BINS)
 	HB_BUILD=$(abspath $(B)) sh scripts/demo.sh
@@ -122,7 +132,7 @@ uninstall:
 clean:
 	rm -rf build build-asan test/trash.*
 
-.PHONY: all check check-asan lint demo install uninstall clean test-progs
+.PHONY: all check check-asan check-valgrind lint demo install uninstall clean test-progs
 .SECONDARY:
 
 -include $(LIB_OBJS:.o=.d) $(B)/cmd/*.d $(B)/test/unit/*.d $(B)/test/helper/*.d

@@ -81,9 +81,9 @@ read_ids(int argc, char **argv, struct items *it)
 	int i, bad = 0, rc;
 
 	for (i = 0; i < argc; i++) {
-		if (sub_id_from_line(argv[i], id, sizeof(id), err,
-		    sizeof(err)) != 0) {
-			log_errorx("bad ID %s", err);
+		if ((rc = sub_id_from_line(argv[i], id, sizeof(id), err,
+		    sizeof(err))) != 0) {
+			log_errorx("bad ID %s", rc == 1 ? "'': empty" : err);
 			bad = 1;
 		} else
 			items_add(it, xstrdup(id));

@@ -404,8 +404,12 @@ store_close(struct store *st)
 		if ((rc = st->env->close(st->env, 0)) != 0)
 			ret = dberr(rc, "close");
 	}
-	inside = 0;
+	/*
+	 * Disarm before leaving: a watchdog that expired while we were
+	 * inside still ends us, even if its signal arrives late.
+	 */
 	set_alarm(0);
+	inside = 0;
 	close(st->lockfd);
 	st->magic = 0;
 	free(st);

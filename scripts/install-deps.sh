@@ -37,7 +37,9 @@ fi
 
 echo "install-deps: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-# A fresh machine may have no package lists yet.
+# A fresh machine may have no package lists yet.  $missing is split into
+# package names on purpose.
+# shellcheck disable=SC2086
 if ! apt-get install -y -q --no-install-recommends $missing; then
 	apt-get update -q
 	apt-get install -y -q --no-install-recommends $missing

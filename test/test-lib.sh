@@ -38,21 +38,44 @@ rm -rf "$TRASH_DIRECTORY"
 mkdir -p "$TRASH_DIRECTORY" || exit 1
 cd "$TRASH_DIRECTORY" || exit 1
 
+# Sanitizer and valgrind reports go to files that test_done looks for,
+# so that a report from a command expected to fail is not missed.
+ASAN_OPTIONS=log_path=$TRASH_DIRECTORY/.sanitizer:detect_leaks=1
+UBSAN_OPTIONS=log_path=$TRASH_DIRECTORY/.sanitizer:print_stacktrace=1
+export ASAN_OPTIONS UBSAN_OPTIONS
+if [ -n "${HB_VALGRIND:-}" ]; then
+	mkdir -p "$TRASH_DIRECTORY/.valgrind-bin"
+	for prog in "$HB_BUILD"/bin/*; do
+		cat >"$TRASH_DIRECTORY/.valgrind-bin/${prog##*/}" <<-EOF
+		#!/bin/sh
+		exec valgrind -q --error-exitcode=126 --leak-check=full \\
+		    --suppressions="$TEST_DIRECTORY/valgrind.supp" \\
+		    --errors-for-leak-kinds=definite \\
+		    --log-file="$TRASH_DIRECTORY/.valgrind.%p" "$prog" "\$@"
+		EOF
+		chmod +x "$TRASH_DIRECTORY/.valgrind-bin/${prog##*/}"
+	done
+	PATH=$TRASH_DIRECTORY/.valgrind-bin:$PATH
+fi
+
 HB_HOME=$TRASH_DIRECTORY/store
 HB_CONF=$TRASH_DIRECTORY/hb.conf
 export HB_HOME HB_CONF
 
+echo "# $test_name: ${test_description:-}"
 test_count=0
 test_failures=0
 test_cleanup=:
 
 # hb_write_conf [extra lines for [hb]]: a minimal valid configuration.
+# shellcheck disable=SC2120
 hb_write_conf () {
 	{
 		printf '[hb]\nhome = %s\ntimezone = UTC\n' "$HB_HOME"
 		printf '%s\n' "$@"
 	} >"$HB_CONF"
 }
+# shellcheck disable=SC2119
 hb_write_conf
 
 # hb_secret file content: a secret file only its owner can read.
@@ -83,9 +106,26 @@ test_run_ () {
 	return "$eval_ret"
 }
 
-# test_expect_success 'what it shows' 'commands chained with &&'
+# test_expect_success [PREREQ] 'what it shows' 'commands chained with &&'
+#
+# PREREQ names a condition the test needs; without it the test is
+# reported as skipped, with the reason, never as passed:
+#   NOT_VALGRIND  valgrind delays signals, which timing tests watch
 test_expect_success () {
 	test_count=$((test_count + 1))
+	if [ $# -eq 3 ]; then
+		case "$1" in
+		NOT_VALGRIND)
+			if [ -n "${HB_VALGRIND:-}" ]; then
+				echo "ok $test_count # skip $2 (valgrind delays signals)"
+				return
+			fi ;;
+		*)
+			echo "Bail out! unknown prerequisite $1"
+			exit 1 ;;
+		esac
+		shift
+	fi
 	if test_run_ "$2"; then
 		echo "ok $test_count - $1"
 	else
@@ -135,7 +175,7 @@ test_grep () {
 	if grep "$@"; then
 		return 0
 	fi
-	eval "last=\${$#}"
+	for last in "$@"; do :; done
 	echo "test_grep: no match for '$1' in:" >&2
 	cat "$last" >&2
 	return 1
@@ -147,7 +187,20 @@ test_store_verify () {
 	(cd "$HB_HOME" && flock lock db5.3_verify -q -h . ./*.db)
 }
 
+# Fail the script for every sanitizer or valgrind report its programs
+# left behind.
+test_reports_ () {
+	for report in "$TRASH_DIRECTORY"/.sanitizer.* "$TRASH_DIRECTORY"/.valgrind.*; do
+		[ -s "$report" ] || continue
+		test_count=$((test_count + 1))
+		test_failures=$((test_failures + 1))
+		echo "not ok $test_count - no report in ${report##*/}"
+		sed -e 's/^/#   /' "$report"
+	done
+}
+
 test_done () {
+	test_reports_
 	echo "1..$test_count"
 	if [ "$test_failures" -eq 0 ]; then
 		cd "$TEST_DIRECTORY" && rm -rf "$TRASH_DIRECTORY"

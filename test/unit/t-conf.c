@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "util.h"
+
 #include "conf.h"
 
 static char dir[] = "/tmp/t-conf.XXXXXX";
@@ -39,11 +41,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
-	(void)snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return WEXITSTATUS(system(cmd));
+	return rmtree(dir);
 }
 
 static void

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "util.h"
+
 #include "schema.h"
 #include "store.h"
 #include "sub.h"
@@ -32,11 +34,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
-	(void)snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return WEXITSTATUS(system(cmd));
+	return rmtree(dir);
 }
 
 /* Put a message record for person id with platform id pid. */
