@@ -7,7 +7,6 @@
  * after the store is closed (a slow reader on a pipe must not hold the
  * store).
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,11 +14,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "cli.h"
 #include "export.h"
 #include "hb.h"
 #include "jsonl.h"
 #include "log.h"
+#include "person.h"
 #include "sub.h"
 #include "xalloc.h"
 
@@ -44,76 +45,6 @@ usage(int status)
 	exit(status);
 }
 
-/* A list of IDs or records, with where each came from for messages. */
-struct items {
-	char	**v;
-	size_t	 n;
-	int	*result;
-};
-
-static void
-items_add(struct items *it, char *s)
-{
-	it->v = xreallocarray(it->v, it->n + 1, sizeof(*it->v));
-	it->v[it->n++] = s;
-}
-
-static void
-items_free(struct items *it)
-{
-	size_t i;
-
-	for (i = 0; i < it->n; i++)
-		free(it->v[i]);
-	free(it->v);
-	free(it->result);
-}
-
-/*
- * IDs from the arguments, else from stdin (plain, TSV or JSON Lines).
- * Every bad one is reported; then -1, and nothing is written.
- */
-static int
-read_ids(int argc, char **argv, struct items *it)
-{
-	char id[HB_ID_MAX + 1], err[256], *line = NULL;
-	size_t cap = 0, lineno = 0;
-	int i, bad = 0, rc;
-
-	for (i = 0; i < argc; i++) {
-		if ((rc = sub_id_from_line(argv[i], id, sizeof(id), err,
-		    sizeof(err))) != 0) {
-			log_errorx("bad ID %s", rc == 1 ? "'': empty" : err);
-			bad = 1;
-		} else
-			items_add(it, xstrdup(id));
-	}
-	if (argc > 0)
-		goto out;
-	while (getline(&line, &cap, stdin) != -1) {
-		lineno++;
-		if ((rc = sub_id_from_line(line, id, sizeof(id), err,
-		    sizeof(err))) == -1) {
-			log_errorx("stdin:%zu: bad ID %s", lineno, err);
-			bad = 1;
-		} else if (rc == 0)
-			items_add(it, xstrdup(id));
-	}
-	free(line);
-	if (ferror(stdin))
-		return log_error("stdin");
-out:
-	it->result = xcalloc(it->n, sizeof(*it->result));
-	return bad ? -1 : 0;
-}
-
-/* Pass items off..off+len to a store session. */
-struct batch {
-	struct items *it;
-	size_t	 off, len;
-	time_t	 now;
-};
-
 static int
 add_batch(struct txn *tx, void *arg)
 {
@@ -122,8 +53,8 @@ add_batch(struct txn *tx, void *arg)
 	int rc;
 
 	for (i = b->off; i < b->off + b->len; i++)
-		if ((rc = sub_add(tx, b->it->v[i], "admin", b->now,
-		    &b->it->result[i])) != 0)
+		if ((rc = sub_add(tx, b->items->v[i], "admin", b->now,
+		    &b->items->result[i])) != 0)
 			return rc;
 	return 0;
 }
@@ -136,37 +67,16 @@ remove_batch(struct txn *tx, void *arg)
 	int rc;
 
 	for (i = b->off; i < b->off + b->len; i++) {
-		rc = sub_set_state(tx, b->it->v[i], SUB_STOPPED, b->now);
+		rc = sub_set_state(tx, b->items->v[i], SUB_STOPPED, b->now);
 		if (rc != 0 && rc != STORE_NOTFOUND)
 			return rc;
-		b->it->result[i] = rc;
-	}
-	return 0;
-}
-
-/* Run fn over all items, BATCH at a time; report each after its commit. */
-static int
-in_batches(struct items *it, store_txn_fn fn, void (*report)(struct items *,
-    size_t))
-{
-	struct batch b;
-	size_t i;
-	int rc;
-
-	b.it = it;
-	b.now = time(NULL);
-	for (b.off = 0; b.off < it->n; b.off += b.len) {
-		b.len = it->n - b.off < BATCH ? it->n - b.off : BATCH;
-		if ((rc = store_run(&cli.store, fn, &b)) != 0)
-			return rc;
-		for (i = b.off; i < b.off + b.len; i++)
-			report(it, i);
+		b->items->result[i] = rc;
 	}
 	return 0;
 }
 
 static void
-report_add(struct items *it, size_t i)
+report_add(struct batch_items *it, size_t i)
 {
 	if (it->result[i] == SUB_ACTIVE)
 		log_info("%s: already active", it->v[i]);
@@ -178,7 +88,7 @@ report_add(struct items *it, size_t i)
 }
 
 static void
-report_remove(struct items *it, size_t i)
+report_remove(struct batch_items *it, size_t i)
 {
 	if (it->result[i] == STORE_NOTFOUND)
 		log_warnx("no subscriber '%s'", it->v[i]);
@@ -189,15 +99,15 @@ report_remove(struct items *it, size_t i)
 static int
 cmd_add_remove(int argc, char **argv, int add)
 {
-	struct items it = { 0 };
+	struct batch_items it = { 0 };
 	size_t i;
 	int rc, status = 0;
 
-	if (read_ids(argc, argv, &it) == -1) {
-		items_free(&it);
+	if (batch_read_ids(&it, argc, argv, stdin) == -1) {
+		batch_release(&it);
 		return EX_DATAERR;
 	}
-	rc = in_batches(&it, add ? add_batch : remove_batch,
+	rc = batch_run(&cli.store, &it, BATCH, add ? add_batch : remove_batch,
 	    add ? report_add : report_remove);
 	if (rc != 0)
 		status = cli_status(rc);
@@ -205,61 +115,23 @@ cmd_add_remove(int argc, char **argv, int add)
 		for (i = 0; i < it.n; i++)
 			if (it.result[i] == STORE_NOTFOUND)
 				status = EX_DATAERR;
-	items_free(&it);
+	batch_release(&it);
 	return status;
 }
 
-/* One batch of list: records after `from', filtered, into out. */
+/* One batch of list, in a store session of its own. */
 struct listing {
-	char	 from[HB_ID_MAX + 2];
-	size_t	 fromlen;
+	struct sub_page page;
 	json_t	*out;
-	size_t	 scanned;
-	int	 done;
 };
-
-static int
-list_one(const void *key, size_t klen, json_t *rec, void *arg)
-{
-	struct listing *l = arg;
-	const char *chan;
-
-	if (klen > HB_ID_MAX) {
-		log_errorx("store: a subscriber key is too long");
-		return -1;
-	}
-	chan = jsonl_string(rec, "channel");
-	if (filter_chan >= 0 && (chan == NULL ||
-	    strcmp(chan, chan_name(filter_chan)) != 0)) {
-		/* Keys are sorted by channel: the rest are others'. */
-		l->done = 1;
-		return STORE_STOP;
-	}
-	/* Resume after this key: the key with a NUL byte appended. */
-	memcpy(l->from, key, klen);
-	l->from[klen] = '\0';
-	l->fromlen = klen + 1;
-	if (filter_state < 0 || strcmp(jsonl_string(rec, "state"),
-	    sub_state_name(filter_state)) == 0)
-		json_array_append_new(l->out, sub_export(rec));
-	return json_array_size(l->out) >= LIST_BATCH ||
-	    ++l->scanned >= 10 * LIST_BATCH ? STORE_STOP : 0;
-}
 
 static int
 list_batch(struct txn *tx, void *arg)
 {
 	struct listing *l = arg;
-	int rc;
 
 	json_array_clear(l->out);
-	l->scanned = 0;
-	l->done = 1;	/* unless list_one stops early for the batch's size */
-	rc = store_each(tx, T_SUBSCRIBERS, l->from, l->fromlen, list_one, l);
-	if (rc == 0 && (json_array_size(l->out) >= LIST_BATCH ||
-	    l->scanned >= 10 * LIST_BATCH))
-		l->done = 0;
-	return rc;
+	return sub_page_next(tx, &l->page, LIST_BATCH, l->out);
 }
 
 /* A value for a TSV column: "-" when absent, no tabs or newlines. */
@@ -280,34 +152,24 @@ print_field(const json_t *o, const char *key, int last)
 static int
 print_records(const json_t *a)
 {
+	json_t *rec, *o;
 	size_t i;
-	json_t *o;
 
-	json_array_foreach(a, i, o) {
-		if (cli.json) {
-			if (jsonl_write(stdout, o) == -1)
-				return -1;
-			continue;
+	json_array_foreach(a, i, rec) {
+		o = sub_export(rec);
+		if (cli.json)
+			jsonl_write(stdout, o);
+		else {
+			print_field(o, "id", 0);
+			print_field(o, "channel", 0);
+			print_field(o, "state", 0);
+			print_field(o, "since", 0);
+			print_field(o, "last_inbound", 0);
+			print_field(o, "name", 1);
 		}
-		print_field(o, "id", 0);
-		print_field(o, "channel", 0);
-		print_field(o, "state", 0);
-		print_field(o, "since", 0);
-		print_field(o, "last_inbound", 0);
-		print_field(o, "name", 1);
+		json_decref(o);
 	}
 	return ferror(stdout) ? -1 : 0;
-}
-
-static int
-flush_stdout(void)
-{
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		if (errno != EPIPE)
-			log_error("stdout");
-		return EX_IOERR;
-	}
-	return 0;
 }
 
 static int
@@ -318,12 +180,8 @@ cmd_list(int argc, char **argv)
 
 	if (argc != 0)
 		usage(EX_USAGE);
-	memset(&l, 0, sizeof(l));
+	sub_page_init(&l.page, filter_chan, filter_state);
 	l.out = json_array();
-	if (filter_chan >= 0) {
-		l.fromlen = snprintf(l.from, sizeof(l.from), "%s:",
-		    chan_name(filter_chan));
-	}
 	do {
 		if ((rc = store_run(&cli.store, list_batch, &l)) != 0) {
 			json_decref(l.out);
@@ -331,9 +189,9 @@ cmd_list(int argc, char **argv)
 		}
 		if (print_records(l.out) == -1)
 			break;
-	} while (!l.done);
+	} while (!l.page.done);
 	json_decref(l.out);
-	return flush_stdout();
+	return cli_flush();
 }
 
 /* Everything stored about one person: the answer to an access request. */
@@ -343,59 +201,25 @@ struct person {
 };
 
 static int
-collect(const void *key, size_t klen, json_t *rec, void *arg)
-{
-	json_t *copy = json_deep_copy(rec);
-
-	(void)key;
-	(void)klen;
-	json_object_del(copy, "v");
-	json_array_append_new(arg, copy);
-	return 0;
-}
-
-static int
 show_batch(struct txn *tx, void *arg)
 {
-	static const struct {
-		const char *name;
-		enum store_index index;
-	} parts[] = {
-		{ "messages", I_MSG_PERSON },
-		{ "deliveries", I_DLV_PERSON },
-		{ "outbox", I_OUT_PERSON },
-	};
 	struct person *p = arg;
-	json_t *rec, *a;
-	size_t i;
-	int rc;
 
-	if ((rc = sub_get(tx, p->id, &rec)) != 0)
-		return rc;
-	p->all = json_pack("{s:o}", "subscriber", sub_export(rec));
-	json_decref(rec);
-	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		a = json_array();
-		json_object_set_new(p->all, parts[i].name, a);
-		if ((rc = store_index_each(tx, parts[i].index, p->id,
-		    strlen(p->id), 0, collect, a)) != 0)
-			return rc;
-	}
-	return 0;
+	return person_collect(tx, p->id, &p->all);
 }
 
 static int
 cmd_show(int argc, char **argv)
 {
-	struct items it = { 0 };
+	struct batch_items it = { 0 };
 	struct person p;
 	size_t i;
 	int rc, status = 0;
 
 	if (argc == 0)
 		usage(EX_USAGE);
-	if (read_ids(argc, argv, &it) == -1) {
-		items_free(&it);
+	if (batch_read_ids(&it, argc, argv, stdin) == -1) {
+		batch_release(&it);
 		return EX_DATAERR;
 	}
 	for (i = 0; i < it.n && status != EX_IOERR; i++) {
@@ -415,8 +239,8 @@ cmd_show(int argc, char **argv)
 			status = EX_IOERR;
 		json_decref(p.all);
 	}
-	items_free(&it);
-	rc = flush_stdout();
+	batch_release(&it);
+	rc = cli_flush();
 	return status != 0 ? status : rc;
 }
 
@@ -426,19 +250,8 @@ static size_t counts[CHAN_COUNT][SUB_NSTATES];
 static int
 stats_batch(struct txn *tx, void *arg)
 {
-	char key[64];
-	int c, s, rc;
-
 	(void)arg;
-	for (c = 0; c < CHAN_COUNT; c++)
-		for (s = 0; s < SUB_NSTATES; s++) {
-			(void)snprintf(key, sizeof(key), "%s:%s",
-			    sub_state_name(s), chan_name(c));
-			if ((rc = store_index_count(tx, I_SUB_STATE, key,
-			    strlen(key), &counts[c][s])) != 0)
-				return rc;
-		}
-	return 0;
+	return sub_count(tx, counts);
 }
 
 static int
@@ -484,12 +297,12 @@ cmd_stats(int argc, char **argv)
 		}
 		json_decref(o);
 	}
-	return flush_stdout();
+	return cli_flush();
 }
 
 /* Import: every record is checked before anything is written. */
 struct import {
-	struct items recs;	/* compact JSON of each checked record */
+	struct batch_items recs;	/* compact JSON of each checked record */
 	time_t	 now;
 };
 
@@ -502,7 +315,7 @@ import_one(json_t *exp, const char *name, size_t line, void *arg)
 
 	if ((rec = sub_import(exp, im->now, err, sizeof(err))) == NULL)
 		return log_errorx("%s:%zu: %s", name, line, err);
-	items_add(&im->recs, json_dumps(rec, JSON_COMPACT));
+	batch_add(&im->recs, json_dumps(rec, JSON_COMPACT));
 	json_decref(rec);
 	return 0;
 }
@@ -516,18 +329,18 @@ import_batch(struct txn *tx, void *arg)
 	int rc;
 
 	for (i = b->off; i < b->off + b->len; i++) {
-		rec = json_loads(b->it->v[i], 0, NULL);
+		rec = json_loads(b->items->v[i], 0, NULL);
 		rc = sub_put_new(tx, rec);
 		json_decref(rec);
 		if (rc != 0 && rc != STORE_EXISTS)
 			return rc;
-		b->it->result[i] = rc;
+		b->items->result[i] = rc;
 	}
 	return 0;
 }
 
 static void
-report_import(struct items *it, size_t i)
+report_import(struct batch_items *it, size_t i)
 {
 	json_t *rec;
 
@@ -555,7 +368,7 @@ cmd_import(int argc, char **argv)
 		fp = argc > 0 ? fopen(name, "r") : stdin;
 		if (fp == NULL || export_slurp(fp, &buf, &len) == -1) {
 			log_error("%s", name);
-			items_free(&im.recs);
+			batch_release(&im.recs);
 			return EX_NOINPUT;
 		}
 		if (fp != stdin)
@@ -566,17 +379,16 @@ cmd_import(int argc, char **argv)
 	if (bad > 0) {
 		log_errorx("%zu bad record%s, nothing imported", bad,
 		    bad == 1 ? "" : "s");
-		items_free(&im.recs);
+		batch_release(&im.recs);
 		return EX_DATAERR;
 	}
-	im.recs.result = xcalloc(im.recs.n, sizeof(int));
-	rc = in_batches(&im.recs, import_batch, report_import);
+	rc = batch_run(&cli.store, &im.recs, BATCH, import_batch, report_import);
 	for (i = 0; i < im.recs.n; i++)
 		skipped += im.recs.result[i] == STORE_EXISTS;
 	if (rc == 0)
 		log_info("imported %zu, %zu already present",
 		    im.recs.n - skipped, skipped);
-	items_free(&im.recs);
+	batch_release(&im.recs);
 	return cli_status(rc);
 }
 

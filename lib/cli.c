@@ -1,4 +1,5 @@
 /* cli.c: what every program does the same way; see cli.h. */
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -103,6 +104,18 @@ cli_status(int rc)
 	default:
 		return EX_IOERR;
 	}
+}
+
+int
+cli_flush(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		/* A reader that went away (| head) is no news. */
+		if (errno != EPIPE)
+			log_error("stdout");
+		return EX_IOERR;
+	}
+	return 0;
 }
 
 void

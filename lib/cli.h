@@ -40,6 +40,8 @@ int	 cli_option(struct cli *, int ch, const char *arg,
 int	 cli_configure(struct cli *);
 /* The exit status for a store or library result (0, -1, STORE_*). */
 int	 cli_status(int rc);
+/* Flush stdout: 0, or EX_IOERR (quietly when the reader went away). */
+int	 cli_flush(void);
 void	 cli_release(struct cli *);
 
 #endif /* CLI_H */

@@ -5,6 +5,7 @@
 
 #include "hb.h"
 #include "jsonl.h"
+#include "log.h"
 #include "sub.h"
 #include "timefmt.h"
 
@@ -109,6 +110,83 @@ int
 sub_put_new(struct txn *tx, json_t *rec)
 {
 	return put(tx, rec, STORE_NOOVERWRITE);
+}
+
+int
+sub_count(struct txn *tx, size_t counts[CHAN_COUNT][SUB_NSTATES])
+{
+	char key[64];
+	int c, s, rc;
+
+	for (c = 0; c < CHAN_COUNT; c++)
+		for (s = 0; s < SUB_NSTATES; s++) {
+			(void)snprintf(key, sizeof(key), "%s:%s",
+			    sub_state_name(s), chan_name(c));
+			if ((rc = store_index_count(tx, I_SUB_STATE, key,
+			    strlen(key), &counts[c][s])) != 0)
+				return rc;
+		}
+	return 0;
+}
+
+void
+sub_page_init(struct sub_page *pg, int chan, int state)
+{
+	memset(pg, 0, sizeof(*pg));
+	pg->chan = chan;
+	pg->state = state;
+	/* IDs begin with their channel: start at its first one. */
+	if (chan >= 0)
+		pg->fromlen = snprintf(pg->from, sizeof(pg->from), "%s:",
+		    chan_name(chan));
+}
+
+struct page_walk {
+	struct sub_page *pg;
+	json_t	*out;
+	size_t	 max, scanned;
+};
+
+static int
+page_one(const void *key, size_t klen, json_t *rec, void *arg)
+{
+	struct page_walk *w = arg;
+	struct sub_page *pg = w->pg;
+	const char *s;
+
+	if (klen > HB_ID_MAX)
+		return log_errorx("store: a subscriber key is too long");
+	s = jsonl_string(rec, "channel");
+	if (pg->chan >= 0 && (s == NULL ||
+	    strcmp(s, chan_name(pg->chan)) != 0)) {
+		/* Sorted by ID, so by channel: the rest are others'. */
+		pg->done = 1;
+		return STORE_STOP;
+	}
+	/* Go on after this key next time: the key and a NUL byte. */
+	memcpy(pg->from, key, klen);
+	pg->from[klen] = '\0';
+	pg->fromlen = klen + 1;
+	s = jsonl_string(rec, "state");
+	if (pg->state < 0 || (s != NULL &&
+	    strcmp(s, sub_state_name(pg->state)) == 0))
+		json_array_append(w->out, rec);
+	/* A page ends when full, or after a bounded scan of others. */
+	if (json_array_size(w->out) >= w->max || ++w->scanned >= 10 * w->max) {
+		pg->done = 0;
+		return STORE_STOP;
+	}
+	return 0;
+}
+
+int
+sub_page_next(struct txn *tx, struct sub_page *pg, size_t max, json_t *out)
+{
+	struct page_walk w = { pg, out, max, 0 };
+
+	pg->done = 1;	/* unless page_one stops for the page's size */
+	return store_each(tx, T_SUBSCRIBERS, pg->fromlen > 0 ? pg->from :
+	    NULL, pg->fromlen, page_one, &w);
 }
 
 json_t *

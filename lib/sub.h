@@ -28,6 +28,7 @@
 #include <jansson.h>
 
 #include "chan.h"
+#include "hb.h"
 #include "store.h"
 
 enum sub_state {
@@ -55,6 +56,26 @@ int	 sub_set_state(struct txn *, const char *id, enum sub_state,
 int	 sub_get(struct txn *, const char *id, json_t **rec);
 /* Store an imported record unless the ID exists (STORE_EXISTS). */
 int	 sub_put_new(struct txn *, json_t *rec);
+
+/* Subscribers per channel and state, from the state index (no scan). */
+int	 sub_count(struct txn *, size_t counts[CHAN_COUNT][SUB_NSTATES]);
+
+/*
+ * Walking the subscribers in ID order, a page per store session: init
+ * once, then call sub_page_next() in a session of its own until done.
+ */
+struct sub_page {
+	int	 chan;		/* only this channel, or -1 */
+	int	 state;		/* only this state, or -1 */
+	char	 from[HB_ID_MAX + 2]; /* go on after the last key seen */
+	size_t	 fromlen;
+	int	 done;
+};
+
+void	 sub_page_init(struct sub_page *, int chan, int state);
+/* Append up to max matching records to the array out (new references). */
+int	 sub_page_next(struct txn *, struct sub_page *, size_t max,
+	    json_t *out);
 
 /* The exported form of a record: times as RFC 3339 (new reference). */
 json_t	*sub_export(const json_t *rec);
