@@ -26,7 +26,7 @@ WARNINGS =	-Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
 		-Wmissing-declarations -Wshadow -Wpointer-arith \
 		-Wsign-compare -Wformat=2 -Wno-unused-parameter
 PKGS =		libcurl jansson libbsd-overlay inih libcrypto
-ALL_CFLAGS =	-std=c99 -D_GNU_SOURCE -Itest/unit -DHB_VERSION='"$(VERSION)"' \
+ALL_CFLAGS =	-std=c99 -D_GNU_SOURCE -DHB_VERSION='"$(VERSION)"' \
 		$(WARNINGS) -Ilib $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 LDLIBS =	$(PKG_LIBS) -ldb-5.3 -lcsv
 
