@@ -35,7 +35,7 @@ PKG_CFLAGS =	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS =	$(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS =	$(shell pkg-config --libs cmocka 2>/dev/null)
 
-PROGS =		hb-subscribe
+PROGS =		hb-ingest hb-subscribe
 LIB_SRCS =	$(wildcard lib/*.c)
 LIB_OBJS =	$(LIB_SRCS:%.c=$(B)/%.o)
 UNIT_SRCS =	$(wildcard test/unit/t-*.c)

@@ -13,6 +13,15 @@ jsonl_write(FILE *fp, const json_t *o)
 	return 0;
 }
 
+void
+jsonl_error(const json_error_t *je, char *err, size_t errsz)
+{
+	const char *near = strstr(je->text, " near ");
+
+	(void)snprintf(err, errsz, "%.*s", near != NULL ?
+	    (int)(near - je->text) : (int)strlen(je->text), je->text);
+}
+
 json_t *
 jsonl_parse_object(const char *s, size_t len, char *err, size_t errsz)
 {
@@ -21,7 +30,7 @@ jsonl_parse_object(const char *s, size_t len, char *err, size_t errsz)
 
 	o = json_loadb(s, len, JSON_REJECT_DUPLICATES, &je);
 	if (o == NULL) {
-		(void)snprintf(err, errsz, "%s", je.text);
+		jsonl_error(&je, err, errsz);
 		return NULL;
 	}
 	if (!json_is_object(o)) {

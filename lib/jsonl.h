@@ -20,6 +20,11 @@ int	 jsonl_write(FILE *, const json_t *);
  */
 json_t	*jsonl_parse_object(const char *s, size_t len, char *err,
 	    size_t errsz);
+/*
+ * Jansson's error, without the text it quotes from the input (which may
+ * be a citizen's message): fit for a log.
+ */
+void	 jsonl_error(const json_error_t *, char *err, size_t errsz);
 /* The string member key of o, or NULL (borrowed). */
 const char *jsonl_string(const json_t *o, const char *key);
 

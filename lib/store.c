@@ -29,6 +29,7 @@
 
 struct store {
 	unsigned magic;
+	char	*home;
 	DB_ENV	*env;
 	DB	*db[T_COUNT];
 	DB	*ix[I_COUNT];
@@ -323,8 +324,10 @@ store_open(struct store **stp, const struct store_opts *o)
 		return -1;
 	st = xcalloc(1, sizeof(*st));
 	st->magic = STORE_MAGIC;
+	st->home = xstrdup(o->home);
 	if ((st->lockfd = take_lock(o->home, o->lock_wait, mode)) < 0) {
 		rc = st->lockfd == -2 ? STORE_BUSY : -1;
+		free(st->home);
 		free(st);
 		return rc;
 	}
@@ -412,6 +415,7 @@ store_close(struct store *st)
 	inside = 0;
 	close(st->lockfd);
 	st->magic = 0;
+	free(st->home);
 	free(st);
 	return ret;
 }
@@ -450,6 +454,12 @@ store_run(const struct store_opts *o, store_txn_fn fn, void *arg)
 	rc = store_txn(st, fn, arg);
 	crc = store_close(st);
 	return rc != 0 ? rc : crc;
+}
+
+const char *
+store_home(struct txn *tx)
+{
+	return tx->st->home;
 }
 
 static void

@@ -133,6 +133,9 @@ int	 store_index_get(struct txn *, enum store_index, const void *key,
 int	 store_index_count(struct txn *, enum store_index, const void *key,
 	    size_t klen, size_t *count);
 
+/* The store directory, for files that live beside the databases. */
+const char *store_home(struct txn *);
+
 /* Next value of the counter called name: 1, 2, 3... without gaps. */
 int	 store_next_seq(struct txn *, const char *name, uint64_t *);
 

@@ -1,0 +1,332 @@
+/*
+ * hb-ingest: receive what citizens send.  See hb-ingest(1).
+ *
+ * As a CGI program (GATEWAY_INTERFACE is set) it answers one webhook;
+ * otherwise it reads webhook bodies from files or stdin (batch mode).  Each body is checked and parsed before the
+ * store is opened, and hooks run after it is closed.
+ */
+#include <ctype.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgi.h"
+#include "cli.h"
+#include "export.h"
+#include "hb.h"
+#include "hook.h"
+#include "inbound.h"
+#include "ingest.h"
+#include "jsonl.h"
+#include "log.h"
+#include "sig.h"
+
+#define BATCH		1000	/* bodies per store session in batch mode */
+#define CGI_LOCK_WAIT	5	/* a platform waits a few seconds at most */
+
+static struct cli cli;
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: hb-ingest [-qrv] [-c channel] [-d dir] [-f file] "
+	    "[file ...]\n"
+	    "       hb-ingest [-n] [-f file]\n");
+	exit(status);
+}
+
+/*
+ * Store the events: one store session.  *out (a new reference) gets the
+ * events that happened, to print and to run hooks for once the store
+ * is closed.
+ */
+static int
+commit(struct in_events *evs, int replay, json_t **out)
+{
+	struct ingest in = { &cli.conf, evs, replay, time(NULL), json_array() };
+	int rc;
+
+	rc = store_run(&cli.store, ingest_apply, &in);
+	in_events_release(evs);
+	*out = in.out;
+	return rc;
+}
+
+/* Batch mode: commit, print the events, run the hooks in order. */
+static int
+commit_batch(struct in_events *evs, int replay)
+{
+	json_t *out;
+	size_t i;
+	int rc;
+
+	if ((rc = commit(evs, replay, &out)) == 0) {
+		for (i = 0; i < json_array_size(out); i++)
+			jsonl_write(stdout, json_array_get(out, i));
+		if (!replay)
+			hook_run(&cli.conf, out, HOOK_WAIT);
+	}
+	json_decref(out);
+	return rc;
+}
+
+/* Batch mode: every JSON document of every input, a batch at a time. */
+static int
+batch(int argc, char **argv, int chan, int replay)
+{
+	struct in_events evs = { NULL, 0 };
+	size_t len, off, line, mark, bodies = 0, bad = 0;
+	char err[256], *buf;
+	const char *name;
+	json_error_t je;
+	json_t *o;
+	FILE *fp;
+	int k, rc = 0;
+
+	for (k = 0; k < (argc > 0 ? argc : 1) && rc == 0; k++) {
+		name = argc > 0 ? argv[k] : "stdin";
+		if ((fp = argc > 0 ? fopen(name, "r") : stdin) == NULL ||
+		    export_slurp(fp, &buf, &len) == -1) {
+			log_error("%s", name);
+			return EX_NOINPUT;
+		}
+		if (fp != stdin)
+			fclose(fp);
+		for (off = 0, line = 1, mark = 0; rc == 0; ) {
+			while (off < len && isspace((unsigned char)buf[off]))
+				off++;
+			for (; mark < off; mark++)
+				line += buf[mark] == '\n';
+			if (off >= len)
+				break;
+			o = json_loadb(buf + off, len - off,
+			    JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &je);
+			if (o == NULL) {
+				jsonl_error(&je, err, sizeof(err));
+				log_errorx("%s:%zu: not JSON: %s", name, line,
+				    err);
+				bad++;
+				/* Go on at the next line. */
+				while (off < len && buf[off] != '\n')
+					off++;
+				continue;
+			}
+			off += je.position;
+			if (inbound_parse_json(chan, o, &evs, err,
+			    sizeof(err)) == -1) {
+				log_errorx("%s:%zu: %s", name, line, err);
+				bad++;
+			}
+			json_decref(o);
+			if (++bodies % BATCH == 0)
+				rc = commit_batch(&evs, replay);
+		}
+		free(buf);
+	}
+	if (rc == 0)
+		rc = commit_batch(&evs, replay);
+	in_events_release(&evs);
+	if (rc != 0)
+		return cli_status(rc);
+	if ((rc = cli_flush()) != 0)
+		return rc;
+	return bad > 0 ? EX_DATAERR : 0;
+}
+
+/* The channels a request's path names: one, or Meta's three for /meta. */
+static unsigned
+path_channels(const char *path)
+{
+	int c;
+
+	if (path == NULL || *path++ != '/')
+		return 0;
+	if (strcmp(path, "meta") == 0)
+		return 1u << CHAN_WHATSAPP | 1u << CHAN_MESSENGER |
+		    1u << CHAN_INSTAGRAM;
+	return (c = chan_lookup(path, strlen(path))) >= 0 ? 1u << c : 0;
+}
+
+/* Meta's GET handshake: echo the challenge if the verify token fits. */
+static int
+handshake(unsigned chans)
+{
+	const char *query = getenv("QUERY_STRING");
+	char *mode, *token, *challenge;
+	const struct secret *vt;
+	int c, ok = 0;
+
+	mode = cgi_query_param(query, "hub.mode");
+	token = cgi_query_param(query, "hub.verify_token");
+	challenge = cgi_query_param(query, "hub.challenge");
+	for (c = 0; c < CHAN_COUNT; c++) {
+		vt = &cli.conf.chan[c].verify_token;
+		if ((chans & (1u << c)) && vt->value != NULL &&
+		    token != NULL && sig_equal(token, strlen(token), vt->value,
+		    vt->len))
+			ok = 1;
+	}
+	if (mode == NULL || strcmp(mode, "subscribe") != 0 ||
+	    challenge == NULL || *challenge == '\0')
+		ok = 0;
+	if (ok)
+		cgi_respond(200, NULL, challenge);
+	else {
+		log_warnx("verification handshake with a wrong token refused");
+		cgi_respond(403, NULL, "forbidden\n");
+	}
+	free(mode);
+	free(token);
+	free(challenge);
+	return 0;
+}
+
+/*
+ * Is the request from its platform?  200 when it is, else the status to
+ * answer.  chans is narrowed to the channels whose secret signed it.
+ */
+static int
+authentic(unsigned *chans, const char *body, size_t len)
+{
+	const char *hdr;
+	const struct secret *s;
+	unsigned signed_by = 0;
+	int c;
+
+	if (*chans & (1u << CHAN_TELEGRAM)) {
+		s = &cli.conf.chan[CHAN_TELEGRAM].secret;
+		hdr = getenv("HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN");
+		if (hdr == NULL)
+			return 401;
+		if (s->value == NULL || !sig_equal(hdr, strlen(hdr), s->value,
+		    s->len))
+			return 403;
+		return 200;
+	}
+	if ((hdr = getenv("HTTP_X_HUB_SIGNATURE_256")) == NULL)
+		return 401;
+	for (c = 0; c < CHAN_COUNT; c++)
+		if ((*chans & (1u << c)) && sig_meta_ok(
+		    &cli.conf.chan[c].app_secret, hdr, body, len))
+			signed_by |= 1u << c;
+	*chans = signed_by;
+	return signed_by != 0 ? 200 : 403;
+}
+
+/* CGI mode: one webhook request. */
+static int
+cgi(void)
+{
+	const char *method = getenv("REQUEST_METHOD"), *cl;
+	struct in_events evs = { NULL, 0 };
+	unsigned chans = path_channels(getenv("PATH_INFO")), on = 0;
+	char err[256], *body;
+	const char *errstr;
+	long long len;
+	json_t *out;
+	int c, status, rc;
+
+	log_use_syslog(1);
+	for (c = 0; c < CHAN_COUNT; c++)
+		if (cli.conf.chan[c].enabled)
+			on |= 1u << c;
+	if ((chans &= on) == 0)
+		return cgi_respond(404, NULL, "no such channel\n");
+	if (method != NULL && strcmp(method, "GET") == 0 &&
+	    !(chans & (1u << CHAN_TELEGRAM)))
+		return handshake(chans);
+	if (method == NULL || strcmp(method, "POST") != 0)
+		return cgi_respond(405, chans & (1u << CHAN_TELEGRAM) ?
+		    "Allow: POST" : "Allow: GET, POST", "method not allowed\n");
+	if ((cl = getenv("CONTENT_LENGTH")) == NULL || *cl == '\0')
+		return cgi_respond(411, NULL, "length required\n");
+	len = strtonum(cl, 0, LLONG_MAX, &errstr);
+	if (errstr != NULL)
+		return cgi_respond(400, NULL, "bad length\n");
+	if (len > cli.conf.max_body)
+		return cgi_respond(413, NULL, "too large\n");
+	if (cgi_read_body(len, &body) == -1)
+		return cgi_respond(400, NULL, "short body\n");
+	if ((status = authentic(&chans, body, len)) != 200) {
+		log_warnx("%s request refused (%d)", getenv("PATH_INFO"),
+		    status);
+		free(body);
+		return cgi_respond(status, NULL, status == 401 ?
+		    "unsigned\n" : "bad signature\n");
+	}
+	c = chans & (1u << CHAN_TELEGRAM) ? CHAN_TELEGRAM :
+	    inbound_meta_channel(body, len);
+	if (c < 0 || !(chans & (1u << c)) ||
+	    inbound_parse(c, body, len, &evs, err, sizeof(err)) == -1) {
+		if (c < 0 || !(chans & (1u << c)))
+			(void)snprintf(err, sizeof(err), "not a body of %s",
+			    getenv("PATH_INFO"));
+		log_warnx("%s: %s", getenv("PATH_INFO"), err);
+		free(body);
+		in_events_release(&evs);
+		return cgi_respond(400, NULL, "bad request\n");
+	}
+	free(body);
+	if (cli.store.lock_wait > CGI_LOCK_WAIT)
+		cli.store.lock_wait = CGI_LOCK_WAIT;
+	/* 200 only once the body is committed; else the platform retries. */
+	if ((rc = commit(&evs, 0, &out)) != 0) {
+		json_decref(out);
+		return cgi_respond(503, "Retry-After: 10", "try again\n");
+	}
+	rc = cgi_respond(200, NULL, "ok\n");
+	/* The platform has its answer; the hooks run on their own. */
+	fclose(stdout);
+	hook_run(&cli.conf, out, HOOK_DETACH);
+	json_decref(out);
+	return rc == 0 ? 0 : EX_IOERR;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *errstr = NULL;
+	int ch, chan = -1, replay = 0, status;
+
+	cli_init(&cli, argv[0]);
+	if (getenv("GATEWAY_INTERFACE") != NULL) {
+		if ((status = cli_configure(&cli)) != 0) {
+			cgi_respond(503, NULL, "not configured\n");
+			return status;
+		}
+		status = cgi();
+		cli_release(&cli);
+		return status;
+	}
+	while ((ch = getopt(argc, argv, CLI_OPTIONS "c:r")) != -1) {
+		if (cli_option(&cli, ch, optarg, usage))
+			continue;
+		switch (ch) {
+		case 'c':
+			if ((chan = chan_lookup(optarg, strlen(optarg))) < 0)
+				errstr = "unknown channel";
+			break;
+		case 'r':
+			replay = 1;
+			break;
+		default:
+			usage(EX_USAGE);
+		}
+		if (errstr != NULL) {
+			log_errorx("%s '%s'", errstr, optarg);
+			usage(EX_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if ((status = cli_configure(&cli)) != 0)
+		return status;
+	status = batch(argc, argv, chan, replay);
+	cli_release(&cli);
+	return status;
+}

@@ -1,0 +1,191 @@
+/* inbound.c: the platforms' bodies as events; see inbound.h. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inbound.h"
+#include "jsonl.h"
+#include "xalloc.h"
+
+/* The adapters, and the "object" of the Meta platforms' bodies. */
+static const struct {
+	const char *object;
+	in_parse_fn parse;
+} adapters[CHAN_COUNT] = {
+	[CHAN_TELEGRAM] = { NULL, in_telegram_parse },
+	[CHAN_WHATSAPP] = { "whatsapp_business_account", in_whatsapp_parse },
+	[CHAN_MESSENGER] = { "page", in_messenger_parse },
+	[CHAN_INSTAGRAM] = { "instagram", in_instagram_parse },
+};
+
+void
+in_fail(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(err, errsz, fmt, ap);
+	va_end(ap);
+}
+
+struct in_event *
+in_event_new(struct in_events *evs, enum in_kind kind, enum chan chan)
+{
+	struct in_event *ev;
+
+	evs->v = xreallocarray(evs->v, evs->n + 1, sizeof(*evs->v));
+	ev = &evs->v[evs->n++];
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = kind;
+	ev->chan = chan;
+	return ev;
+}
+
+void
+in_set(char **member, const char *s)
+{
+	free(*member);
+	*member = s != NULL ? xstrdup(s) : NULL;
+}
+
+int
+in_make_id(enum chan chan, const char *address, char **id)
+{
+	const char *why;
+	enum chan c;
+
+	*id = NULL;
+	if (address == NULL || *address == '\0')
+		return -1;
+	xasprintf(id, "%s:%s", chan_name(chan), address);
+	if (chan_check_id(*id, &c, &why) == -1) {
+		free(*id);
+		*id = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+in_set_id(struct in_event *ev, const char *address)
+{
+	char *id;
+
+	if (in_make_id(ev->chan, address, &id) == -1)
+		return -1;
+	free(ev->id);
+	ev->id = id;
+	return 0;
+}
+
+static void
+event_release(struct in_event *ev)
+{
+	free(ev->id);
+	free(ev->pid);
+	free(ev->type);
+	free(ev->text);
+	free(ev->payload);
+	free(ev->name);
+	free(ev->phone);
+	free(ev->alias);
+	free(ev->lang);
+	free(ev->status);
+	free(ev->ref);
+	free(ev->new_id);
+}
+
+void
+in_events_release(struct in_events *evs)
+{
+	size_t i;
+
+	for (i = 0; i < evs->n; i++)
+		event_release(&evs->v[i]);
+	free(evs->v);
+	evs->v = NULL;
+	evs->n = 0;
+}
+
+static int
+object_channel(const json_t *body)
+{
+	const char *object = json_string_value(json_object_get(body,
+	    "object"));
+	int c;
+
+	if (object == NULL)
+		return json_object_get(body, "update_id") != NULL ?
+		    CHAN_TELEGRAM : -1;
+	for (c = 0; c < CHAN_COUNT; c++)
+		if (adapters[c].object != NULL &&
+		    strcmp(adapters[c].object, object) == 0)
+			return c;
+	return -1;
+}
+
+int
+inbound_meta_channel(const char *body, size_t len)
+{
+	json_t *o;
+	int c;
+
+	if ((o = json_loadb(body, len, 0, NULL)) == NULL)
+		return -1;
+	c = object_channel(o);
+	json_decref(o);
+	return c == CHAN_TELEGRAM ? -1 : c;
+}
+
+int
+inbound_parse_json(int chan, const json_t *o, struct in_events *evs,
+    char *err, size_t errsz)
+{
+	struct in_events got = { NULL, 0 };
+	int c, rc;
+
+	if (!json_is_object(o)) {
+		in_fail(err, errsz, "not a JSON object");
+		return -1;
+	}
+	c = object_channel(o);
+	if (c < 0 || (chan >= 0 && c != chan)) {
+		if (c < 0)
+			in_fail(err, errsz, "unknown \"object\"");
+		else
+			in_fail(err, errsz, "a %s body, not %s", chan_name(c),
+			    chan_name(chan));
+		return -1;
+	}
+	if ((rc = adapters[c].parse(o, &got, err, errsz)) == -1) {
+		in_events_release(&got);
+		return -1;
+	}
+	/* Append what was parsed, all or nothing. */
+	evs->v = xreallocarray(evs->v, evs->n + got.n, sizeof(*evs->v));
+	memcpy(evs->v + evs->n, got.v, got.n * sizeof(*got.v));
+	evs->n += got.n;
+	free(got.v);
+	return 0;
+}
+
+int
+inbound_parse(int chan, const char *body, size_t len, struct in_events *evs,
+    char *err, size_t errsz)
+{
+	json_error_t je;
+	char buf[JSON_ERROR_TEXT_LENGTH];
+	json_t *o;
+	int rc;
+
+	o = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	if (o == NULL) {
+		jsonl_error(&je, buf, sizeof(buf));
+		in_fail(err, errsz, "not JSON: %s", buf);
+		return -1;
+	}
+	rc = inbound_parse_json(chan, o, evs, err, errsz);
+	json_decref(o);
+	return rc;
+}

@@ -1,0 +1,91 @@
+/*
+ * inbound.h: what the platforms send, turned into one list of events.
+ *
+ * Each platform has an adapter (in_telegram.c, in_whatsapp.c, in_meta.c
+ * for Messenger and Instagram) that reads a webhook body or a Telegram
+ * update into struct in_event records; nothing here touches the store.
+ * A body that is not what its platform sends is refused whole, with a
+ * reason, so that nothing of it is stored.
+ */
+#ifndef INBOUND_H
+#define INBOUND_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "chan.h"
+
+enum in_kind {
+	IN_MESSAGE,	/* a citizen wrote: text or any other type */
+	IN_STATUS,	/* delivered or read notice of a city's message */
+	IN_BLOCKED,	/* the citizen blocked the city */
+	IN_RENUMBER	/* WhatsApp: the citizen has a new number */
+};
+
+struct in_event {
+	enum in_kind kind;
+	enum chan chan;
+	char	*id;		/* subscriber ID */
+	char	*pid;		/* unique id of this item: duplicates */
+	time_t	 time;		/* the platform's time of it */
+	/* IN_MESSAGE */
+	char	*type;		/* "text", "image", "postback", "reaction"... */
+	char	*text;		/* text, caption, button or postback title */
+	char	*payload;	/* postback or button payload */
+	char	*name;		/* display name, where the platform sends it */
+	char	*phone;		/* WhatsApp: the phone number */
+	char	*alias;		/* WhatsApp: the business-scoped user ID */
+	char	*lang;		/* Telegram: the client's language */
+	int	 edited;	/* an edit of an earlier message */
+	/* IN_STATUS */
+	char	*status;	/* "sent", "delivered", "read", "failed" */
+	char	*ref;		/* pid of the city's message, or NULL */
+	time_t	 watermark;	/* everything sent up to then, or 0 */
+	long long error;	/* platform error code of a failure */
+	/* IN_RENUMBER */
+	char	*new_id;
+};
+
+struct in_events {
+	struct in_event *v;
+	size_t	 n;
+};
+
+/*
+ * Parse one body for channel chan; -1 guesses it from the body (Meta's
+ * "object", Telegram's "update_id").  Appends events to evs; returns 0,
+ * or -1 with a reason in err and nothing appended.
+ */
+int	 inbound_parse(int chan, const char *body, size_t len,
+	    struct in_events *evs, char *err, size_t errsz);
+/* The same for a body already parsed. */
+int	 inbound_parse_json(int chan, const json_t *body,
+	    struct in_events *evs, char *err, size_t errsz);
+/* The channel a Meta body's "object" names, or -1. */
+int	 inbound_meta_channel(const char *body, size_t len);
+void	 in_events_release(struct in_events *);
+
+/* For the adapters. */
+struct in_event *in_event_new(struct in_events *, enum in_kind,
+	    enum chan);
+/* Set a string member to a copy of s (NULL stays NULL). */
+void	 in_set(char **member, const char *s);
+/* A new "channel:address" in *id; -1 if it is no valid ID. */
+int	 in_make_id(enum chan, const char *address, char **id);
+/* Set ev->id to "channel:address"; -1 if it is no valid ID. */
+int	 in_set_id(struct in_event *, const char *address);
+void	 in_fail(char *err, size_t errsz, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+typedef int (*in_parse_fn)(const json_t *body, struct in_events *,
+    char *err, size_t errsz);
+int	 in_telegram_parse(const json_t *, struct in_events *, char *, size_t);
+int	 in_whatsapp_parse(const json_t *, struct in_events *, char *, size_t);
+int	 in_messenger_parse(const json_t *, struct in_events *, char *,
+	    size_t);
+int	 in_instagram_parse(const json_t *, struct in_events *, char *,
+	    size_t);
+
+#endif /* INBOUND_H */

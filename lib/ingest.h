@@ -1,0 +1,41 @@
+/*
+ * ingest.h: what hb-ingest does with the events of a body, in one
+ * transaction (DESIGN §2.1, §2.2).
+ *
+ * - A message is stored in the person's conversation, once: a platform's
+ *   retry (same platform id) is recognised and dropped.  The person's
+ *   record is created or updated (name, phone, time of the last message,
+ *   which starts the 24 hour window).  Someone who writes without ever
+ *   subscribing is recorded as stopped, with no "since".
+ * - A keyword acts: subscribe, unsubscribe, erase, help, mydata.  The
+ *   answer goes to the outbox unless replaying.
+ * - A status notice updates the delivery records of the city's
+ *   messages; a block marks the subscriber unreachable.
+ * - A WhatsApp number change moves the person to the new ID.
+ *
+ * Each event that happened is appended to `out' as a JSON object for
+ * the event stream and the hooks (DESIGN §5).
+ */
+#ifndef INGEST_H
+#define INGEST_H
+
+#include <time.h>
+
+#include <jansson.h>
+
+#include "conf.h"
+#include "inbound.h"
+#include "store.h"
+
+struct ingest {
+	const struct conf *conf;
+	const struct in_events *evs;
+	int	 replay;	/* -r: store and update, no answers */
+	time_t	 now;
+	json_t	*out;		/* array of events that happened */
+};
+
+/* A store_txn_fn: arg is a struct ingest. */
+int	 ingest_apply(struct txn *, void *arg);
+
+#endif /* INGEST_H */

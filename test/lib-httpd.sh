@@ -1,0 +1,130 @@
+# lib-httpd.sh: a real web server for the CGI tests, after git's
+# t/lib-httpd.sh.  Source it after test-lib.sh; it starts lighttpd on a
+# loopback port with hb-ingest behind it as a CGI program:
+#
+#   $HB_URL/telegram, $HB_URL/whatsapp, ... $HB_URL/meta
+#
+# and stops it when the script ends.
+
+LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
+HTTPD_ROOT=$TRASH_DIRECTORY/httpd
+
+# hb_start_httpd: start the server; try a few ports until one is free.
+hb_start_httpd () {
+	mkdir -p "$HTTPD_ROOT/www" &&
+	cat >"$HTTPD_ROOT/www/ingest.cgi" <<-EOF &&
+	#!/bin/sh
+	HB_CONF='$HB_CONF'
+	ASAN_OPTIONS='$ASAN_OPTIONS'
+	UBSAN_OPTIONS='$UBSAN_OPTIONS'
+	export HB_CONF ASAN_OPTIONS UBSAN_OPTIONS
+	exec '$(command -v hb-ingest)'
+	EOF
+	chmod +x "$HTTPD_ROOT/www/ingest.cgi" &&
+	for try in 1 2 3 4 5; do
+		HTTPD_PORT=$((20000 + ($$ * 7 + try * 131) % 40000))
+		cat >"$HTTPD_ROOT/lighttpd.conf" <<-EOF
+		server.document-root = "$HTTPD_ROOT/www"
+		server.bind = "127.0.0.1"
+		server.port = $HTTPD_PORT
+		server.modules = ( "mod_cgi" )
+		server.errorlog = "$HTTPD_ROOT/error.log"
+		server.max-request-size = 8192
+		cgi.assign = ( ".cgi" => "" )
+		EOF
+		"$LIGHTTPD" -D -f "$HTTPD_ROOT/lighttpd.conf" 2>>"$HTTPD_ROOT/start.log" &
+		HTTPD_PID=$!
+		tries=0
+		while [ $tries -lt 100 ]; do
+			if curl -s -o /dev/null "http://127.0.0.1:$HTTPD_PORT/"; then
+				HB_URL=http://127.0.0.1:$HTTPD_PORT/ingest.cgi
+				export HB_URL
+				return 0
+			fi
+			kill -0 "$HTTPD_PID" 2>/dev/null || break
+			sleep 0.05
+			tries=$((tries + 1))
+		done
+		kill "$HTTPD_PID" 2>/dev/null
+		wait "$HTTPD_PID" 2>/dev/null
+	done
+	echo "could not start lighttpd:" >&2
+	cat "$HTTPD_ROOT/start.log" >&2
+	return 1
+}
+
+hb_stop_httpd () {
+	if [ -n "${HTTPD_PID:-}" ]; then
+		kill "$HTTPD_PID" 2>/dev/null
+		wait "$HTTPD_PID" 2>/dev/null
+		HTTPD_PID=
+	fi
+}
+trap hb_stop_httpd EXIT
+
+# hb_meta_sign secret file: the X-Hub-Signature-256 value for a body.
+hb_meta_sign () {
+	printf 'sha256=%s' "$(openssl dgst -sha256 -hmac "$1" -r <"$2" | cut -d" " -f1)"
+}
+
+# hb_post path file [curl options]: POST a body; prints the HTTP status,
+# the answer's body goes to the file "answer".
+hb_post () {
+	path=$1 file=$2
+	shift 2
+	curl -s -o answer -w '%{http_code}' -X POST \
+	    -H 'Content-Type: application/json' --data-binary "@$file" \
+	    "$@" "$HB_URL$path"
+}
+
+# hb_post_meta path file: POST a body signed with the app secret.
+hb_post_meta () {
+	hb_post "$1" "$2" -H "X-Hub-Signature-256: $(hb_meta_sign "$META_SECRET" "$2")"
+}
+
+# hb_post_telegram file: POST an update with Telegram's secret token.
+hb_post_telegram () {
+	hb_post /telegram "$1" -H "X-Telegram-Bot-Api-Secret-Token: $TG_SECRET"
+}
+
+# hb_full_conf: a configuration with all four channels.
+META_SECRET=app-secret-0123456789
+TG_SECRET=tg-secret_ABC-123
+VERIFY=verify-me-42
+hb_full_conf () {
+	hb_secret "$TRASH_DIRECTORY/tg.token" 123:abc &&
+	hb_secret "$TRASH_DIRECTORY/tg.secret" "$TG_SECRET" &&
+	hb_secret "$TRASH_DIRECTORY/meta.secret" "$META_SECRET" &&
+	hb_secret "$TRASH_DIRECTORY/meta.verify" "$VERIFY" &&
+	hb_secret "$TRASH_DIRECTORY/meta.token" metatoken &&
+	cat >"$HB_CONF" <<-EOF
+	[hb]
+	home = $HB_HOME
+	timezone = UTC
+	hooks = $TRASH_DIRECTORY/hooks
+	max_body = 65536
+	$*
+
+	[telegram]
+	token_file = $TRASH_DIRECTORY/tg.token
+	secret_file = $TRASH_DIRECTORY/tg.secret
+
+	[whatsapp]
+	phone_number_id = 110022334455667
+	token_file = $TRASH_DIRECTORY/meta.token
+	app_secret_file = $TRASH_DIRECTORY/meta.secret
+	verify_token_file = $TRASH_DIRECTORY/meta.verify
+
+	[messenger]
+	page_id = 104857600123456
+	token_file = $TRASH_DIRECTORY/meta.token
+	app_secret_file = $TRASH_DIRECTORY/meta.secret
+	verify_token_file = $TRASH_DIRECTORY/meta.verify
+
+	[instagram]
+	account_id = 17841400000000000
+	token_file = $TRASH_DIRECTORY/meta.token
+	app_secret_file = $TRASH_DIRECTORY/meta.secret
+	verify_token_file = $TRASH_DIRECTORY/meta.verify
+	EOF
+}

@@ -1,0 +1,182 @@
+#!/bin/sh
+test_description='hb-ingest as CGI under lighttpd: signatures, statuses, nothing stored on refusal'
+. "${0%/*}/test-lib.sh"
+. "$TEST_DIRECTORY/lib-httpd.sh"
+
+DATA=$TEST_DIRECTORY/data/ingest
+
+# What the store holds, as the programs show it.
+fingerprint () {
+	hb-subscribe -j list >"$1" &&
+	for id in $(jq -r .id "$1"); do
+		hb-subscribe -j show "$id" || return 1
+	done >>"$1"
+}
+
+test_expect_success 'start lighttpd with hb-ingest as CGI' '
+	hb_full_conf "lock_wait = 1" &&
+	hb_start_httpd
+'
+
+test_expect_success 'Meta verification handshake: the right token gets the challenge' '
+	status=$(curl -s -o answer -w "%{http_code}" \
+	    "$HB_URL/whatsapp?hub.mode=subscribe&hub.verify_token=$VERIFY&hub.challenge=1158201444") &&
+	test "$status" = 200 &&
+	test "$(cat answer)" = 1158201444 &&
+	status=$(curl -s -o answer -w "%{http_code}" \
+	    "$HB_URL/meta?hub.mode=subscribe&hub.verify_token=$VERIFY&hub.challenge=x%2By") &&
+	test "$status" = 200 &&
+	test "$(cat answer)" = "x+y"
+'
+
+test_expect_success 'a signed message from each platform subscribes (200)' '
+	test "$(hb_post_meta /whatsapp "$DATA/wa-start.json")" = 200 &&
+	test "$(hb_post_telegram "$DATA/tg-start.json")" = 200 &&
+	test "$(hb_post_meta /messenger "$DATA/ms-start.json")" = 200 &&
+	test "$(hb_post_meta /meta "$DATA/ig-start.json")" = 200 &&
+	hb-subscribe list -s active | cut -f1 >active &&
+	cat >expect <<-\EOF &&
+	instagram:1234567890123456
+	messenger:6543210987654321
+	telegram:5123456789
+	whatsapp:4917012345678
+	EOF
+	test_cmp expect active
+'
+
+test_expect_success 'the welcome waits in the outbox, nothing was sent' '
+	hb-subscribe show telegram:5123456789 >out &&
+	jq -e ".outbox | length == 1 and .[0].kind == \"welcome\"" out
+'
+
+test_expect_success 'a platform retry is stored once' '
+	test "$(hb_post_meta /whatsapp "$DATA/wa-start.json")" = 200 &&
+	test "$(hb_post_meta /whatsapp "$DATA/wa-start.json")" = 200 &&
+	hb-subscribe show whatsapp:4917012345678 >out &&
+	jq -e ".messages | length == 1" out &&
+	jq -e ".outbox | length == 1" out
+'
+
+test_expect_success 'umlauts and emoji survive, Meta escapes included' '
+	printf "%s" "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"time\":1,\"messaging\":[{\"sender\":{\"id\":\"6543210987654321\"},\"recipient\":{\"id\":\"1\"},\"timestamp\":1767773000000,\"message\":{\"mid\":\"m_umlaut\",\"text\":\"Gr\\u00fc\\u00dfe aus der S\\u00fcdstadt \\ud83d\\ude00\"}}]}]}" >umlaut.json &&
+	test "$(hb_post_meta /messenger umlaut.json)" = 200 &&
+	hb-subscribe show messenger:6543210987654321 >out &&
+	jq -e ".messages[] | select(.pid == \"messenger:m_umlaut\") | .text == \"Grüße aus der Südstadt 😀\"" out
+'
+
+test_expect_success '"Alle Daten l\u00f6schen" with Meta escapes erases the person' '
+	printf "%s" "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"time\":1,\"messaging\":[{\"sender\":{\"id\":\"6543210987654321\"},\"recipient\":{\"id\":\"1\"},\"timestamp\":1767773100000,\"message\":{\"mid\":\"m_erase\",\"text\":\"Alle Daten l\\u00f6schen\"}}]}]}" >erase.json &&
+	test "$(hb_post_meta /messenger erase.json)" = 200 &&
+	hb-subscribe list | cut -f1 >ids &&
+	test_must_fail grep messenger ids &&
+	test_expect_code 65 hb-subscribe show messenger:6543210987654321
+'
+
+# The bad-input table: name, path, body, how it is signed, status, answer.
+bad_input () {
+	name=$1 path=$2 body=$3 how=$4 want=$5 says=$6
+	fingerprint before &&
+	case "$how" in
+	meta) got=$(hb_post_meta "$path" "$body") ;;
+	none) got=$(hb_post "$path" "$body") ;;
+	garbage) got=$(hb_post "$path" "$body" -H "X-Hub-Signature-256: sha256=$(printf %064d 0)") ;;
+	other) got=$(hb_post "$path" "$body" -H "X-Hub-Signature-256: $(hb_meta_sign not-the-secret "$body")") ;;
+	reserialised) jq -c . <"$body" >reser.json &&
+		got=$(hb_post "$path" "$body" -H "X-Hub-Signature-256: $(hb_meta_sign "$META_SECRET" reser.json)") ;;
+	tg) got=$(hb_post_telegram "$body") ;;
+	tg-wrong) got=$(hb_post "$path" "$body" -H "X-Telegram-Bot-Api-Secret-Token: wrong") ;;
+	esac
+	fingerprint after &&
+	if [ "$got" != "$want" ]; then
+		echo "$name: want $want, got $got"; return 1
+	fi &&
+	if ! grep -q "$says" answer; then
+		echo "$name: the answer does not say \"$says\":"; cat answer; return 1
+	fi &&
+	test_cmp before after
+}
+
+test_expect_success 'set up bad bodies' '
+	printf "{\"object\":\"page\",\"entry\":[" >truncated.json &&
+	printf "" >empty.json &&
+	printf "{\"object\":\"page\",\"entry\":\"x\"}" >shape.json &&
+	printf "{\"object\":\"user\",\"entry\":[]}" >object.json &&
+	printf "not json" >invalid.json &&
+	printf "{\"object\":\"page\",\"entry\":[{\"messaging\":[{\"sender\":{\"id\":\"77\"},\"timestamp\":1,\"message\":{\"mid\":\"m_x\",\"text\":\"\\377\\376\"}}]}]}" >utf8.json &&
+	printf "{\"object\":\"page\",\"entry\":[{\"messaging\":[{\"sender\":{\"id\":\"77\"},\"timestamp\":1,\"message\":{\"mid\":\"m_y\",\"text\":\"a\\000b\"}}]}]}" >nul.json &&
+	printf "{\"object\":\"page\",\"entry\":[{\"messaging\":[{\"sender\":{\"id\":\"77\"},\"timestamp\":1,\"message\":{\"mid\":\"m_z\",\"text\":\"a\\\\u0000b\"}}]}]}" >nul-escape.json &&
+	{ printf "{\"object\":\"page\",\"entry\":"; head -c 5000 /dev/zero | tr "\\0" "["; } >deep.json &&
+	{ printf "{\"object\":\"page\",\"entry\":[{\"messaging\":[{\"sender\":{\"id\":\"77\"},\"timestamp\":1,\"message\":{\"mid\":\"m_big\",\"text\":\""; head -c 5000000 /dev/zero | tr "\\0" a; printf "\"}}]}]}"; } >big.json &&
+	{ printf "{\"object\":\"page\",\"entry\":[{\"messaging\":[{\"sender\":{\"id\":\"77\"},\"timestamp\":1,\"message\":{\"mid\":\"m_over\",\"text\":\""; head -c 70000 /dev/zero | tr "\\0" a; printf "\"}}]}]}"; } >over.json &&
+	printf "{\"update_id\":1,\"message\":{\"message_id\":1,\"chat\":{\"id\":77,\"type\":\"private\"},\"date\":1,\"text\":\"Start\"}}" >tg.json &&
+	cp "$DATA"/*.json .
+'
+
+test_expect_success 'bad input: each refused with the right status, nothing stored' '
+	while read -r name path body how want says; do
+		bad_input "$name" "$path" "$body" "$how" "$want" "$says" || return 1
+	done <<-\EOF
+	invalid-json /messenger invalid.json meta 400 bad
+	truncated /messenger truncated.json meta 400 bad
+	empty /messenger empty.json meta 400 bad
+	wrong-shape /messenger shape.json meta 400 bad
+	unknown-object /meta object.json meta 400 bad
+	other-channel /whatsapp ig-start.json meta 400 bad
+	telegram-on-meta /meta tg.json meta 400 bad
+	unsigned /messenger ms-start.json none 401 unsigned
+	bad-signature /messenger ms-start.json garbage 403 signature
+	other-secret /messenger ms-start.json other 403 signature
+	reserialised /messenger umlaut.json reserialised 403 signature
+	over-limit /messenger over.json meta 413 large
+	five-mb /messenger big.json meta 413 large
+	invalid-utf8 /messenger utf8.json meta 400 bad
+	nul-byte /messenger nul.json meta 400 bad
+	nul-escape /messenger nul-escape.json meta 400 bad
+	deep-nesting /messenger deep.json meta 400 bad
+	telegram-unsigned /telegram tg.json none 401 unsigned
+	telegram-wrong-secret /telegram tg.json tg-wrong 403 signature
+	EOF
+'
+
+test_expect_success 'a wrong method is 405, an unknown channel 404' '
+	test "$(curl -s -o answer -w "%{http_code}" -X DELETE "$HB_URL/whatsapp")" = 405 &&
+	test "$(curl -s -o answer -w "%{http_code}" "$HB_URL/telegram")" = 405 &&
+	test "$(curl -s -o answer -w "%{http_code}" -X POST -d x "$HB_URL/signal")" = 404 &&
+	test "$(curl -s -o answer -w "%{http_code}" -X POST -d x "$HB_URL")" = 404
+'
+
+test_expect_success 'a challenge with a wrong verify token is 403' '
+	test "$(curl -s -o answer -w "%{http_code}" \
+	    "$HB_URL/whatsapp?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1")" = 403 &&
+	test_must_fail grep -q 1 answer &&
+	test "$(curl -s -o answer -w "%{http_code}" \
+	    "$HB_URL/whatsapp?hub.mode=unsubscribe&hub.verify_token=$VERIFY&hub.challenge=1")" = 403
+'
+
+test_expect_success 'a busy store answers 503, so that the platform retries' '
+	fingerprint before &&
+	flock "$HB_HOME/lock" sleep 4 &
+	holder=$! &&
+	until grep -q "FLOCK .* WRITE $holder " /proc/locks ||
+	    grep -q "FLOCK .* WRITE $(pgrep -P $holder sleep) " /proc/locks; do :; done &&
+	got=$(hb_post_meta /whatsapp "$DATA/wa-start.json" 2>/dev/null) &&
+	printf "%s" "{\"update_id\":99,\"message\":{\"message_id\":9,\"chat\":{\"id\":88,\"type\":\"private\"},\"date\":1,\"text\":\"Hallo\"}}" >busy.json &&
+	got=$(hb_post_telegram busy.json) &&
+	wait $holder &&
+	test "$got" = 503 &&
+	fingerprint after &&
+	test_cmp before after &&
+	test "$(hb_post_telegram busy.json)" = 200 &&
+	hb-subscribe list | cut -f1 >ids &&
+	test_grep -x telegram:88 ids
+'
+
+test_expect_success 'no secret or message text in the web server log' '
+	! grep -e "$META_SECRET" -e "$TG_SECRET" -e "$VERIFY" -e Grüße -e Südstadt "$HTTPD_ROOT/error.log"
+'
+
+test_expect_success 'the store verifies clean' '
+	test_store_verify
+'
+
+test_done
