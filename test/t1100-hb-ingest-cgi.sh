@@ -7,10 +7,11 @@ DATA=$TEST_DIRECTORY/data/ingest
 
 # What the store holds, as the programs show it.
 fingerprint () {
-	hb-subscribe -j list >"$1" &&
-	for id in $(jq -r .id "$1"); do
+	hb-subscribe -j list >fp.list &&
+	for id in $(jq -r .id fp.list); do
 		hb-subscribe -j show "$id" || return 1
-	done >>"$1"
+	done >fp.show &&
+	cat fp.list fp.show >"$1"
 }
 
 test_expect_success 'start lighttpd with hb-ingest as CGI' '
