@@ -2,11 +2,13 @@
  * hb-ingest: receive what citizens send.  See hb-ingest(1).
  *
  * As a CGI program (GATEWAY_INTERFACE is set) it answers one webhook;
- * otherwise it reads webhook bodies from files or stdin (batch mode).  Each body is checked and parsed before the
+ * otherwise it reads webhook bodies from files or stdin (batch mode),
+ * or polls Telegram (poll).  Each body is checked and parsed before the
  * store is opened, and hooks run after it is closed.
  */
 #include <ctype.h>
 #include <getopt.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,14 +21,17 @@
 #include "export.h"
 #include "hb.h"
 #include "hook.h"
+#include "http.h"
 #include "inbound.h"
 #include "ingest.h"
 #include "jsonl.h"
 #include "log.h"
 #include "sig.h"
+#include "tgpoll.h"
 
 #define BATCH		1000	/* bodies per store session in batch mode */
 #define CGI_LOCK_WAIT	5	/* a platform waits a few seconds at most */
+#define POLL_TIMEOUT	25	/* seconds of a getUpdates long poll */
 
 static struct cli cli;
 
@@ -36,6 +41,7 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: hb-ingest [-qrv] [-c channel] [-d dir] [-f file] "
 	    "[file ...]\n"
+	    "       hb-ingest [-qv] [-d dir] [-f file] poll [-1]\n"
 	    "       hb-ingest [-n] [-f file]\n");
 	exit(status);
 }
@@ -46,9 +52,10 @@ usage(int status)
  * is closed.
  */
 static int
-commit(struct in_events *evs, int replay, json_t **out)
+commit(struct in_events *evs, int replay, long long tg_offset, json_t **out)
 {
-	struct ingest in = { &cli.conf, evs, replay, time(NULL), json_array() };
+	struct ingest in = { .conf = &cli.conf, .evs = evs, .replay = replay,
+	    .tg_offset = tg_offset, .now = time(NULL), .out = json_array() };
 	int rc;
 
 	rc = store_run(&cli.store, ingest_apply, &in);
@@ -57,15 +64,15 @@ commit(struct in_events *evs, int replay, json_t **out)
 	return rc;
 }
 
-/* Batch mode: commit, print the events, run the hooks in order. */
+/* Batch and poll: commit, print the events, run the hooks in order. */
 static int
-commit_batch(struct in_events *evs, int replay)
+commit_batch(struct in_events *evs, int replay, long long tg_offset)
 {
 	json_t *out;
 	size_t i;
 	int rc;
 
-	if ((rc = commit(evs, replay, &out)) == 0) {
+	if ((rc = commit(evs, replay, tg_offset, &out)) == 0) {
 		for (i = 0; i < json_array_size(out); i++)
 			jsonl_write(stdout, json_array_get(out, i));
 		if (!replay)
@@ -124,18 +131,96 @@ batch(int argc, char **argv, int chan, int replay)
 			}
 			json_decref(o);
 			if (++bodies % BATCH == 0)
-				rc = commit_batch(&evs, replay);
+				rc = commit_batch(&evs, replay, 0);
 		}
 		free(buf);
 	}
 	if (rc == 0)
-		rc = commit_batch(&evs, replay);
+		rc = commit_batch(&evs, replay, 0);
 	in_events_release(&evs);
 	if (rc != 0)
 		return cli_status(rc);
 	if ((rc = cli_flush()) != 0)
 		return rc;
 	return bad > 0 ? EX_DATAERR : 0;
+}
+
+static volatile sig_atomic_t stop;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int
+read_offset(struct txn *tx, void *arg)
+{
+	return ingest_tg_offset(tx, arg);
+}
+
+/*
+ * Poll mode: Telegram's getUpdates in a loop (or once), each round's
+ * updates and the next offset committed together.  SIGTERM and SIGINT
+ * end the loop after the round.
+ */
+static int
+poll_telegram(int once)
+{
+	const struct chan_conf *tg = &cli.conf.chan[CHAN_TELEGRAM];
+	struct in_events evs = { NULL, 0 };
+	struct sigaction sa;
+	long long offset, id;
+	long retry_after, wait = 1;
+	json_t *updates, *u;
+	char err[256];
+	size_t i;
+	int rc;
+
+	if (!tg->enabled) {
+		log_errorx("%s: no [telegram] section", cli.conf.path);
+		return EX_CONFIG;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	while (!stop) {
+		if ((rc = store_run(&cli.store, read_offset, &offset)) != 0)
+			return cli_status(rc);
+		rc = tgpoll_fetch(tg, offset, once ? 0 : POLL_TIMEOUT, &updates,
+		    &retry_after);
+		if (rc == TGPOLL_PERMFAIL)
+			return EX_UNAVAILABLE;
+		if (rc == TGPOLL_TEMPFAIL) {
+			if (once)
+				return EX_TEMPFAIL;
+			/* Back off, as Telegram asks or doubling to a minute. */
+			wait = retry_after > 0 ? retry_after : wait * 2 > 60 ?
+			    60 : wait * 2;
+			sleep(wait);
+			continue;
+		}
+		wait = 1;
+		json_array_foreach(updates, i, u) {
+			id = json_integer_value(json_object_get(u, "update_id"));
+			if (id >= offset)
+				offset = id + 1;
+			/* A bad update is skipped, or it would stop us for ever. */
+			if (inbound_parse_json(CHAN_TELEGRAM, u, &evs, err,
+			    sizeof(err)) == -1)
+				log_errorx("telegram update %lld: %s", id, err);
+		}
+		rc = json_array_size(updates) > 0 ?
+		    commit_batch(&evs, 0, offset) : 0;
+		json_decref(updates);
+		if (rc != 0)
+			return cli_status(rc);
+		if ((rc = cli_flush()) != 0 || once)
+			return rc;
+	}
+	return 0;
 }
 
 /* The channels a request's path names: one, or Meta's three for /meta. */
@@ -275,7 +360,7 @@ cgi(void)
 	if (cli.store.lock_wait > CGI_LOCK_WAIT)
 		cli.store.lock_wait = CGI_LOCK_WAIT;
 	/* 200 only once the body is committed; else the platform retries. */
-	if ((rc = commit(&evs, 0, &out)) != 0) {
+	if ((rc = commit(&evs, 0, 0, &out)) != 0) {
 		json_decref(out);
 		return cgi_respond(503, "Retry-After: 10", "try again\n");
 	}
@@ -291,9 +376,11 @@ int
 main(int argc, char *argv[])
 {
 	const char *errstr = NULL;
-	int ch, chan = -1, replay = 0, status;
+	int ch, chan = -1, replay = 0, once = 0, status;
 
 	cli_init(&cli, argv[0]);
+	if (http_init() == -1)
+		return EX_OSERR;
 	if (getenv("GATEWAY_INTERFACE") != NULL) {
 		if ((status = cli_configure(&cli)) != 0) {
 			cgi_respond(503, NULL, "not configured\n");
@@ -303,10 +390,13 @@ main(int argc, char *argv[])
 		cli_release(&cli);
 		return status;
 	}
-	while ((ch = getopt(argc, argv, CLI_OPTIONS "c:r")) != -1) {
+	while ((ch = getopt(argc, argv, CLI_OPTIONS "1c:r")) != -1) {
 		if (cli_option(&cli, ch, optarg, usage))
 			continue;
 		switch (ch) {
+		case '1':
+			once = 1;
+			break;
 		case 'c':
 			if ((chan = chan_lookup(optarg, strlen(optarg))) < 0)
 				errstr = "unknown channel";
@@ -326,7 +416,15 @@ main(int argc, char *argv[])
 	argv += optind;
 	if ((status = cli_configure(&cli)) != 0)
 		return status;
-	status = batch(argc, argv, chan, replay);
+	if (argc > 0 && strcmp(argv[0], "poll") == 0) {
+		if (argc != 1 || chan >= 0 || replay)
+			usage(EX_USAGE);
+		status = poll_telegram(once);
+	} else {
+		if (once)
+			usage(EX_USAGE);
+		status = batch(argc, argv, chan, replay);
+	}
 	cli_release(&cli);
 	return status;
 }

@@ -464,6 +464,25 @@ on_status(struct txn *tx, struct ingest *in, const struct in_event *ev)
 	return 0;
 }
 
+#define TG_OFFSET	"telegram.offset"
+
+int
+ingest_tg_offset(struct txn *tx, long long *offset)
+{
+	json_t *v;
+	int rc;
+
+	*offset = 0;
+	rc = store_get(tx, T_META, TG_OFFSET, strlen(TG_OFFSET), &v, 0);
+	if (rc == STORE_NOTFOUND)
+		return 0;
+	if (rc == 0) {
+		*offset = json_integer_value(json_object_get(v, "n"));
+		json_decref(v);
+	}
+	return rc;
+}
+
 int
 ingest_apply(struct txn *tx, void *arg)
 {
@@ -499,6 +518,12 @@ ingest_apply(struct txn *tx, void *arg)
 			json_object_set_new(o, "old_id", json_string(ev->id));
 			break;
 		}
+	}
+	/* The offset commits with the events of the updates before it. */
+	if (rc == 0 && in->tg_offset > 0) {
+		o = json_pack("{s:I}", "n", (json_int_t)in->tg_offset);
+		rc = store_put(tx, T_META, TG_OFFSET, strlen(TG_OFFSET), o, 0);
+		json_decref(o);
 	}
 	return rc;
 }

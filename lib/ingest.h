@@ -31,11 +31,14 @@ struct ingest {
 	const struct conf *conf;
 	const struct in_events *evs;
 	int	 replay;	/* -r: store and update, no answers */
+	long long tg_offset;	/* poll: Telegram's next offset, or 0 */
 	time_t	 now;
 	json_t	*out;		/* array of events that happened */
 };
 
 /* A store_txn_fn: arg is a struct ingest. */
 int	 ingest_apply(struct txn *, void *arg);
+/* Telegram's polling offset as stored (0 if none yet). */
+int	 ingest_tg_offset(struct txn *, long long *offset);
 
 #endif /* INGEST_H */

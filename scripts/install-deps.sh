@@ -13,7 +13,7 @@ build="gcc make pkg-config libc6-dev libcurl4-openssl-dev libjansson-dev
 # Test and lint: unit tests, Berkeley DB utilities (db_verify), TAP
 # runner, man page and shell linters, valgrind, jq for the tests.
 check="libcmocka-dev db5.3-util perl mandoc shellcheck valgrind jq
-	lighttpd curl openssl"
+	lighttpd curl openssl python3"
 
 missing=
 for p in $build $check; do

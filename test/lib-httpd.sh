@@ -60,7 +60,7 @@ hb_stop_httpd () {
 		HTTPD_PID=
 	fi
 }
-trap hb_stop_httpd EXIT
+test_atexit hb_stop_httpd
 
 # hb_meta_sign secret file: the X-Hub-Signature-256 value for a body.
 hb_meta_sign () {

@@ -83,6 +83,13 @@ hb_secret () {
 	(umask 077 && printf '%s\n' "$2" >"$1")
 }
 
+# test_atexit cmd: run cmd when the script ends (servers it started).
+test_atexit_cmds=:
+test_atexit () {
+	test_atexit_cmds="$test_atexit_cmds; $*"
+}
+trap 'eval "$test_atexit_cmds"' EXIT
+
 say () {
 	printf '# %s\n' "$*"
 }
