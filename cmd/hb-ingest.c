@@ -21,7 +21,6 @@
 #include "export.h"
 #include "hb.h"
 #include "hook.h"
-#include "http.h"
 #include "inbound.h"
 #include "ingest.h"
 #include "jsonl.h"
@@ -379,8 +378,6 @@ main(int argc, char *argv[])
 	int ch, chan = -1, replay = 0, once = 0, status;
 
 	cli_init(&cli, argv[0]);
-	if (http_init() == -1)
-		return EX_OSERR;
 	if (getenv("GATEWAY_INTERFACE") != NULL) {
 		if ((status = cli_configure(&cli)) != 0) {
 			cgi_respond(503, NULL, "not configured\n");

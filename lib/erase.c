@@ -9,8 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <nettle/hmac.h>
 
 #include "erase.h"
 #include "log.h"
@@ -57,15 +56,17 @@ static int
 ledger_hash(struct txn *tx, const char *id, unsigned char out[32])
 {
 	unsigned char key[KEY_SIZE];
-	unsigned int len = 32;
+	struct hmac_sha256_ctx mac;
 	int rc;
 
 	if ((rc = ledger_key(tx, key)) != 0)
 		return rc;
-	rc = HMAC(EVP_sha256(), key, KEY_SIZE, (const unsigned char *)id,
-	    strlen(id), out, &len) == NULL ? -1 : 0;
+	hmac_sha256_set_key(&mac, KEY_SIZE, key);
+	hmac_sha256_update(&mac, strlen(id), (const uint8_t *)id);
+	hmac_sha256_digest(&mac, SHA256_DIGEST_SIZE, out);
 	explicit_bzero(key, sizeof(key));
-	return rc == 0 ? 0 : log_errorx("HMAC failed");
+	explicit_bzero(&mac, sizeof(mac));
+	return 0;
 }
 
 /* Primary keys collected from an index walk, to delete afterwards. */

@@ -68,21 +68,27 @@ run_one(const char *path, const char *line, long long timeout)
 		    WTERMSIG(status));
 }
 
+/* The hook for an event into path: 0, or -1 if there is none. */
+static int
+hook_path(const struct conf *conf, const json_t *ev, char *path, size_t sz)
+{
+	const char *name = jsonl_string(ev, "event");
+
+	if (name == NULL || strchr(name, '/') != NULL ||
+	    (size_t)snprintf(path, sz, "%s/on-%s", conf->hooks, name) >= sz)
+		return -1;
+	return access(path, X_OK);
+}
+
 static void
 run_all(const struct conf *conf, const json_t *events)
 {
 	char path[PATH_MAX], *line;
-	const char *name;
 	const json_t *ev;
 	size_t i;
 
 	json_array_foreach(events, i, ev) {
-		if ((name = jsonl_string(ev, "event")) == NULL ||
-		    strchr(name, '/') != NULL)
-			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/on-%s",
-		    conf->hooks, name) >= sizeof(path) ||
-		    access(path, X_OK) == -1)
+		if (hook_path(conf, ev, path, sizeof(path)) == -1)
 			continue;
 		if ((line = json_dumps(ev, JSON_COMPACT | JSON_SORT_KEYS)) ==
 		    NULL)
@@ -98,7 +104,16 @@ hook_run(const struct conf *conf, const json_t *events, int how)
 	pid_t pid;
 	int status, fd;
 
-	if (json_array_size(events) == 0)
+	char path[PATH_MAX];
+	const json_t *ev;
+	size_t i;
+	int any = 0;
+
+	/* Most installations have few hooks: fork only for one that exists. */
+	json_array_foreach(events, i, ev)
+		if (hook_path(conf, ev, path, sizeof(path)) == 0)
+			any = 1;
+	if (!any)
 		return 0;
 	if (how == HOOK_WAIT) {
 		run_all(conf, events);

@@ -1,4 +1,12 @@
-/* http.c: HTTP requests with libcurl; see http.h. */
+/*
+ * http.c: HTTP requests with libcurl; see http.h.
+ *
+ * libcurl is loaded on the first request, not linked: Debian's libcurl
+ * brings some thirty libraries (LDAP, Kerberos, ...) whose loading cost
+ * about 3 ms per process, measured, and most runs of hb (every webhook)
+ * make no request at all.
+ */
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,12 +18,52 @@
 
 #define CONNECT_TIMEOUT	10L	/* seconds */
 #define MAX_RESPONSE	(16L << 20)
+#define LIBCURL		"libcurl.so.4"
+
+/* The libcurl functions hb uses, resolved when it is loaded. */
+static struct {
+	void	*handle;
+	CURLcode (*global_init)(long);
+	CURL	*(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_perform)(CURL *);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	void	 (*easy_cleanup)(CURL *);
+	const char *(*easy_strerror)(CURLcode);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void	 (*slist_free_all)(struct curl_slist *);
+} curl;
+
+static int
+resolve(void **fn, const char *name)
+{
+	if ((*fn = dlsym(curl.handle, name)) == NULL)
+		return log_errorx("%s: no %s", LIBCURL, name);
+	return 0;
+}
 
 int
 http_init(void)
 {
-	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 :
-	    log_errorx("curl_global_init failed");
+	if (curl.handle != NULL)
+		return 0;
+	if ((curl.handle = dlopen(LIBCURL, RTLD_NOW | RTLD_LOCAL)) == NULL)
+		return log_errorx("%s", dlerror());
+	if (resolve((void **)&curl.global_init, "curl_global_init") == -1 ||
+	    resolve((void **)&curl.easy_init, "curl_easy_init") == -1 ||
+	    resolve((void **)&curl.easy_setopt, "curl_easy_setopt") == -1 ||
+	    resolve((void **)&curl.easy_perform, "curl_easy_perform") == -1 ||
+	    resolve((void **)&curl.easy_getinfo, "curl_easy_getinfo") == -1 ||
+	    resolve((void **)&curl.easy_cleanup, "curl_easy_cleanup") == -1 ||
+	    resolve((void **)&curl.easy_strerror, "curl_easy_strerror") == -1 ||
+	    resolve((void **)&curl.slist_append, "curl_slist_append") == -1 ||
+	    resolve((void **)&curl.slist_free_all, "curl_slist_free_all") ==
+	    -1 || curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		dlclose(curl.handle);
+		curl.handle = NULL;
+		return log_errorx("%s cannot be used", LIBCURL);
+	}
+	return 0;
 }
 
 static size_t
@@ -43,29 +91,31 @@ http_post_json(const char *what, const char *url, const char *json,
 	CURL *c;
 
 	memset(resp, 0, sizeof(*resp));
-	if ((c = curl_easy_init()) == NULL)
+	if (http_init() == -1)
+		return HTTP_TEMPFAIL;
+	if ((c = curl.easy_init()) == NULL)
 		return log_errorx("%s: curl_easy_init failed", what),
 		    HTTP_TEMPFAIL;
-	hdr = curl_slist_append(hdr, "Content-Type: application/json");
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, json);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout + CONNECT_TIMEOUT);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
-	rc = curl_easy_perform(c);
+	hdr = curl.slist_append(hdr, "Content-Type: application/json");
+	curl.easy_setopt(c, CURLOPT_URL, url);
+	curl.easy_setopt(c, CURLOPT_POSTFIELDS, json);
+	curl.easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+	curl.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
+	curl.easy_setopt(c, CURLOPT_TIMEOUT, timeout + CONNECT_TIMEOUT);
+	curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl.easy_setopt(c, CURLOPT_WRITEDATA, resp);
+	rc = curl.easy_perform(c);
 	if (rc == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
-	curl_slist_free_all(hdr);
-	curl_easy_cleanup(c);
+		curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+	curl.slist_free_all(hdr);
+	curl.easy_cleanup(c);
 	if (rc != CURLE_OK) {
 		/* The error buffer names the host, never the path. */
 		log_errorx("%s: %s", what, errbuf[0] != '\0' ? errbuf :
-		    curl_easy_strerror(rc));
+		    curl.easy_strerror(rc));
 		http_response_release(resp);
 		return HTTP_TEMPFAIL;
 	}

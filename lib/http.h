@@ -21,7 +21,7 @@ struct http_response {
 	size_t	 len;
 };
 
-/* Call once before any request, as the first thing in main(). */
+/* Load libcurl; the first request does it, or a program may early. */
 int	 http_init(void);
 /*
  * POST a JSON body to url, waiting at most timeout seconds.  Fills resp

@@ -30,6 +30,7 @@
 struct store {
 	unsigned magic;
 	char	*home;
+	mode_t	 mode;		/* of the files it creates */
 	DB_ENV	*env;
 	DB	*db[T_COUNT];
 	DB	*ix[I_COUNT];
@@ -257,6 +258,63 @@ open_db(struct store *st, DB **dbp, const char *file, u_int32_t dbflags,
 }
 
 /* Berkeley DB asks an index for the key of a record it writes. */
+static int index_key(DB *, const DBT *, const DBT *, DBT *);
+
+/*
+ * Open table t and every index of it, if not open yet.  A primary is
+ * never written without its secondaries associated: that would leave a
+ * stale index entry, which is personal data (bdb.md §4).
+ */
+static int
+open_table(struct store *st, enum store_table t)
+{
+	const struct index_def *ix;
+	int i, rc;
+
+	if (st->db[t] != NULL)
+		return 0;
+	if (open_db(st, &st->db[t], schema_tables[t].file, 0, st->mode) != 0)
+		return -1;
+	for (i = 0; i < I_COUNT; i++) {
+		ix = &schema_indexes[i];
+		if (ix->primary != t)
+			continue;
+		if (open_db(st, &st->ix[i], ix->file, DB_DUPSORT,
+		    st->mode) != 0)
+			return -1;
+		st->ix[i]->app_private = (void *)ix;
+		if ((rc = st->db[t]->associate(st->db[t], NULL, st->ix[i],
+		    index_key, 0)) != 0)
+			return dberr(rc, ix->file);
+	}
+	return 0;
+}
+
+/* Does the store directory hold file?  0 or -1. */
+static int
+access_db(const char *home, const char *file)
+{
+	char path[PATH_MAX];
+
+	(void)snprintf(path, sizeof(path), "%s/%s", home, file);
+	return access(path, F_OK);
+}
+
+/* The handle of table t, opened if need be; NULL after a message. */
+static DB *
+table(struct txn *tx, enum store_table t)
+{
+	return open_table(tx->st, t) == 0 ? tx->st->db[t] : NULL;
+}
+
+/* The handle of index i, its table opened if need be. */
+static DB *
+index_db(struct txn *tx, enum store_index i)
+{
+	return open_table(tx->st, schema_indexes[i].primary) == 0 ?
+	    tx->st->ix[i] : NULL;
+}
+
 static int
 index_key(DB *sec, const DBT *pkey, const DBT *pdata, DBT *skey)
 {
@@ -355,22 +413,17 @@ store_open(struct store **stp, const struct store_opts *o)
 		dberr(rc, o->home);
 		goto fail;
 	}
-	for (i = 0; i < T_COUNT; i++)
-		if (open_db(st, &st->db[i], schema_tables[i].file, 0,
-		    mode) != 0)
-			goto fail;
-	for (i = 0; i < I_COUNT; i++) {
-		const struct index_def *ix = &schema_indexes[i];
-
-		if (open_db(st, &st->ix[i], ix->file, DB_DUPSORT, mode) != 0)
-			goto fail;
-		st->ix[i]->app_private = (void *)ix;
-		if ((rc = st->db[ix->primary]->associate(st->db[ix->primary],
-		    NULL, st->ix[i], index_key, 0)) != 0) {
-			dberr(rc, ix->file);
-			goto fail;
-		}
-	}
+	/*
+	 * Tables open on first use (open_table), with all their indexes:
+	 * a webhook touches half of them, and each costs some 40 us.  A new
+	 * store gets every file now, so that later opens never create one
+	 * beside a running transaction.
+	 */
+	st->mode = mode;
+	if (access_db(o->home, schema_tables[T_META].file) == -1)
+		for (i = 0; i < T_COUNT; i++)
+			if (open_table(st, i) != 0)
+				goto fail;
 	if ((rc = store_txn(st, check_schema, NULL)) != 0)
 		goto fail_rc;
 	*stp = st;
@@ -391,14 +444,19 @@ store_close(struct store *st)
 		return 0;
 	if (st->magic != STORE_MAGIC)
 		abort();
-	/* Indexes first: a primary must outlive its secondaries. */
+	/*
+	 * Indexes first: a primary must outlive its secondaries.  No sync
+	 * of each file on close: the commit's log record is the durable
+	 * copy, recovery redoes it, and pages reach the files at the next
+	 * checkpoint.  A sync here cost every webhook six fdatasyncs.
+	 */
 	for (i = I_COUNT - 1; i >= 0; i--)
 		if (st->ix[i] != NULL && (rc = st->ix[i]->close(st->ix[i],
-		    0)) != 0)
+		    DB_NOSYNC)) != 0)
 			ret = dberr(rc, "close");
 	for (i = T_COUNT - 1; i >= 0; i--)
 		if (st->db[i] != NULL && (rc = st->db[i]->close(st->db[i],
-		    0)) != 0)
+		    DB_NOSYNC)) != 0)
 			ret = dberr(rc, "close");
 	if (st->env != NULL) {
 		/* Keep recovery short: checkpoint after each MB of log. */
@@ -487,10 +545,13 @@ store_get(struct txn *tx, enum store_table t, const void *key, size_t klen,
 	DBT k, d;
 	int rc;
 
+	DB *db;
+
+	if ((db = table(tx, t)) == NULL)
+		return -1;
 	dbt(&k, key, klen);
 	dbt(&d, NULL, 0);
-	rc = tx->st->db[t]->get(tx->st->db[t], tx->t, &k, &d,
-	    (flags & STORE_RMW) ? DB_RMW : 0);
+	rc = db->get(db, tx->t, &k, &d, (flags & STORE_RMW) ? DB_RMW : 0);
 	if (rc != 0)
 		return dberr(rc, schema_tables[t].file);
 	return (*val = decode(&d)) != NULL ? 0 : -1;
@@ -504,12 +565,16 @@ store_put(struct txn *tx, enum store_table t, const void *key, size_t klen,
 	char *s;
 	int rc;
 
+	DB *db;
+
+	if ((db = table(tx, t)) == NULL)
+		return -1;
 	if ((s = json_dumps(val, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
 		return log_errorx("store: cannot encode a record");
 	dbt(&k, key, klen);
 	dbt(&d, s, strlen(s));
-	rc = tx->st->db[t]->put(tx->st->db[t], tx->t, &k, &d,
-	    (flags & STORE_NOOVERWRITE) ? DB_NOOVERWRITE : 0);
+	rc = db->put(db, tx->t, &k, &d, (flags & STORE_NOOVERWRITE) ?
+	    DB_NOOVERWRITE : 0);
 	free(s);
 	return dberr(rc, schema_tables[t].file);
 }
@@ -517,11 +582,13 @@ store_put(struct txn *tx, enum store_table t, const void *key, size_t klen,
 int
 store_del(struct txn *tx, enum store_table t, const void *key, size_t klen)
 {
+	DB *db;
 	DBT k;
 
+	if ((db = table(tx, t)) == NULL)
+		return -1;
 	dbt(&k, key, klen);
-	return dberr(tx->st->db[t]->del(tx->st->db[t], tx->t, &k, 0),
-	    schema_tables[t].file);
+	return dberr(db->del(db, tx->t, &k, 0), schema_tables[t].file);
 }
 
 /* Hand one record to an iteration callback. */
@@ -554,11 +621,13 @@ int
 store_each(struct txn *tx, enum store_table t, const void *from,
     size_t fromlen, store_each_fn fn, void *arg)
 {
-	DB *db = tx->st->db[t];
+	DB *db;
 	DBC *c;
 	DBT k, d;
 	int rc, cbrc = 0;
 
+	if ((db = table(tx, t)) == NULL)
+		return -1;
 	/* Read committed: a long walk must not hold every page's lock. */
 	if ((rc = db->cursor(db, tx->t, &c, DB_READ_COMMITTED)) != 0)
 		return dberr(rc, schema_tables[t].file);
@@ -575,11 +644,13 @@ int
 store_index_each(struct txn *tx, enum store_index i, const void *key,
     size_t klen, int flags, store_each_fn fn, void *arg)
 {
-	DB *ix = tx->st->ix[i];
+	DB *ix;
 	DBC *c;
 	DBT sk, pk, d;
 	int rc, cbrc = 0;
 
+	if ((ix = index_db(tx, i)) == NULL)
+		return -1;
 	if ((rc = ix->cursor(ix, tx->t, &c, DB_READ_COMMITTED)) != 0)
 		return dberr(rc, schema_indexes[i].file);
 	dbt(&sk, key, klen);
@@ -598,10 +669,12 @@ int
 store_index_get(struct txn *tx, enum store_index i, const void *key,
     size_t klen, void *pkey, size_t *pklen, json_t **val)
 {
-	DB *ix = tx->st->ix[i];
+	DB *ix;
 	DBT sk, pk, d;
 	int rc;
 
+	if ((ix = index_db(tx, i)) == NULL)
+		return -1;
 	dbt(&sk, key, klen);
 	dbt(&pk, NULL, 0);
 	dbt(&d, NULL, 0);
@@ -619,13 +692,15 @@ int
 store_index_count(struct txn *tx, enum store_index i, const void *key,
     size_t klen, size_t *count)
 {
-	DB *ix = tx->st->ix[i];
 	db_recno_t n = 0;
+	DB *ix;
 	DBC *c;
 	DBT sk, d;
 	int rc;
 
 	*count = 0;
+	if ((ix = index_db(tx, i)) == NULL)
+		return -1;
 	if ((rc = ix->cursor(ix, tx->t, &c, DB_READ_COMMITTED)) != 0)
 		return dberr(rc, schema_indexes[i].file);
 	dbt(&sk, key, klen);

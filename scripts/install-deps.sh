@@ -9,11 +9,11 @@ set -eu
 
 # Build: compiler, libraries, headers.
 build="gcc make pkg-config libc6-dev libcurl4-openssl-dev libjansson-dev
-	libdb5.3-dev libbsd-dev libinih-dev libssl-dev libcsv-dev"
+	libdb5.3-dev libbsd-dev libinih-dev nettle-dev libcsv-dev"
 # Test and lint: unit tests, Berkeley DB utilities (db_verify), TAP
 # runner, man page and shell linters, valgrind, jq for the tests.
 check="libcmocka-dev db5.3-util perl mandoc shellcheck valgrind jq
-	lighttpd curl openssl python3"
+	lighttpd curl openssl python3 clang libclang-rt-14-dev wrk"
 
 missing=
 for p in $build $check; do

@@ -1,0 +1,86 @@
+#!/bin/sh
+# Benchmark hb-ingest against the bars of DESIGN §8:
+#  - batch mode commits 100,000 webhook bodies at 20,000 or more a second;
+#  - as CGI under lighttpd it reaches at least half the request rate of a
+#    CGI program that only answers 200 (ok-cgi.c), measured in the same
+#    run with wrk.
+# It prints its figures and ratios and asserts nothing (machines here are
+# noisy).  Run from the top of the tree after make:
+#   sh test/bench/ingest.sh            N=100000 bodies, 10 s of wrk each
+#   N=20000 SECONDS_WRK=5 sh test/bench/ingest.sh
+set -eu
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+B=${HB_BUILD:-$top/build}
+N=${N:-100000}
+SECONDS_WRK=${SECONDS_WRK:-10}
+LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/hb-bench.XXXXXX")
+pids=
+cleanup () {
+	for p in $pids; do kill "$p" 2>/dev/null || :; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+cd "$work"
+
+TG_SECRET=bench-secret
+export TG_SECRET
+(umask 077 && echo 1:x >tg.token && echo "$TG_SECRET" >tg.secret)
+cat >hb.conf <<CONF
+[hb]
+home = $work/store
+timezone = UTC
+hooks = $work/no-hooks
+
+[telegram]
+token_file = $work/tg.token
+secret_file = $work/tg.secret
+CONF
+export HB_CONF="$work/hb.conf"
+
+now () { date +%s.%N; }
+rate () { echo "$1 $2 $3" | awk '{ printf "%.0f", $1 / ($3 - $2) }'; }
+ratio () { echo "$1 $2" | awk '{ printf "%.2f", $1 / $2 }'; }
+
+# 1. Batch: N distinct updates from 20,000 people into a fresh store.
+awk -v n="$N" 'BEGIN { for (i = 1; i <= n; i++) {
+	c = 1000 + i % 20000
+	printf "{\"update_id\":%d,\"message\":{\"message_id\":%d,\"date\":1767772800,\"from\":{\"id\":%d,\"first_name\":\"Bench\"},\"chat\":{\"id\":%d,\"type\":\"private\"},\"text\":\"Eine Frage zur Baustelle %d\"}}\n", i, i, c, c, i } }' >bodies
+t0=$(now)
+"$B/bin/hb-ingest" bodies >events
+t1=$(now)
+test "$(wc -l <events)" -eq "$N"
+r=$(rate "$N" "$t0" "$t1")
+echo "batch: $N bodies in $(echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }') s: $r bodies/s (bar 20000/s, ratio $(ratio "$r" 20000))"
+
+# 2. CGI under lighttpd, against a CGI that only answers 200.
+mkdir www
+cc -O2 -o www/ok.cgi "$top/test/bench/ok-cgi.c"
+cat >www/ingest.cgi <<CGI
+#!/bin/sh
+HB_CONF=$HB_CONF exec $B/bin/hb-ingest
+CGI
+chmod +x www/ingest.cgi
+port=$((30000 + $$ % 20000))
+cat >lighttpd.conf <<CONF
+server.document-root = "$work/www"
+server.bind = "127.0.0.1"
+server.port = $port
+server.modules = ( "mod_cgi" )
+server.errorlog = "$work/error.log"
+cgi.assign = ( ".cgi" => "" )
+CONF
+"$LIGHTTPD" -D -f lighttpd.conf &
+pids="$pids $!"
+until curl -s -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.1; done
+
+load () {
+	wrk -t2 -c8 -d"${SECONDS_WRK}s" -s "$top/test/bench/post.lua" "$1" |
+	    awk '/^Requests\/sec/ { printf "%.0f", $2 }'
+}
+ceiling=$(load "http://127.0.0.1:$port/ok.cgi")
+hb=$(load "http://127.0.0.1:$port/ingest.cgi/telegram")
+echo "cgi: hb-ingest $hb requests/s, ok-cgi $ceiling requests/s (bar 0.5, ratio $(ratio "$hb" "$ceiling"))"
+stored=$("$B/bin/hb-subscribe" -j list | wc -l)
+echo "cgi: $stored people in the store after the run"
