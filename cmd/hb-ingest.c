@@ -81,6 +81,31 @@ commit_batch(struct in_events *evs, int replay, long long tg_offset)
 	return rc;
 }
 
+/*
+ * Parse a body as CGI mode would take it: a channel without a section
+ * in hb.conf is refused (CGI answers 404), as its settings (Get Started)
+ * are unknown.
+ */
+static int
+parse_configured(int chan, const json_t *body, struct in_events *evs,
+    char *err, size_t errsz)
+{
+	struct in_events got = { NULL, 0 };
+	size_t i;
+
+	if (inbound_parse_json(chan, body, &got, err, errsz) == -1)
+		return -1;
+	for (i = 0; i < got.n; i++)
+		if (!cli.conf.chan[got.v[i].chan].enabled) {
+			(void)snprintf(err, errsz, "%s is not configured",
+			    chan_name(got.v[i].chan));
+			in_events_release(&got);
+			return -1;
+		}
+	in_events_move(evs, &got);
+	return 0;
+}
+
 /* Batch mode: every JSON document of every input, a batch at a time. */
 static int
 batch(int argc, char **argv, int chan, int replay)
@@ -123,7 +148,7 @@ batch(int argc, char **argv, int chan, int replay)
 				continue;
 			}
 			off += je.position;
-			if (inbound_parse_json(chan, o, &evs, err,
+			if (parse_configured(chan, o, &evs, err,
 			    sizeof(err)) == -1) {
 				log_errorx("%s:%zu: %s", name, line, err);
 				bad++;

@@ -163,11 +163,19 @@ inbound_parse_json(int chan, const json_t *o, struct in_events *evs,
 		return -1;
 	}
 	/* Append what was parsed, all or nothing. */
-	evs->v = xreallocarray(evs->v, evs->n + got.n, sizeof(*evs->v));
-	memcpy(evs->v + evs->n, got.v, got.n * sizeof(*got.v));
-	evs->n += got.n;
-	free(got.v);
+	in_events_move(evs, &got);
 	return 0;
+}
+
+void
+in_events_move(struct in_events *dst, struct in_events *src)
+{
+	dst->v = xreallocarray(dst->v, dst->n + src->n, sizeof(*dst->v));
+	memcpy(dst->v + dst->n, src->v, src->n * sizeof(*src->v));
+	dst->n += src->n;
+	free(src->v);
+	src->v = NULL;
+	src->n = 0;
 }
 
 int

@@ -66,6 +66,8 @@ int	 inbound_parse_json(int chan, const json_t *body,
 /* The channel a Meta body's "object" names, or -1. */
 int	 inbound_meta_channel(const char *body, size_t len);
 void	 in_events_release(struct in_events *);
+/* Append the events of src to dst; src is left empty. */
+void	 in_events_move(struct in_events *dst, struct in_events *src);
 
 /* For the adapters. */
 struct in_event *in_event_new(struct in_events *, enum in_kind,

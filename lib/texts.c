@@ -100,18 +100,35 @@ texts_builtin(const char *lang, enum text_id id)
 
 /* Labels of the "Meine Daten" answer. */
 enum label { L_ACCOUNT, L_NAME, L_PHONE, L_STATE, L_SINCE, L_MESSAGES,
-    L_RECEIVED, L_READ, L_ERASE, L_COUNT };
+    L_RECEIVED, L_READ, L_ERASE, L_ACTIVE, L_STOPPED, L_UNREACHABLE,
+    L_PENDING, L_COUNT };
 
 static const char *const labels_de[L_COUNT] = {
 	"Konto", "Name", "Telefon", "Status", "seit", "Ihre Nachrichten an uns",
 	"Mitteilungen an Sie", "davon gelesen",
 	"Mit \"Alle Daten löschen\" löschen wir alles.",
+	"angemeldet", "nicht angemeldet", "nicht erreichbar", "unbestätigt",
 };
 static const char *const labels_en[L_COUNT] = {
 	"Account", "Name", "Phone", "State", "since", "Your messages to us",
 	"Messages to you", "read",
 	"Send \"Delete all data\" and we erase everything.",
+	"subscribed", "not subscribed", "unreachable", "unconfirmed",
 };
+
+/* A subscriber's state in words. */
+static const char *
+state_words(const char *const *l, const char *state)
+{
+	static const char *const states[] = { "active", "stopped",
+	    "unreachable", "pending" };
+	size_t i;
+
+	for (i = 0; state != NULL && i < 4; i++)
+		if (strcmp(state, states[i]) == 0)
+			return l[L_ACTIVE + i];
+	return state != NULL ? state : "?";
+}
 
 static size_t
 count_read(const json_t *a)
@@ -145,7 +162,8 @@ texts_mydata(const struct conf *conf, const char *lang, const json_t *all)
 		APPEND("%s\n%s: %s", out, l[L_NAME], v);
 	if ((v = jsonl_string(sub, "phone")) != NULL)
 		APPEND("%s\n%s: +%s", out, l[L_PHONE], v);
-	APPEND("%s\n%s: %s", out, l[L_STATE], jsonl_string(sub, "state"));
+	APPEND("%s\n%s: %s", out, l[L_STATE], state_words(l,
+	    jsonl_string(sub, "state")));
 	if ((v = jsonl_string(sub, "since")) != NULL)
 		APPEND("%s (%s %.10s)", out, l[L_SINCE], v);
 	APPEND("%s\n%s: %zu", out, l[L_MESSAGES],

@@ -261,6 +261,13 @@ test_expect_success 'bad bodies in a batch are named, the good ones stored (exit
 	test $(wc -l <events) -eq 2
 '
 
+test_expect_success 'a body of a channel without a section is refused, as in CGI' '
+	hb_write_conf "[telegram]" "token_file = $TRASH_DIRECTORY/tg.token" &&
+	test_expect_code 65 hb-ingest "$DATA/ms-start.json" 2>err &&
+	test_grep "ms-start.json:1: messenger is not configured" err &&
+	hb_full_conf
+'
+
 test_expect_success 'a body of another channel than -c is refused' '
 	test_expect_code 65 hb-ingest -c telegram "$DATA/ms-start.json" 2>err &&
 	test_grep "a messenger body, not telegram" err
