@@ -170,6 +170,10 @@ inbound_parse_json(int chan, const json_t *o, struct in_events *evs,
 void
 in_events_move(struct in_events *dst, struct in_events *src)
 {
+	if (src->n == 0) {
+		in_events_release(src);
+		return;
+	}
 	dst->v = xreallocarray(dst->v, dst->n + src->n, sizeof(*dst->v));
 	memcpy(dst->v + dst->n, src->v, src->n * sizeof(*src->v));
 	dst->n += src->n;
