@@ -48,7 +48,7 @@ log_progname(void)
 	return progname;
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 vlog(int prio, const char *errstr, const char *fmt, va_list ap)
 {
 	char msg[1024];
