@@ -399,7 +399,6 @@ cgi(void)
 int
 main(int argc, char *argv[])
 {
-	const char *errstr = NULL;
 	int ch, chan = -1, replay = 0, once = 0, status;
 
 	cli_init(&cli, argv[0]);
@@ -420,17 +419,12 @@ main(int argc, char *argv[])
 			once = 1;
 			break;
 		case 'c':
-			if ((chan = chan_lookup(optarg, strlen(optarg))) < 0)
-				errstr = "unknown channel";
+			chan = cli_channel(optarg, usage);
 			break;
 		case 'r':
 			replay = 1;
 			break;
 		default:
-			usage(EX_USAGE);
-		}
-		if (errstr != NULL) {
-			log_errorx("%s '%s'", errstr, optarg);
 			usage(EX_USAGE);
 		}
 	}

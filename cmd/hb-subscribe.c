@@ -405,9 +405,7 @@ main(int argc, char *argv[])
 			continue;
 		switch (ch) {
 		case 'c':
-			if ((filter_chan = chan_lookup(optarg,
-			    strlen(optarg))) < 0)
-				errstr = "unknown channel";
+			filter_chan = cli_channel(optarg, usage);
 			break;
 		case 's':
 			if ((filter_state = sub_state_lookup(optarg)) < 0)

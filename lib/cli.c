@@ -91,6 +91,18 @@ cli_configure(struct cli *cli)
 }
 
 int
+cli_channel(const char *arg, void (*usage)(int))
+{
+	int c;
+
+	if ((c = chan_lookup(arg, strlen(arg))) < 0) {
+		log_errorx("unknown channel '%s'", arg);
+		usage(EX_USAGE);
+	}
+	return c;
+}
+
+int
 cli_status(int rc)
 {
 	switch (rc) {

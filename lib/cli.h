@@ -38,6 +38,8 @@ int	 cli_option(struct cli *, int ch, const char *arg,
  * configuration and exits 0.
  */
 int	 cli_configure(struct cli *);
+/* The channel an option names; a usage error (64) if none. */
+int	 cli_channel(const char *arg, void (*usage)(int));
 /* The exit status for a store or library result (0, -1, STORE_*). */
 int	 cli_status(int rc);
 /* Flush stdout: 0, or EX_IOERR (quietly when the reader went away). */

@@ -69,45 +69,20 @@ ledger_hash(struct txn *tx, const char *id, unsigned char out[32])
 	return 0;
 }
 
-/* Primary keys collected from an index walk, to delete afterwards. */
-struct keys {
-	void	**v;
-	size_t	*len;
-	size_t	 n;
-};
-
-static int
-collect(const void *key, size_t klen, json_t *rec, void *arg)
-{
-	struct keys *k = arg;
-
-	(void)rec;
-	k->v = xreallocarray(k->v, k->n + 1, sizeof(*k->v));
-	k->len = xreallocarray(k->len, k->n + 1, sizeof(*k->len));
-	k->v[k->n] = xmalloc(klen);
-	memcpy(k->v[k->n], key, klen);
-	k->len[k->n++] = klen;
-	return 0;
-}
-
 /* Delete every record of table whose person index gives id. */
 static int
 delete_all(struct txn *tx, enum store_table table, enum store_index index,
     const char *id, size_t *count)
 {
-	struct keys k = { NULL, NULL, 0 };
+	struct store_keys k = { NULL, NULL, 0 };
 	size_t i;
 	int rc;
 
-	rc = store_index_each(tx, index, id, strlen(id), 0, collect, &k);
-	for (i = 0; i < k.n; i++) {
-		if (rc == 0)
-			rc = store_del(tx, table, k.v[i], k.len[i]);
-		free(k.v[i]);
-	}
-	free(k.v);
-	free(k.len);
+	rc = store_index_keys(tx, index, id, strlen(id), &k);
+	for (i = 0; i < k.n && rc == 0; i++)
+		rc = store_del(tx, table, k.v[i], k.len[i]);
 	*count = rc == 0 ? k.n : 0;
+	store_keys_release(&k);
 	return rc;
 }
 

@@ -67,47 +67,24 @@ answer(struct ingest *in, struct txn *tx, const char *id, const char *lang,
 }
 
 /* Re-key every record of table that the person index gives old. */
-struct rekey {
-	void	**keys;
-	size_t	*lens;
-	size_t	 n;
-};
-
-static int
-collect_key(const void *key, size_t klen, json_t *rec, void *arg)
-{
-	struct rekey *r = arg;
-
-	(void)rec;
-	r->keys = xreallocarray(r->keys, r->n + 1, sizeof(*r->keys));
-	r->lens = xreallocarray(r->lens, r->n + 1, sizeof(*r->lens));
-	r->keys[r->n] = xmalloc(klen);
-	memcpy(r->keys[r->n], key, klen);
-	r->lens[r->n++] = klen;
-	return 0;
-}
-
 static int
 rekey(struct txn *tx, enum store_table table, enum store_index index,
     const char *old, const char *new)
 {
-	struct rekey r = { NULL, NULL, 0 };
+	struct store_keys k = { NULL, NULL, 0 };
 	json_t *rec;
 	size_t i;
 	int rc;
 
-	rc = store_index_each(tx, index, old, strlen(old), 0, collect_key, &r);
-	for (i = 0; i < r.n; i++) {
-		if (rc == 0 && (rc = store_get(tx, table, r.keys[i], r.lens[i],
-		    &rec, STORE_RMW)) == 0) {
+	rc = store_index_keys(tx, index, old, strlen(old), &k);
+	for (i = 0; i < k.n && rc == 0; i++)
+		if ((rc = store_get(tx, table, k.v[i], k.len[i], &rec,
+		    STORE_RMW)) == 0) {
 			json_object_set_new(rec, "id", json_string(new));
-			rc = store_put(tx, table, r.keys[i], r.lens[i], rec, 0);
+			rc = store_put(tx, table, k.v[i], k.len[i], rec, 0);
 			json_decref(rec);
 		}
-		free(r.keys[i]);
-	}
-	free(r.keys);
-	free(r.lens);
+	store_keys_release(&k);
 	return rc;
 }
 
@@ -389,7 +366,7 @@ advance_by_ref(struct txn *tx, enum store_index index, enum store_table table,
 /* A watermark: everything sent to the person up to then. */
 struct watermark {
 	const struct in_event *ev;
-	struct rekey keys;
+	struct store_keys keys;
 };
 
 static int
@@ -402,7 +379,7 @@ below_watermark(const void *key, size_t klen, json_t *rec, void *arg)
 	if ((dir == NULL || strcmp(dir, "out") == 0) && json_is_integer(sent) &&
 	    json_integer_value(sent) <= w->ev->watermark &&
 	    rank(jsonl_string(rec, "state")) < rank(w->ev->status))
-		return collect_key(key, klen, rec, &w->keys);
+		store_keys_add(&w->keys, key, klen);
 	return 0;
 }
 
@@ -417,18 +394,15 @@ advance_watermark(struct txn *tx, enum store_index index,
 
 	rc = store_index_each(tx, index, ev->id, strlen(ev->id), 0,
 	    below_watermark, &w);
-	for (i = 0; i < w.keys.n; i++) {
-		if (rc == 0 && (rc = store_get(tx, table, w.keys.keys[i],
-		    w.keys.lens[i], &rec, STORE_RMW)) == 0) {
+	for (i = 0; i < w.keys.n && rc == 0; i++)
+		if ((rc = store_get(tx, table, w.keys.v[i], w.keys.len[i], &rec,
+		    STORE_RMW)) == 0) {
 			if (advance(rec, ev->status, ev->time))
-				rc = store_put(tx, table, w.keys.keys[i],
-				    w.keys.lens[i], rec, 0);
+				rc = store_put(tx, table, w.keys.v[i],
+				    w.keys.len[i], rec, 0);
 			json_decref(rec);
 		}
-		free(w.keys.keys[i]);
-	}
-	free(w.keys.keys);
-	free(w.keys.lens);
+	store_keys_release(&w.keys);
 	return rc;
 }
 

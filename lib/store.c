@@ -713,6 +713,43 @@ store_index_count(struct txn *tx, enum store_index i, const void *key,
 	return rc == DB_NOTFOUND ? 0 : dberr(rc, schema_indexes[i].file);
 }
 
+void
+store_keys_add(struct store_keys *k, const void *key, size_t klen)
+{
+	k->v = xreallocarray(k->v, k->n + 1, sizeof(*k->v));
+	k->len = xreallocarray(k->len, k->n + 1, sizeof(*k->len));
+	k->v[k->n] = xmalloc(klen);
+	memcpy(k->v[k->n], key, klen);
+	k->len[k->n++] = klen;
+}
+
+void
+store_keys_release(struct store_keys *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		free(k->v[i]);
+	free(k->v);
+	free(k->len);
+	memset(k, 0, sizeof(*k));
+}
+
+static int
+add_key(const void *key, size_t klen, json_t *rec, void *arg)
+{
+	(void)rec;
+	store_keys_add(arg, key, klen);
+	return 0;
+}
+
+int
+store_index_keys(struct txn *tx, enum store_index i, const void *key,
+    size_t klen, struct store_keys *keys)
+{
+	return store_index_each(tx, i, key, klen, 0, add_key, keys);
+}
+
 int
 store_next_seq(struct txn *tx, const char *name, uint64_t *next)
 {

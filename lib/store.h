@@ -136,6 +136,22 @@ int	 store_index_count(struct txn *, enum store_index, const void *key,
 /* The store directory, for files that live beside the databases. */
 const char *store_home(struct txn *);
 
+/*
+ * Primary keys gathered during a walk, to write to once the walk is
+ * over (a walk must not change the index it walks).
+ */
+struct store_keys {
+	void	**v;
+	size_t	*len;
+	size_t	 n;
+};
+
+void	 store_keys_add(struct store_keys *, const void *key, size_t klen);
+void	 store_keys_release(struct store_keys *);
+/* The primary keys of every record whose index key is key. */
+int	 store_index_keys(struct txn *, enum store_index, const void *key,
+	    size_t klen, struct store_keys *);
+
 /* Next value of the counter called name: 1, 2, 3... without gaps. */
 int	 store_next_seq(struct txn *, const char *name, uint64_t *);
 

@@ -9,6 +9,12 @@
 LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
 HTTPD_ROOT=$TRASH_DIRECTORY/httpd
 
+# Is the server up (or has it died trying)?
+httpd_answers () {
+	curl -s -o /dev/null "http://127.0.0.1:$HTTPD_PORT/" ||
+	    ! kill -0 "$HTTPD_PID" 2>/dev/null
+}
+
 # hb_start_httpd: start the server; try a few ports until one is free.
 hb_start_httpd () {
 	mkdir -p "$HTTPD_ROOT/www" &&
@@ -34,17 +40,12 @@ hb_start_httpd () {
 		EOF
 		"$LIGHTTPD" -D -f "$HTTPD_ROOT/lighttpd.conf" 2>>"$HTTPD_ROOT/start.log" &
 		HTTPD_PID=$!
-		tries=0
-		while [ $tries -lt 100 ]; do
-			if curl -s -o /dev/null "http://127.0.0.1:$HTTPD_PORT/"; then
-				HB_URL=http://127.0.0.1:$HTTPD_PORT/ingest.cgi
-				export HB_URL
-				return 0
-			fi
-			kill -0 "$HTTPD_PID" 2>/dev/null || break
-			sleep 0.05
-			tries=$((tries + 1))
-		done
+		if test_wait_for httpd_answers 2>/dev/null &&
+		    kill -0 "$HTTPD_PID" 2>/dev/null; then
+			HB_URL=http://127.0.0.1:$HTTPD_PORT/ingest.cgi
+			export HB_URL
+			return 0
+		fi
 		kill "$HTTPD_PID" 2>/dev/null
 		wait "$HTTPD_PID" 2>/dev/null
 	done

@@ -9,15 +9,7 @@ hb_start_sim () {
 	python3 "$TEST_DIRECTORY/sim/hbsim.py" --port-file "$TRASH_DIRECTORY/sim.port" \
 	    --log "$SIM_LOG" &
 	SIM_PID=$!
-	tries=0
-	until [ -s "$TRASH_DIRECTORY/sim.port" ]; do
-		tries=$((tries + 1))
-		if [ $tries -gt 200 ] || ! kill -0 "$SIM_PID" 2>/dev/null; then
-			echo "the simulator did not start" >&2
-			return 1
-		fi
-		sleep 0.05
-	done
+	test_wait_for test -s "$TRASH_DIRECTORY/sim.port" || return 1
 	SIM_URL=http://127.0.0.1:$(cat "$TRASH_DIRECTORY/sim.port")
 }
 

@@ -11,6 +11,11 @@ update () {
 	      text: $t}}'
 }
 
+# active ID: is ID an active subscriber?
+active () {
+	hb-subscribe list -s active | cut -f1 | grep -qx "$1"
+}
+
 test_expect_success 'start the simulator' '
 	hb_start_sim &&
 	hb_secret tg.token "4711:secret-token" &&
@@ -72,10 +77,7 @@ test_expect_success 'poll runs on until SIGTERM, storing what comes' '
 	hb-ingest poll >events 2>err &
 	pid=$! &&
 	hb_sim /sim/telegram/updates "[$(update 505 24 Start)]" &&
-	tries=0 &&
-	until hb-subscribe list -s active | cut -f1 | grep -qx telegram:24; do
-		tries=$((tries + 1)) && test $tries -lt 200 && sleep 0.05 || break
-	done &&
+	test_wait_for active telegram:24 &&
 	kill -TERM $pid &&
 	wait $pid &&
 	jq -e ".id == \"telegram:24\"" events

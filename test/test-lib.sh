@@ -188,6 +188,19 @@ test_grep () {
 	return 1
 }
 
+# test_wait_for cmd...: run cmd until it succeeds, ten seconds at most.
+test_wait_for () {
+	tries=0
+	until "$@"; do
+		tries=$((tries + 1))
+		if [ $tries -ge 200 ]; then
+			echo "test_wait_for: gave up on: $*" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
 # test_store_verify: Berkeley DB's own check of every file of the store,
 # under the store's lock, as hb(7) tells administrators to run it.
 test_store_verify () {
