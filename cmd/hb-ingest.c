@@ -336,8 +336,9 @@ cgi(void)
 	unsigned chans = path_channels(getenv("PATH_INFO")), on = 0;
 	char err[256], *body;
 	const char *errstr;
+	json_error_t je;
 	long long len;
-	json_t *out;
+	json_t *o, *out;
 	int c, status, rc;
 
 	log_use_syslog(1);
@@ -368,19 +369,23 @@ cgi(void)
 		return cgi_respond(status, NULL, status == 401 ?
 		    "unsigned\n" : "bad signature\n");
 	}
-	c = chans & (1u << CHAN_TELEGRAM) ? CHAN_TELEGRAM :
-	    inbound_meta_channel(body, len);
-	if (c < 0 || !(chans & (1u << c)) ||
-	    inbound_parse(c, body, len, &evs, err, sizeof(err)) == -1) {
-		if (c < 0 || !(chans & (1u << c)))
-			(void)snprintf(err, sizeof(err), "not a body of %s",
-			    getenv("PATH_INFO"));
+	/* Parsed once: its channel must be one the path names. */
+	o = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	free(body);
+	c = inbound_channel(o);
+	if (o == NULL)
+		jsonl_error(&je, err, sizeof(err));
+	else if (c < 0 || !(chans & (1u << c)))
+		(void)snprintf(err, sizeof(err), "not a body of %s",
+		    getenv("PATH_INFO"));
+	if (o == NULL || c < 0 || !(chans & (1u << c)) ||
+	    inbound_parse_json(c, o, &evs, err, sizeof(err)) == -1) {
 		log_warnx("%s: %s", getenv("PATH_INFO"), err);
-		free(body);
+		json_decref(o);
 		in_events_release(&evs);
 		return cgi_respond(400, NULL, "bad request\n");
 	}
-	free(body);
+	json_decref(o);
 	if (cli.store.lock_wait > CGI_LOCK_WAIT)
 		cli.store.lock_wait = CGI_LOCK_WAIT;
 	/* 200 only once the body is committed; else the platform retries. */

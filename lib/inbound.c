@@ -126,16 +126,9 @@ object_channel(const json_t *body)
 }
 
 int
-inbound_meta_channel(const char *body, size_t len)
+inbound_channel(const json_t *body)
 {
-	json_t *o;
-	int c;
-
-	if ((o = json_loadb(body, len, 0, NULL)) == NULL)
-		return -1;
-	c = object_channel(o);
-	json_decref(o);
-	return c == CHAN_TELEGRAM ? -1 : c;
+	return json_is_object(body) ? object_channel(body) : -1;
 }
 
 int

@@ -63,8 +63,8 @@ int	 inbound_parse(int chan, const char *body, size_t len,
 /* The same for a body already parsed. */
 int	 inbound_parse_json(int chan, const json_t *body,
 	    struct in_events *evs, char *err, size_t errsz);
-/* The channel a Meta body's "object" names, or -1. */
-int	 inbound_meta_channel(const char *body, size_t len);
+/* The channel a parsed body is from ("object", "update_id"), or -1. */
+int	 inbound_channel(const json_t *body);
 void	 in_events_release(struct in_events *);
 /* Append the events of src to dst; src is left empty. */
 void	 in_events_move(struct in_events *dst, struct in_events *src);

@@ -129,6 +129,7 @@ touch_person(struct txn *tx, const struct in_event *ev, time_t now,
 {
 	json_t *rec, *last;
 	char *alias_id;
+	time_t when;
 	int rc;
 
 	rc = sub_get(tx, ev->id, &rec);
@@ -153,10 +154,11 @@ touch_person(struct txn *tx, const struct in_event *ev, time_t now,
 	if (ev->lang != NULL && jsonl_string(rec, "lang") == NULL &&
 	    strlen(ev->lang) >= 2)
 		json_object_set_new(rec, "lang", json_stringn(ev->lang, 2));
+	/* Some items (a Telegram button) come without a time: now, then. */
+	when = ev->time > 0 ? ev->time : now;
 	last = json_object_get(rec, "last_inbound");
-	if (!json_is_integer(last) || json_integer_value(last) < ev->time)
-		json_object_set_new(rec, "last_inbound",
-		    json_integer(ev->time));
+	if (!json_is_integer(last) || json_integer_value(last) < when)
+		json_object_set_new(rec, "last_inbound", json_integer(when));
 	rc = store_put(tx, T_SUBSCRIBERS, ev->id, strlen(ev->id), rec, 0);
 	if (rc == 0)
 		*recp = rec;
@@ -261,7 +263,7 @@ on_message(struct txn *tx, struct ingest *in, const struct in_event *ev)
 		return rc;
 	if ((k = intent(in, ev)) == KW_ERASE)
 		return on_erase(tx, in, ev);
-	if ((rc = touch_person(tx, ev, ev->time, &rec)) != 0)
+	if ((rc = touch_person(tx, ev, in->now, &rec)) != 0)
 		return rc;
 	if ((rc = store_message(tx, in, ev, k)) != 0)
 		goto out;

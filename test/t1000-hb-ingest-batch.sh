@@ -111,6 +111,14 @@ test_expect_success 'Get Started and other postbacks' '
 	test_cmp expect got
 '
 
+test_expect_success 'a button without a date counts from its arrival, not 1970' '
+	jq -nc "{update_id: 4001, callback_query: {id: \"q\", from: {id: 31, first_name: \"Jo\"},
+	    data: \"Start\"}}" | hb-ingest >events &&
+	jq -e ".event == \"subscribe\" and .id == \"telegram:31\"" events &&
+	hb-subscribe -j show telegram:31 >out &&
+	jq -e ".subscriber.last_inbound | startswith(\"1970\") | not" out
+'
+
 test_expect_success 'non-text messages are stored by type; edits never act' '
 	jq -nc "{update_id: 5001, message: {message_id: 1, date: 1767772900,
 	    from: {id: 14}, chat: {id: 14, type: \"private\"},
