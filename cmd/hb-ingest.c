@@ -9,7 +9,6 @@
 #include <ctype.h>
 #include <getopt.h>
 #include <signal.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +24,7 @@
 #include "ingest.h"
 #include "jsonl.h"
 #include "log.h"
-#include "sig.h"
+#include "webhook.h"
 #include "tgpoll.h"
 
 #define BATCH		1000	/* bodies per store session in batch mode */
@@ -247,149 +246,27 @@ poll_telegram(int once)
 	return 0;
 }
 
-/* The channels a request's path names: one, or Meta's three for /meta. */
-static unsigned
-path_channels(const char *path)
-{
-	int c;
-
-	if (path == NULL || *path++ != '/')
-		return 0;
-	if (strcmp(path, "meta") == 0)
-		return 1u << CHAN_WHATSAPP | 1u << CHAN_MESSENGER |
-		    1u << CHAN_INSTAGRAM;
-	return (c = chan_lookup(path, strlen(path))) >= 0 ? 1u << c : 0;
-}
-
-/* Meta's GET handshake: echo the challenge if the verify token fits. */
-static int
-handshake(unsigned chans)
-{
-	const char *query = getenv("QUERY_STRING");
-	char *mode, *token, *challenge;
-	const struct secret *vt;
-	int c, ok = 0;
-
-	mode = cgi_query_param(query, "hub.mode");
-	token = cgi_query_param(query, "hub.verify_token");
-	challenge = cgi_query_param(query, "hub.challenge");
-	for (c = 0; c < CHAN_COUNT; c++) {
-		vt = &cli.conf.chan[c].verify_token;
-		if ((chans & (1u << c)) && vt->value != NULL &&
-		    token != NULL && sig_equal(token, strlen(token), vt->value,
-		    vt->len))
-			ok = 1;
-	}
-	if (mode == NULL || strcmp(mode, "subscribe") != 0 ||
-	    challenge == NULL || *challenge == '\0')
-		ok = 0;
-	if (ok)
-		cgi_respond(200, NULL, challenge);
-	else {
-		log_warnx("verification handshake with a wrong token refused");
-		cgi_respond(403, NULL, "forbidden\n");
-	}
-	free(mode);
-	free(token);
-	free(challenge);
-	return 0;
-}
-
-/*
- * Is the request from its platform?  200 when it is, else the status to
- * answer.  chans is narrowed to the channels whose secret signed it.
- */
-static int
-authentic(unsigned *chans, const char *body, size_t len)
-{
-	const char *hdr;
-	const struct secret *s;
-	unsigned signed_by = 0;
-	int c;
-
-	if (*chans & (1u << CHAN_TELEGRAM)) {
-		s = &cli.conf.chan[CHAN_TELEGRAM].secret;
-		hdr = getenv("HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN");
-		if (hdr == NULL)
-			return 401;
-		if (s->value == NULL || !sig_equal(hdr, strlen(hdr), s->value,
-		    s->len))
-			return 403;
-		return 200;
-	}
-	if ((hdr = getenv("HTTP_X_HUB_SIGNATURE_256")) == NULL)
-		return 401;
-	for (c = 0; c < CHAN_COUNT; c++)
-		if ((*chans & (1u << c)) && sig_meta_ok(
-		    &cli.conf.chan[c].app_secret, hdr, body, len))
-			signed_by |= 1u << c;
-	*chans = signed_by;
-	return signed_by != 0 ? 200 : 403;
-}
-
 /* CGI mode: one webhook request. */
 static int
 cgi(void)
 {
-	const char *method = getenv("REQUEST_METHOD"), *cl;
-	struct in_events evs = { NULL, 0 };
-	unsigned chans = path_channels(getenv("PATH_INFO")), on = 0;
-	char err[256], *body;
-	const char *errstr;
-	json_error_t je;
-	long long len;
-	json_t *o, *out;
-	int c, status, rc;
+	struct webhook wh;
+	json_t *out;
+	int rc;
 
 	log_use_syslog(1);
-	for (c = 0; c < CHAN_COUNT; c++)
-		if (cli.conf.chan[c].enabled)
-			on |= 1u << c;
-	if ((chans &= on) == 0)
-		return cgi_respond(404, NULL, "no such channel\n");
-	if (method != NULL && strcmp(method, "GET") == 0 &&
-	    !(chans & (1u << CHAN_TELEGRAM)))
-		return handshake(chans);
-	if (method == NULL || strcmp(method, "POST") != 0)
-		return cgi_respond(405, chans & (1u << CHAN_TELEGRAM) ?
-		    "Allow: POST" : "Allow: GET, POST", "method not allowed\n");
-	if ((cl = getenv("CONTENT_LENGTH")) == NULL || *cl == '\0')
-		return cgi_respond(411, NULL, "length required\n");
-	len = strtonum(cl, 0, LLONG_MAX, &errstr);
-	if (errstr != NULL)
-		return cgi_respond(400, NULL, "bad length\n");
-	if (len > cli.conf.max_body)
-		return cgi_respond(413, NULL, "too large\n");
-	if (cgi_read_body(len, &body) == -1)
-		return cgi_respond(400, NULL, "short body\n");
-	if ((status = authentic(&chans, body, len)) != 200) {
-		log_warnx("%s request refused (%d)", getenv("PATH_INFO"),
-		    status);
-		free(body);
-		return cgi_respond(status, NULL, status == 401 ?
-		    "unsigned\n" : "bad signature\n");
+	webhook_request(&cli.conf, &wh);
+	if (wh.status != 0) {
+		rc = cgi_respond(wh.status, wh.header, wh.text);
+		webhook_release(&wh);
+		return rc == 0 ? 0 : EX_IOERR;
 	}
-	/* Parsed once: its channel must be one the path names. */
-	o = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
-	free(body);
-	c = inbound_channel(o);
-	if (o == NULL)
-		jsonl_error(&je, err, sizeof(err));
-	else if (c < 0 || !(chans & (1u << c)))
-		(void)snprintf(err, sizeof(err), "not a body of %s",
-		    getenv("PATH_INFO"));
-	if (o == NULL || c < 0 || !(chans & (1u << c)) ||
-	    inbound_parse_json(c, o, &evs, err, sizeof(err)) == -1) {
-		log_warnx("%s: %s", getenv("PATH_INFO"), err);
-		json_decref(o);
-		in_events_release(&evs);
-		return cgi_respond(400, NULL, "bad request\n");
-	}
-	json_decref(o);
 	if (cli.store.lock_wait > CGI_LOCK_WAIT)
 		cli.store.lock_wait = CGI_LOCK_WAIT;
 	/* 200 only once the body is committed; else the platform retries. */
-	if ((rc = commit(&evs, 0, 0, &out)) != 0) {
+	rc = commit(&wh.evs, 0, 0, &out);
+	webhook_release(&wh);
+	if (rc != 0) {
 		json_decref(out);
 		return cgi_respond(503, "Retry-After: 10", "try again\n");
 	}

@@ -1,0 +1,29 @@
+/*
+ * webhook.h: one webhook request as a CGI program gets it (hb-ingest's
+ * CGI mode; DESIGN §2.1).
+ *
+ * webhook_request() routes by PATH_INFO (/telegram, /whatsapp,
+ * /messenger, /instagram, or /meta for Meta's three), answers Meta's
+ * verification handshake, refuses what is too large, unsigned, wrongly
+ * signed or malformed, and parses the rest.  It touches no store: a
+ * status other than 0 is the answer to give now; 0 means the events are
+ * to be committed, and then answered 200 (or 503 if the store cannot
+ * take them).
+ */
+#ifndef WEBHOOK_H
+#define WEBHOOK_H
+
+#include "conf.h"
+#include "inbound.h"
+
+struct webhook {
+	int	 status;	/* the HTTP status to answer now, or 0 */
+	const char *header;	/* an extra header line, or NULL */
+	char	*text;		/* the answer's body */
+	struct in_events evs;	/* status 0: the events to commit */
+};
+
+void	 webhook_request(const struct conf *, struct webhook *);
+void	 webhook_release(struct webhook *);
+
+#endif /* WEBHOOK_H */
