@@ -8,6 +8,7 @@
  */
 #include <ctype.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,11 +25,13 @@
 #include "ingest.h"
 #include "jsonl.h"
 #include "log.h"
+#include "spool.h"
 #include "webhook.h"
 #include "tgpoll.h"
 
 #define BATCH		1000	/* bodies per store session in batch mode */
 #define CGI_LOCK_WAIT	5	/* a platform waits a few seconds at most */
+#define SPOOL_BATCH	1000	/* bodies committed together at most */
 #define POLL_TIMEOUT	25	/* seconds of a getUpdates long poll */
 
 static struct cli cli;
@@ -60,6 +63,23 @@ commit(struct in_events *evs, int replay, long long tg_offset, json_t **out)
 	in_events_release(evs);
 	*out = in.out;
 	return rc;
+}
+
+/* The store could not take the body: the platform is to retry. */
+static int
+busy(void)
+{
+	return cgi_respond(503, "Retry-After: 10", "try again\n") == 0 ?
+	    0 : EX_IOERR;
+}
+
+/* Hooks of events committed in CGI mode, left to run after the answer. */
+static json_t *cgi_events;
+
+static void
+hook_run_after(json_t *events)
+{
+	cgi_events = json_incref(events);
 }
 
 /* Batch and poll: commit, print the events, run the hooks in order. */
@@ -246,13 +266,89 @@ poll_telegram(int once)
 	return 0;
 }
 
-/* CGI mode: one webhook request. */
+/*
+ * Commit every body waiting in the spool (ours among them) in one
+ * transaction, as the holder of the store's lock.  A dup of the lock
+ * keeps it held until the spool is cleaned up, even when the store
+ * fails and lets go of its own descriptor.
+ */
+static int
+commit_spool(int lockfd, const char *own)
+{
+	struct ingest in = { .conf = &cli.conf, .now = time(NULL),
+	    .out = json_array() };
+	struct in_events evs = { NULL, 0 };
+	struct spool_claim claim;
+	struct store *st;
+	int rc, held;
+
+	if ((held = dup(lockfd)) == -1) {
+		store_unlock(lockfd);
+		json_decref(in.out);
+		return log_error("dup");
+	}
+	in.evs = &evs;
+	if ((rc = spool_claim(cli.home, SPOOL_BATCH, &evs, &claim)) == 0 &&
+	    (rc = store_open_locked(&st, &cli.store, lockfd)) == 0) {
+		rc = store_txn(st, ingest_apply, &in);
+		if (store_close(st) != 0 && rc == 0)
+			rc = -1;
+	} else if (rc != 0)
+		store_unlock(lockfd);
+	if (rc == 0)
+		spool_done(&claim);
+	else {
+		/* Ours is withdrawn (503); the others wait for their owners. */
+		spool_unclaim(&claim);
+		(void)spool_withdraw(own);
+	}
+	close(held);
+	in_events_release(&evs);
+	if (rc == 0)
+		hook_run_after(in.out);
+	json_decref(in.out);
+	return rc;
+}
+
+#define COMMITTED	(-2)	/* wait_turn: another process committed it */
+
+/*
+ * Wait until the store's lock is ours (0) or another process has
+ * committed our spooled body (COMMITTED); STORE_BUSY after `limit'
+ * seconds.  Trying the lock and looking at the spool in turn, rather
+ * than queueing for the lock, spares each waiter a turn in the store
+ * just to learn that its body is in.
+ */
+static int
+wait_turn(const char *own, long long limit, int *lockfd)
+{
+	const struct timespec tick = { 0, 1000 * 1000 };
+	struct timespec start, now;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		if ((rc = store_lock(&cli.store, 0, lockfd)) != STORE_BUSY)
+			return rc;
+		if (!spool_pending(own))
+			return COMMITTED;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec >= limit) {
+			log_errorx("store: '%s' is busy (waited %lld s), try "
+			    "again later", cli.home, limit);
+			return STORE_BUSY;
+		}
+		nanosleep(&tick, NULL);
+	}
+}
+
+/* CGI mode: one webhook request, committed with whatever else waits. */
 static int
 cgi(void)
 {
 	struct webhook wh;
-	json_t *out;
-	int rc;
+	char own[PATH_MAX];
+	int lockfd, rc;
 
 	log_use_syslog(1);
 	webhook_request(&cli.conf, &wh);
@@ -261,20 +357,38 @@ cgi(void)
 		webhook_release(&wh);
 		return rc == 0 ? 0 : EX_IOERR;
 	}
-	if (cli.store.lock_wait > CGI_LOCK_WAIT)
-		cli.store.lock_wait = CGI_LOCK_WAIT;
-	/* 200 only once the body is committed; else the platform retries. */
-	rc = commit(&wh.evs, 0, 0, &out);
+	if ((rc = store_make_home(&cli.store)) == 0)
+		rc = spool_put(cli.home, wh.chan, wh.body, wh.len, own,
+		    sizeof(own));
 	webhook_release(&wh);
-	if (rc != 0) {
-		json_decref(out);
-		return cgi_respond(503, "Retry-After: 10", "try again\n");
+	if (rc != 0)
+		return busy();
+	rc = wait_turn(own, cli.store.lock_wait < CGI_LOCK_WAIT ?
+	    cli.store.lock_wait : CGI_LOCK_WAIT, &lockfd);
+	if (rc == STORE_BUSY) {
+		/* Not claimed yet: withdrawn, nothing stored, try again. */
+		if (spool_withdraw(own) != 1)
+			return busy();
+		/* Claimed: another process is committing it; wait for that. */
+		rc = wait_turn(own, cli.conf.watchdog, &lockfd);
 	}
+	if (rc == 0) {
+		if (spool_pending(own))
+			rc = commit_spool(lockfd, own);
+		else
+			store_unlock(lockfd);	/* committed meanwhile */
+	} else if (rc == COMMITTED)
+		rc = 0;
+	if (rc != 0)
+		return busy();
+	/* 200 only now: the body is committed. */
 	rc = cgi_respond(200, NULL, "ok\n");
 	/* The platform has its answer; the hooks run on their own. */
 	fclose(stdout);
-	hook_run(&cli.conf, out, HOOK_DETACH);
-	json_decref(out);
+	if (cgi_events != NULL) {
+		hook_run(&cli.conf, cgi_events, HOOK_DETACH);
+		json_decref(cgi_events);
+	}
 	return rc == 0 ? 0 : EX_IOERR;
 }
 

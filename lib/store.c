@@ -201,6 +201,10 @@ take_lock(const char *home, unsigned wait, mode_t mode)
 		close(fd);
 		return -1;
 	}
+	if (wait == 0) {
+		close(fd);	/* only a try */
+		return -2;
+	}
 	log_debug("waiting for the store's lock");
 	set_alarm(wait);
 	rc = flock(fd, LOCK_EX);
@@ -364,7 +368,43 @@ check_schema(struct txn *tx, void *arg)
 }
 
 int
+store_make_home(const struct store_opts *o)
+{
+	(void)umask(o->has_group ? 027 : 077);
+	return make_home(o);
+}
+
+int
+store_lock(const struct store_opts *o, unsigned wait, int *lockfd)
+{
+	int fd;
+
+	if (store_make_home(o) == -1)
+		return -1;
+	if ((fd = take_lock(o->home, wait, o->has_group ? 0640 : 0600)) < 0)
+		return fd == -2 ? STORE_BUSY : -1;
+	*lockfd = fd;
+	return 0;
+}
+
+void
+store_unlock(int lockfd)
+{
+	close(lockfd);
+}
+
+int
 store_open(struct store **stp, const struct store_opts *o)
+{
+	int fd, rc;
+
+	if ((rc = store_lock(o, o->lock_wait, &fd)) != 0)
+		return rc;
+	return store_open_locked(stp, o, fd);
+}
+
+int
+store_open_locked(struct store **stp, const struct store_opts *o, int lockfd)
 {
 	const u_int32_t env_flags = DB_CREATE | DB_INIT_TXN | DB_INIT_LOCK |
 	    DB_INIT_LOG | DB_INIT_MPOOL | DB_REGISTER | DB_RECOVER;
@@ -373,22 +413,15 @@ store_open(struct store **stp, const struct store_opts *o)
 	int maj, min, rc, i;
 
 	(void)db_version(&maj, &min, NULL);
-	if (maj != DB_VERSION_MAJOR || min != DB_VERSION_MINOR)
+	if (maj != DB_VERSION_MAJOR || min != DB_VERSION_MINOR) {
+		store_unlock(lockfd);
 		return log_errorx("store: built for Berkeley DB %d.%d, runs "
 		    "with %d.%d", DB_VERSION_MAJOR, DB_VERSION_MINOR, maj, min);
-
-	(void)umask(o->has_group ? 027 : 077);
-	if (make_home(o) == -1)
-		return -1;
+	}
 	st = xcalloc(1, sizeof(*st));
 	st->magic = STORE_MAGIC;
 	st->home = xstrdup(o->home);
-	if ((st->lockfd = take_lock(o->home, o->lock_wait, mode)) < 0) {
-		rc = st->lockfd == -2 ? STORE_BUSY : -1;
-		free(st->home);
-		free(st);
-		return rc;
-	}
+	st->lockfd = lockfd;
 	inside = 1;
 	set_alarm(o->watchdog != 0 ? o->watchdog : 60);
 
@@ -471,7 +504,7 @@ store_close(struct store *st)
 	 */
 	set_alarm(0);
 	inside = 0;
-	close(st->lockfd);
+	store_unlock(st->lockfd);
 	st->magic = 0;
 	free(st->home);
 	free(st);

@@ -79,6 +79,19 @@ struct store_opts {
 
 /* Lock, create or join (recovering if needed), open every table. */
 int	 store_open(struct store **, const struct store_opts *);
+/*
+ * The two halves of store_open(), for a program that has something to
+ * check between them (hb-ingest's spool): take the lock, waiting at most
+ * wait seconds (0 only tries; 0, STORE_BUSY or -1), then open the store
+ * under it.
+ * store_open_locked() owns the lock from then on, even when it fails.
+ */
+int	 store_lock(const struct store_opts *, unsigned wait, int *lockfd);
+/* Create the store directory if need be (store_lock does it too). */
+int	 store_make_home(const struct store_opts *);
+void	 store_unlock(int lockfd);
+int	 store_open_locked(struct store **, const struct store_opts *,
+	    int lockfd);
 /* Checkpoint, close, unlock.  NULL is fine. */
 int	 store_close(struct store *);
 

@@ -144,8 +144,9 @@ request(const struct conf *conf, struct webhook *wh)
 	}
 	/* Parsed once: its channel must be one the path names. */
 	o = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
-	free(body);
-	c = inbound_channel(o);
+	wh->body = body;
+	wh->len = len;
+	wh->chan = c = inbound_channel(o);
 	if (o == NULL)
 		jsonl_error(&je, err, sizeof(err));
 	else if (c < 0 || !(chans & (1u << c)))
@@ -172,5 +173,6 @@ void
 webhook_release(struct webhook *wh)
 {
 	free(wh->text);
+	free(wh->body);
 	in_events_release(&wh->evs);
 }

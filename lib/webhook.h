@@ -21,6 +21,9 @@ struct webhook {
 	const char *header;	/* an extra header line, or NULL */
 	char	*text;		/* the answer's body */
 	struct in_events evs;	/* status 0: the events to commit */
+	int	 chan;		/* status 0: the body's channel */
+	char	*body;		/* status 0: the body as received */
+	size_t	 len;
 };
 
 void	 webhook_request(const struct conf *, struct webhook *);

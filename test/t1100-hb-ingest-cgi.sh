@@ -172,6 +172,42 @@ test_expect_success 'a busy store answers 503, so that the platform retries' '
 	test_grep -x telegram:88 ids
 '
 
+test_expect_success 'forty webhooks at once: each answered 200 and stored once' '
+	for i in $(seq 1 40); do
+		printf "{\"update_id\":%d,\"message\":{\"message_id\":%d,\"date\":1767780000,\"chat\":{\"id\":%d,\"type\":\"private\"},\"text\":\"Start\"}}" \
+		    $((7000 + i)) $i $((900 + i % 10)) >burst.$i || return 1
+	done &&
+	pids= &&
+	for i in $(seq 1 40); do
+		curl -s -o /dev/null -w "%{http_code}\n" -X POST \
+		    -H "X-Telegram-Bot-Api-Secret-Token: $TG_SECRET" \
+		    --data-binary @burst.$i "$HB_URL/telegram" >status.$i &
+		pids="$pids $!"
+	done &&
+	for p in $pids; do wait $p || return 1; done &&
+	cat status.* | sort | uniq -c >statuses &&
+	test_grep "^ *40 200$" statuses &&
+	for c in $(seq 900 909); do
+		hb-subscribe -j show telegram:$c | jq ".messages | length" || return 1
+	done >counts &&
+	test "$(sort -u counts)" = 4 &&
+	test_must_fail ls "$HB_HOME"/spool/*[0-9] 2>/dev/null
+'
+
+test_expect_success 'bodies left waiting or claimed by a dead process are committed next' '
+	printf "{\"update_id\":8001,\"message\":{\"message_id\":1,\"date\":1,\"chat\":{\"id\":951,\"type\":\"private\"},\"text\":\"Start\"}}" \
+	    >"$HB_HOME/spool/telegram.1.1.000000001" &&
+	printf "{\"update_id\":8002,\"message\":{\"message_id\":1,\"date\":1,\"chat\":{\"id\":952,\"type\":\"private\"},\"text\":\"Start\"}}" \
+	    >"$HB_HOME/spool/telegram.2.1.000000001.claimed" &&
+	printf "{\"update_id\":8003,\"message\":{\"message_id\":1,\"date\":1,\"chat\":{\"id\":953,\"type\":\"private\"},\"text\":\"Start\"}}" >next.json &&
+	test "$(hb_post_telegram next.json)" = 200 &&
+	hb-subscribe list -s active | cut -f1 >ids &&
+	test_grep -x telegram:951 ids &&
+	test_grep -x telegram:952 ids &&
+	test_grep -x telegram:953 ids &&
+	test_must_fail ls "$HB_HOME"/spool/telegram.* 2>/dev/null
+'
+
 test_expect_success 'no secret or message text in the web server log' '
 	! grep -e "$META_SECRET" -e "$TG_SECRET" -e "$VERIFY" -e Grüße -e Südstadt "$HTTPD_ROOT/error.log"
 '

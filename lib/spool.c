@@ -1,0 +1,169 @@
+/* spool.c: group commit of webhooks; see spool.h. */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "export.h"
+#include "log.h"
+#include "spool.h"
+#include "xalloc.h"
+
+#define CLAIMED	".claimed"
+
+int
+spool_put(const char *home, enum chan chan, const char *body, size_t len,
+    char *path, size_t pathsz)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX];
+	struct timespec ts;
+	int fd;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/spool", home) >=
+	    sizeof(dir) || (size_t)snprintf(path, pathsz,
+	    "%s/%s.%ld.%lld.%09ld", dir, chan_name(chan), (long)getpid(),
+	    (long long)ts.tv_sec, ts.tv_nsec) >= pathsz ||
+	    /* Written under another name, so nobody claims half a body. */
+	    (size_t)snprintf(tmp, sizeof(tmp), "%s/tmp.%ld", dir,
+	    (long)getpid()) >= sizeof(tmp))
+		return log_errorx("spool: '%s' is too long a path", home);
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		return log_error("spool: '%s'", dir);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) == -1)
+		return log_error("spool: '%s'", tmp);
+	if (write(fd, body, len) != (ssize_t)len) {
+		close(fd);
+		unlink(tmp);
+		return log_error("spool: '%s'", tmp);
+	}
+	close(fd);
+	if (rename(tmp, path) == -1) {
+		unlink(tmp);
+		return log_error("spool: '%s'", path);
+	}
+	return 0;
+}
+
+int
+spool_withdraw(const char *path)
+{
+	if (unlink(path) == 0)
+		return 0;
+	return errno == ENOENT ? 1 : log_error("spool: '%s'", path);
+}
+
+int
+spool_pending(const char *path)
+{
+	char claimed[PATH_MAX];
+
+	(void)snprintf(claimed, sizeof(claimed), "%s" CLAIMED, path);
+	return access(path, F_OK) == 0 || access(claimed, F_OK) == 0;
+}
+
+static void
+add_claim(struct spool_claim *c, const char *path)
+{
+	c->paths = xreallocarray(c->paths, c->n + 1, sizeof(*c->paths));
+	c->paths[c->n++] = xstrdup(path);
+}
+
+/* Read and parse one claimed body; a bad one is logged and dropped. */
+static void
+load(const char *path, const char *name, struct in_events *evs)
+{
+	char err[256], *body;
+	size_t len;
+	FILE *fp;
+	int chan;
+
+	chan = chan_lookup(name, strcspn(name, "."));
+	if ((fp = fopen(path, "r")) == NULL || export_slurp(fp, &body,
+	    &len) == -1) {
+		log_error("spool: '%s'", path);
+		if (fp != NULL)
+			fclose(fp);
+		return;
+	}
+	fclose(fp);
+	if (chan < 0 || inbound_parse(chan, body, len, evs, err,
+	    sizeof(err)) == -1)
+		log_errorx("spool: '%s' dropped: %s", name, chan < 0 ?
+		    "no channel" : err);
+	free(body);
+}
+
+int
+spool_claim(const char *home, size_t max, struct in_events *evs,
+    struct spool_claim *c)
+{
+	char dir[PATH_MAX], from[PATH_MAX], to[PATH_MAX];
+	struct dirent *d;
+	size_t n;
+	DIR *dp;
+
+	memset(c, 0, sizeof(*c));
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/spool", home) >=
+	    sizeof(dir))
+		return log_errorx("spool: '%s' is too long a path", home);
+	if ((dp = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : log_error("spool: '%s'", dir);
+	while (c->n < max && (d = readdir(dp)) != NULL) {
+		if (d->d_name[0] == '.' || strncmp(d->d_name, "tmp.", 4) == 0)
+			continue;
+		if ((size_t)snprintf(from, sizeof(from), "%s/%s", dir,
+		    d->d_name) >= sizeof(from) || (size_t)snprintf(to,
+		    sizeof(to), "%s" CLAIMED, from) >= sizeof(to))
+			continue;
+		n = strlen(d->d_name);
+		if (n > strlen(CLAIMED) &&
+		    strcmp(d->d_name + n - strlen(CLAIMED), CLAIMED) == 0)
+			(void)strlcpy(to, from, sizeof(to));	/* left by the dead */
+		else if (rename(from, to) == -1)
+			continue;	/* withdrawn meanwhile */
+		add_claim(c, to);
+		load(to, d->d_name, evs);
+	}
+	closedir(dp);
+	return 0;
+}
+
+void
+spool_done(struct spool_claim *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		if (unlink(c->paths[i]) == -1 && errno != ENOENT)
+			log_error("spool: '%s'", c->paths[i]);
+		free(c->paths[i]);
+	}
+	free(c->paths);
+	memset(c, 0, sizeof(*c));
+}
+
+void
+spool_unclaim(struct spool_claim *c)
+{
+	char waiting[PATH_MAX];
+	size_t i, n;
+
+	for (i = 0; i < c->n; i++) {
+		n = strlen(c->paths[i]) - strlen(CLAIMED);
+		(void)snprintf(waiting, sizeof(waiting), "%.*s", (int)n,
+		    c->paths[i]);
+		(void)rename(c->paths[i], waiting);
+		free(c->paths[i]);
+	}
+	free(c->paths);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,50 @@
+/*
+ * spool.h: group commit of webhooks (hb-ingest's CGI mode).
+ *
+ * The store lets one process in at a time, and each commit costs an
+ * fdatasync, so webhooks that arrive together would queue for one
+ * commit each.  Instead each checked body waits in the spool directory
+ * (home/spool) while its process waits for the lock; whoever gets the
+ * lock claims every waiting body, commits them in one transaction and
+ * removes them.  A process that then gets the lock and finds its body
+ * gone knows it is committed, and answers 200 without opening the store.
+ *
+ * The contract of DESIGN §2.1 holds: 200 only after the commit that
+ * holds the body; 503 only for a body withdrawn before anyone claimed it,
+ * so nothing is stored.  A claim is a rename to NAME.claimed, so the
+ * owner can tell "withdrawn" from "being committed".  A process that
+ * dies with claims leaves them for the next holder; committing a body
+ * twice is harmless, as the platform's id makes it a duplicate.
+ */
+#ifndef SPOOL_H
+#define SPOOL_H
+
+#include <stddef.h>
+
+#include "chan.h"
+#include "inbound.h"
+
+struct spool_claim {
+	char	**paths;	/* the claimed files, to remove after commit */
+	size_t	 n;
+};
+
+/* Put a checked body of chan in the spool; its name into path. */
+int	 spool_put(const char *home, enum chan, const char *body, size_t len,
+	    char *path, size_t pathsz);
+/* Take it back: 0 if withdrawn, 1 if claimed or gone, -1 on error. */
+int	 spool_withdraw(const char *path);
+/* Is the body still waiting, or claimed but not yet committed? */
+int	 spool_pending(const char *path);
+/*
+ * Claim up to max bodies (waiting, or left claimed by a process that
+ * died) and parse them into evs.  Call with the store's lock held.
+ */
+int	 spool_claim(const char *home, size_t max, struct in_events *evs,
+	    struct spool_claim *);
+/* After the commit: remove the claimed files. */
+void	 spool_done(struct spool_claim *);
+/* After a failed commit: let the claimed bodies wait again. */
+void	 spool_unclaim(struct spool_claim *);
+
+#endif /* SPOOL_H */
