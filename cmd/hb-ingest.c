@@ -365,7 +365,7 @@ cgi(void)
 		return busy();
 	rc = wait_turn(own, cli.store.lock_wait < CGI_LOCK_WAIT ?
 	    cli.store.lock_wait : CGI_LOCK_WAIT, &lockfd);
-	if (rc == STORE_BUSY) {
+	if (rc != 0 && rc != COMMITTED) {
 		/* Not claimed yet: withdrawn, nothing stored, try again. */
 		if (spool_withdraw(own) != 1)
 			return busy();
