@@ -172,7 +172,15 @@ test_expect_success 'a busy store answers 503, so that the platform retries' '
 	test_grep -x telegram:88 ids
 '
 
-test_expect_success 'forty webhooks at once: each answered 200 and stored once' '
+# count_messages: "chat count" for the ten chats of the burst.
+count_messages () {
+	for c in $(seq 900 909); do
+		printf "%s %s\n" "$c" "$(hb-subscribe -j show "telegram:$c" 2>/dev/null |
+		    jq ".messages | length" || echo 0)"
+	done
+}
+
+test_expect_success 'forty webhooks at once: 200 means stored once, 503 nothing' '
 	for i in $(seq 1 40); do
 		printf "{\"update_id\":%d,\"message\":{\"message_id\":%d,\"date\":1767780000,\"chat\":{\"id\":%d,\"type\":\"private\"},\"text\":\"Start\"}}" \
 		    $((7000 + i)) $i $((900 + i % 10)) >burst.$i || return 1
@@ -185,12 +193,24 @@ test_expect_success 'forty webhooks at once: each answered 200 and stored once' 
 		pids="$pids $!"
 	done &&
 	for p in $pids; do wait $p || return 1; done &&
-	cat status.* | sort | uniq -c >statuses &&
-	test_grep "^ *40 200$" statuses &&
-	for c in $(seq 900 909); do
-		hb-subscribe -j show telegram:$c | jq ".messages | length" || return 1
-	done >counts &&
-	test "$(sort -u counts)" = 4 &&
+	# What was answered 200, per chat, is exactly what is stored.
+	for i in $(seq 1 40); do
+		echo "$((900 + i % 10)) $(cat status.$i)"
+	done | awk "{ n[\$1] += (\$2 == 200) } END { for (c = 900; c <= 909; c++) print c, n[c] + 0 }" >expect &&
+	count_messages >got &&
+	test_cmp expect got &&
+	# The platform retries what got 503 (a slow machine, valgrind).
+	for i in $(seq 1 40); do
+		tries=0
+		while [ "$(cat status.$i)" != 200 ] && [ $tries -lt 5 ]; do
+			hb_post_telegram burst.$i >status.$i
+			tries=$((tries + 1))
+		done
+		test "$(cat status.$i)" = 200 || return 1
+	done &&
+	count_messages >got &&
+	printf "%s 4\n" $(seq 900 909) >expect &&
+	test_cmp expect got &&
 	test_must_fail ls "$HB_HOME"/spool/*[0-9] 2>/dev/null
 '
 
