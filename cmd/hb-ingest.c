@@ -267,46 +267,62 @@ poll_telegram(int once)
 }
 
 /*
- * Commit every body waiting in the spool (ours among them) in one
- * transaction, as the holder of the store's lock.  A dup of the lock
- * keeps it held until the spool is cleaned up, even when the store
- * fails and lets go of its own descriptor.
+ * One round as the holder of the store's lock: claim up to SPOOL_BATCH
+ * waiting bodies, commit them in one transaction, and remove them (or
+ * hand them back if the commit failed).  The store gets a dup of the
+ * lock, so the lock stays ours, through `held', until the spool is in
+ * order again.
  */
 static int
-commit_spool(int lockfd, const char *own)
+commit_round(int held, json_t *events)
 {
 	struct ingest in = { .conf = &cli.conf, .now = time(NULL),
 	    .out = json_array() };
 	struct in_events evs = { NULL, 0 };
 	struct spool_claim claim;
 	struct store *st;
-	int rc, held;
+	int rc, fd;
 
-	if ((held = dup(lockfd)) == -1) {
-		store_unlock(lockfd);
-		json_decref(in.out);
-		return log_error("dup");
-	}
 	in.evs = &evs;
-	if ((rc = spool_claim(cli.home, SPOOL_BATCH, &evs, &claim)) == 0 &&
-	    (rc = store_open_locked(&st, &cli.store, lockfd)) == 0) {
-		rc = store_txn(st, ingest_apply, &in);
-		if (store_close(st) != 0 && rc == 0)
-			rc = -1;
-	} else if (rc != 0)
-		store_unlock(lockfd);
-	if (rc == 0)
-		spool_done(&claim);
-	else {
-		/* Ours is withdrawn (503); the others wait for their owners. */
-		spool_unclaim(&claim);
-		(void)spool_withdraw(own);
+	if ((rc = spool_claim(cli.home, SPOOL_BATCH, &evs, &claim)) == 0) {
+		if ((fd = dup(held)) == -1)
+			rc = log_error("dup");
+		else if ((rc = store_open_locked(&st, &cli.store, fd)) == 0) {
+			rc = store_txn(st, ingest_apply, &in);
+			if (store_close(st) != 0 && rc == 0)
+				rc = -1;
+		}
 	}
-	close(held);
+	if (rc == 0) {
+		spool_done(&claim);
+		json_array_extend(events, in.out);
+	} else
+		spool_unclaim(&claim);
 	in_events_release(&evs);
-	if (rc == 0)
-		hook_run_after(in.out);
 	json_decref(in.out);
+	return rc;
+}
+
+/*
+ * Commit every body waiting in the spool, ours among them, as the
+ * holder of the lock; more than one round if more bodies wait than one
+ * round takes.  On failure ours is withdrawn: the answer is 503.
+ */
+static int
+commit_spool(int lockfd, const char *own)
+{
+	json_t *events = json_array();
+	int rc;
+
+	do
+		rc = commit_round(lockfd, events);
+	while (rc == 0 && spool_pending(own));
+	if (rc != 0)
+		(void)spool_withdraw(own);
+	store_unlock(lockfd);
+	if (rc == 0)
+		hook_run_after(events);
+	json_decref(events);
 	return rc;
 }
 
