@@ -175,8 +175,9 @@ test_expect_success 'a busy store answers 503, so that the platform retries' '
 # count_messages: "chat count" for the ten chats of the burst.
 count_messages () {
 	for c in $(seq 900 909); do
-		printf "%s %s\n" "$c" "$(hb-subscribe -j show "telegram:$c" 2>/dev/null |
-		    jq ".messages | length" || echo 0)"
+		n=$(hb-subscribe -j show "telegram:$c" 2>/dev/null |
+		    jq ".messages | length")
+		echo "$c ${n:-0}"
 	done
 }
 
