@@ -73,15 +73,6 @@ busy(void)
 	    0 : EX_IOERR;
 }
 
-/* Hooks of events committed in CGI mode, left to run after the answer. */
-static json_t *cgi_events;
-
-static void
-hook_run_after(json_t *events)
-{
-	cgi_events = json_incref(events);
-}
-
 /* Batch and poll: commit, print the events, run the hooks in order. */
 static int
 commit_batch(struct in_events *evs, int replay, long long tg_offset)
@@ -306,12 +297,12 @@ commit_round(int held, json_t *events)
 /*
  * Commit every body waiting in the spool, ours among them, as the
  * holder of the lock; more than one round if more bodies wait than one
- * round takes.  On failure ours is withdrawn: the answer is 503.
+ * round takes.  The events go to the array events, for the hooks.  On
+ * failure ours is withdrawn: the answer is 503.
  */
 static int
-commit_spool(int lockfd, const char *own)
+commit_spool(int lockfd, const char *own, json_t *events)
 {
-	json_t *events = json_array();
 	int rc;
 
 	do
@@ -320,9 +311,6 @@ commit_spool(int lockfd, const char *own)
 	if (rc != 0)
 		(void)spool_withdraw(own);
 	store_unlock(lockfd);
-	if (rc == 0)
-		hook_run_after(events);
-	json_decref(events);
 	return rc;
 }
 
@@ -364,6 +352,7 @@ cgi(void)
 {
 	struct webhook wh;
 	char own[PATH_MAX];
+	json_t *events;
 	int lockfd, rc;
 
 	log_use_syslog(1);
@@ -388,23 +377,24 @@ cgi(void)
 		/* Claimed: another process is committing it; wait for that. */
 		rc = wait_turn(own, cli.conf.watchdog, &lockfd);
 	}
+	events = json_array();	/* what happened, for the hooks */
 	if (rc == 0) {
 		if (spool_pending(own))
-			rc = commit_spool(lockfd, own);
+			rc = commit_spool(lockfd, own, events);
 		else
 			store_unlock(lockfd);	/* committed meanwhile */
 	} else if (rc == COMMITTED)
 		rc = 0;
-	if (rc != 0)
+	if (rc != 0) {
+		json_decref(events);
 		return busy();
+	}
 	/* 200 only now: the body is committed. */
 	rc = cgi_respond(200, NULL, "ok\n");
 	/* The platform has its answer; the hooks run on their own. */
 	fclose(stdout);
-	if (cgi_events != NULL) {
-		hook_run(&cli.conf, cgi_events, HOOK_DETACH);
-		json_decref(cgi_events);
-	}
+	hook_run(&cli.conf, events, HOOK_DETACH);
+	json_decref(events);
 	return rc == 0 ? 0 : EX_IOERR;
 }
 

@@ -229,6 +229,16 @@ test_expect_success 'bodies left waiting or claimed by a dead process are commit
 	test_must_fail ls "$HB_HOME"/spool/telegram.* 2>/dev/null
 '
 
+test_expect_success 'hooks run after the answer, with the event on stdin' '
+	mkdir -p hooks &&
+	printf "#!/bin/sh\ncat >\"%s/hooked\"\n" "$TRASH_DIRECTORY" >hooks/on-subscribe &&
+	chmod +x hooks/on-subscribe &&
+	printf "{\"update_id\":8100,\"message\":{\"message_id\":1,\"date\":1,\"chat\":{\"id\":961,\"type\":\"private\"},\"text\":\"Start\"}}" >hook.json &&
+	test "$(hb_post_telegram hook.json)" = 200 &&
+	test_wait_for test -s hooked &&
+	jq -e ".event == \"subscribe\" and .id == \"telegram:961\"" hooked
+'
+
 test_expect_success 'no secret or message text in the web server log' '
 	! grep -e "$META_SECRET" -e "$TG_SECRET" -e "$VERIFY" -e Grüße -e Südstadt "$HTTPD_ROOT/error.log"
 '
