@@ -353,6 +353,7 @@ cgi(void)
 	struct webhook wh;
 	char own[PATH_MAX];
 	json_t *events;
+	sigset_t ending;
 	int lockfd, rc;
 
 	log_use_syslog(1);
@@ -389,7 +390,17 @@ cgi(void)
 		json_decref(events);
 		return busy();
 	}
-	/* 200 only now: the body is committed. */
+	/*
+	 * 200 only now: the body is committed.  A web server may end a CGI
+	 * program once its answer is complete (lighttpd sends SIGTERM), and
+	 * the events still have to reach the hook runner: hold those
+	 * signals off until the end.
+	 */
+	sigemptyset(&ending);
+	sigaddset(&ending, SIGTERM);
+	sigaddset(&ending, SIGHUP);
+	sigaddset(&ending, SIGINT);
+	(void)sigprocmask(SIG_BLOCK, &ending, NULL);
 	rc = cgi_respond(200, NULL, "ok\n");
 	/* The platform has its answer; the hooks run on their own. */
 	fclose(stdout);

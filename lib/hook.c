@@ -101,6 +101,7 @@ run_all(const struct conf *conf, const json_t *events)
 int
 hook_run(const struct conf *conf, const json_t *events, int how)
 {
+	sigset_t stop;
 	pid_t pid;
 	int status, fd;
 
@@ -130,6 +131,12 @@ hook_run(const struct conf *conf, const json_t *events, int how)
 		if (fork() != 0)
 			_exit(0);
 		(void)setsid();
+		/* A caller may block these while it hands over (hb-ingest). */
+		sigemptyset(&stop);
+		sigaddset(&stop, SIGTERM);
+		sigaddset(&stop, SIGHUP);
+		sigaddset(&stop, SIGINT);
+		(void)sigprocmask(SIG_UNBLOCK, &stop, NULL);
 		/* Let go of the web server's pipes. */
 		if ((fd = open("/dev/null", O_RDWR)) != -1) {
 			(void)dup2(fd, 0);
