@@ -42,7 +42,8 @@ resolve(void **fn, const char *name)
 	return 0;
 }
 
-int
+/* Load libcurl, once. */
+static int
 http_init(void)
 {
 	if (curl.handle != NULL)

@@ -21,8 +21,6 @@ struct http_response {
 	size_t	 len;
 };
 
-/* Load libcurl; the first request does it, or a program may early. */
-int	 http_init(void);
 /*
  * POST a JSON body to url, waiting at most timeout seconds.  Fills resp
  * (free its body with http_response_release) or returns HTTP_TEMPFAIL

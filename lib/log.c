@@ -28,12 +28,6 @@ log_set_level(int l)
 	level = l;
 }
 
-int
-log_get_level(void)
-{
-	return level;
-}
-
 void
 log_use_syslog(int on)
 {

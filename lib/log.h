@@ -21,7 +21,6 @@ enum log_level {
 
 void	log_init(const char *progname);
 void	log_set_level(int);
-int	log_get_level(void);
 void	log_use_syslog(int);
 const char *log_progname(void);
 
