@@ -1,5 +1,5 @@
 /*
- * http.c: HTTP requests with libcurl; see http.h.
+ * http.c: HTTP requests with libcurl's multi interface; see http.h.
  *
  * libcurl is loaded on the first request, not linked: Debian's libcurl
  * brings some thirty libraries (LDAP, Kerberos, ...) whose loading cost
@@ -26,45 +26,136 @@ static struct {
 	CURLcode (*global_init)(long);
 	CURL	*(*easy_init)(void);
 	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
-	CURLcode (*easy_perform)(CURL *);
 	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
 	void	 (*easy_cleanup)(CURL *);
+	void	 (*easy_reset)(CURL *);
 	const char *(*easy_strerror)(CURLcode);
+	CURLM	*(*multi_init)(void);
+	CURLMcode (*multi_setopt)(CURLM *, CURLMoption, ...);
+	CURLMcode (*multi_add_handle)(CURLM *, CURL *);
+	CURLMcode (*multi_remove_handle)(CURLM *, CURL *);
+	CURLMcode (*multi_perform)(CURLM *, int *);
+	CURLMcode (*multi_poll)(CURLM *, struct curl_waitfd *, unsigned int,
+	    int, int *);
+	CURLMsg	*(*multi_info_read)(CURLM *, int *);
+	CURLMcode (*multi_cleanup)(CURLM *);
 	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
 	void	 (*slist_free_all)(struct curl_slist *);
 } curl;
 
-static int
-resolve(void **fn, const char *name)
-{
-	if ((*fn = dlsym(curl.handle, name)) == NULL)
-		return log_errorx("%s: no %s", LIBCURL, name);
-	return 0;
-}
+static const struct {
+	const char *name;
+	size_t	 off;
+} symbols[] = {
+#define SYM(f, m)	{ "curl_" f, offsetof(__typeof__(curl), m) }
+	SYM("global_init", global_init),
+	SYM("easy_init", easy_init),
+	SYM("easy_setopt", easy_setopt),
+	SYM("easy_getinfo", easy_getinfo),
+	SYM("easy_cleanup", easy_cleanup),
+	SYM("easy_reset", easy_reset),
+	SYM("easy_strerror", easy_strerror),
+	SYM("multi_init", multi_init),
+	SYM("multi_setopt", multi_setopt),
+	SYM("multi_add_handle", multi_add_handle),
+	SYM("multi_remove_handle", multi_remove_handle),
+	SYM("multi_perform", multi_perform),
+	SYM("multi_poll", multi_poll),
+	SYM("multi_info_read", multi_info_read),
+	SYM("multi_cleanup", multi_cleanup),
+	SYM("slist_append", slist_append),
+	SYM("slist_free_all", slist_free_all),
+#undef SYM
+};
 
 /* Load libcurl, once. */
 static int
 http_init(void)
 {
+	size_t i;
+	void *fn;
+
 	if (curl.handle != NULL)
 		return 0;
 	if ((curl.handle = dlopen(LIBCURL, RTLD_NOW | RTLD_LOCAL)) == NULL)
 		return log_errorx("%s", dlerror());
-	if (resolve((void **)&curl.global_init, "curl_global_init") == -1 ||
-	    resolve((void **)&curl.easy_init, "curl_easy_init") == -1 ||
-	    resolve((void **)&curl.easy_setopt, "curl_easy_setopt") == -1 ||
-	    resolve((void **)&curl.easy_perform, "curl_easy_perform") == -1 ||
-	    resolve((void **)&curl.easy_getinfo, "curl_easy_getinfo") == -1 ||
-	    resolve((void **)&curl.easy_cleanup, "curl_easy_cleanup") == -1 ||
-	    resolve((void **)&curl.easy_strerror, "curl_easy_strerror") == -1 ||
-	    resolve((void **)&curl.slist_append, "curl_slist_append") == -1 ||
-	    resolve((void **)&curl.slist_free_all, "curl_slist_free_all") ==
-	    -1 || curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	for (i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
+		if ((fn = dlsym(curl.handle, symbols[i].name)) == NULL) {
+			log_errorx("%s: no %s", LIBCURL, symbols[i].name);
+			break;
+		}
+		memcpy((char *)&curl + symbols[i].off, &fn, sizeof(fn));
+	}
+	if (i < sizeof(symbols) / sizeof(symbols[0]) ||
+	    curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		dlclose(curl.handle);
 		curl.handle = NULL;
 		return log_errorx("%s cannot be used", LIBCURL);
 	}
 	return 0;
+}
+
+/* One request in a pool. */
+struct xfer {
+	struct xfer *next;	/* on the free list */
+	CURL	*easy;
+	struct curl_slist *hdr;
+	struct http_response resp;
+	char	 err[CURL_ERROR_SIZE];
+	const char *what;
+	void	*tag;
+};
+
+struct http_pool {
+	CURLM	*multi;
+	long	 timeout;
+	size_t	 running;
+	struct xfer *idle;	/* finished transfers, kept for reuse */
+};
+
+struct http_pool *
+http_pool_new(long timeout, size_t parallel)
+{
+	struct http_pool *p;
+
+	if (http_init() == -1)
+		return NULL;
+	p = xcalloc(1, sizeof(*p));
+	if ((p->multi = curl.multi_init()) == NULL) {
+		free(p);
+		log_errorx("curl_multi_init failed");
+		return NULL;
+	}
+	p->timeout = timeout;
+	curl.multi_setopt(p->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+	    (long)parallel);
+	curl.multi_setopt(p->multi, CURLMOPT_MAXCONNECTS, (long)parallel);
+	return p;
+}
+
+static void
+xfer_free(struct xfer *x)
+{
+	curl.easy_cleanup(x->easy);
+	curl.slist_free_all(x->hdr);
+	http_response_release(&x->resp);
+	free(x);
+}
+
+void
+http_pool_free(struct http_pool *p)
+{
+	struct xfer *x;
+
+	if (p == NULL)
+		return;
+	while ((x = p->idle) != NULL) {
+		p->idle = x->next;
+		xfer_free(x);
+	}
+	/* Requests still running are abandoned with the multi handle. */
+	curl.multi_cleanup(p->multi);
+	free(p);
 }
 
 static size_t
@@ -83,46 +174,136 @@ on_data(char *data, size_t size, size_t n, void *arg)
 }
 
 int
+http_pool_add(struct http_pool *p, const char *what, const char *url,
+    const char *json, const char *header, void *tag)
+{
+	struct xfer *x;
+	CURL *c;
+
+	if ((x = p->idle) != NULL) {
+		p->idle = x->next;
+		curl.easy_reset(x->easy);
+	} else {
+		x = xcalloc(1, sizeof(*x));
+		if ((x->easy = curl.easy_init()) == NULL) {
+			free(x);
+			return log_errorx("%s: curl_easy_init failed", what);
+		}
+	}
+	c = x->easy;
+	x->hdr = curl.slist_append(NULL, "Content-Type: application/json");
+	if (header != NULL)
+		x->hdr = curl.slist_append(x->hdr, header);
+	x->what = what;
+	x->tag = tag;
+	x->err[0] = '\0';
+	curl.easy_setopt(c, CURLOPT_PRIVATE, x);
+	curl.easy_setopt(c, CURLOPT_URL, url);
+	curl.easy_setopt(c, CURLOPT_COPYPOSTFIELDS, json);
+	curl.easy_setopt(c, CURLOPT_HTTPHEADER, x->hdr);
+	curl.easy_setopt(c, CURLOPT_ERRORBUFFER, x->err);
+	curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
+	curl.easy_setopt(c, CURLOPT_TIMEOUT, p->timeout + CONNECT_TIMEOUT);
+	curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl.easy_setopt(c, CURLOPT_WRITEDATA, &x->resp);
+	if (curl.multi_add_handle(p->multi, c) != CURLM_OK) {
+		xfer_free(x);
+		return log_errorx("%s: curl_multi_add_handle failed", what);
+	}
+	p->running++;
+	return 0;
+}
+
+size_t
+http_pool_running(const struct http_pool *p)
+{
+	return p->running;
+}
+
+static void
+finish(struct http_pool *p, CURLMsg *m, http_done_fn done, void *arg)
+{
+	struct xfer *x;
+	int result = HTTP_OK;
+
+	curl.easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+	curl.multi_remove_handle(p->multi, m->easy_handle);
+	p->running--;
+	if (m->data.result == CURLE_OK) {
+		curl.easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE,
+		    &x->resp.status);
+		if (x->resp.body == NULL)
+			x->resp.body = xstrdup("");
+	} else {
+		/* The error buffer names the host, never the path. */
+		log_errorx("%s: %s", x->what, x->err[0] != '\0' ? x->err :
+		    curl.easy_strerror(m->data.result));
+		result = HTTP_TEMPFAIL;
+	}
+	done(x->tag, result, &x->resp, arg);
+	http_response_release(&x->resp);
+	curl.slist_free_all(x->hdr);
+	x->hdr = NULL;
+	x->next = p->idle;
+	p->idle = x;
+}
+
+int
+http_pool_poll(struct http_pool *p, int wait_ms, http_done_fn done,
+    void *arg)
+{
+	CURLMsg *m;
+	int still, left;
+
+	if (curl.multi_perform(p->multi, &still) != CURLM_OK ||
+	    (wait_ms > 0 && curl.multi_poll(p->multi, NULL, 0, wait_ms,
+	    NULL) != CURLM_OK) ||
+	    curl.multi_perform(p->multi, &still) != CURLM_OK)
+		return log_errorx("curl_multi_perform failed");
+	while ((m = curl.multi_info_read(p->multi, &left)) != NULL)
+		if (m->msg == CURLMSG_DONE)
+			finish(p, m, done, arg);
+	return 0;
+}
+
+/* http_post_json's one answer. */
+struct single {
+	int	 done;
+	int	 result;
+	struct http_response *resp;
+};
+
+static void
+single_done(void *tag, int result, const struct http_response *r, void *arg)
+{
+	struct single *s = arg;
+
+	s->done = 1;
+	s->result = result;
+	if (result == HTTP_OK) {
+		s->resp->status = r->status;
+		s->resp->body = xstrndup(r->body, r->len);
+		s->resp->len = r->len;
+	}
+}
+
+int
 http_post_json(const char *what, const char *url, const char *json,
     long timeout, struct http_response *resp)
 {
-	char errbuf[CURL_ERROR_SIZE] = "";
-	struct curl_slist *hdr = NULL;
-	CURLcode rc;
-	CURL *c;
+	struct single s = { 0, HTTP_TEMPFAIL, resp };
+	struct http_pool *p;
 
 	memset(resp, 0, sizeof(*resp));
-	if (http_init() == -1)
+	if ((p = http_pool_new(timeout, 1)) == NULL)
 		return HTTP_TEMPFAIL;
-	if ((c = curl.easy_init()) == NULL)
-		return log_errorx("%s: curl_easy_init failed", what),
-		    HTTP_TEMPFAIL;
-	hdr = curl.slist_append(hdr, "Content-Type: application/json");
-	curl.easy_setopt(c, CURLOPT_URL, url);
-	curl.easy_setopt(c, CURLOPT_POSTFIELDS, json);
-	curl.easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-	curl.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
-	curl.easy_setopt(c, CURLOPT_TIMEOUT, timeout + CONNECT_TIMEOUT);
-	curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl.easy_setopt(c, CURLOPT_WRITEDATA, resp);
-	rc = curl.easy_perform(c);
-	if (rc == CURLE_OK)
-		curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
-	curl.slist_free_all(hdr);
-	curl.easy_cleanup(c);
-	if (rc != CURLE_OK) {
-		/* The error buffer names the host, never the path. */
-		log_errorx("%s: %s", what, errbuf[0] != '\0' ? errbuf :
-		    curl.easy_strerror(rc));
-		http_response_release(resp);
-		return HTTP_TEMPFAIL;
-	}
-	if (resp->body == NULL)
-		resp->body = xstrdup("");
-	return HTTP_OK;
+	if (http_pool_add(p, what, url, json, NULL, NULL) == 0)
+		while (!s.done && http_pool_poll(p, 1000, single_done, &s) == 0)
+			;
+	http_pool_free(p);
+	return s.result;
 }
 
 void

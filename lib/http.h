@@ -1,9 +1,12 @@
 /*
  * http.h: HTTP requests, the only module that talks to libcurl.
  *
- * Every request has a connect and a total timeout; signals are not used
- * (CURLOPT_NOSIGNAL).  URLs may hold secrets (Telegram's token is in its
- * path), so no URL is ever logged: messages name the request by `what'.
+ * A pool runs many POSTs at once over reused connections (libcurl's
+ * multi interface); http_post_json() is one request through a pool of
+ * its own.  Every request has a connect and a total timeout; signals are
+ * not used (CURLOPT_NOSIGNAL).  URLs may hold secrets (Telegram's token
+ * is in its path), so no URL is ever logged: messages name the request
+ * by `what'.
  */
 #ifndef HTTP_H
 #define HTTP_H
@@ -20,6 +23,31 @@ struct http_response {
 	char	*body;		/* NUL-terminated, malloc'd */
 	size_t	 len;
 };
+
+struct http_pool;
+
+/* A pool whose requests wait at most timeout seconds for an answer. */
+struct http_pool *http_pool_new(long timeout, size_t parallel);
+void	 http_pool_free(struct http_pool *);
+/*
+ * Start a POST of a JSON body (copied) with an optional extra header
+ * line (for Authorization).  tag comes back with the answer.  0, or -1
+ * when libcurl cannot be used.
+ */
+int	 http_pool_add(struct http_pool *, const char *what, const char *url,
+	    const char *json, const char *header, void *tag);
+/* Requests started and not answered yet. */
+size_t	 http_pool_running(const struct http_pool *);
+/*
+ * Move the transfers on, waiting at most wait_ms for something to
+ * happen, and call done for each request that finished: result is
+ * HTTP_OK with the response (its body is released after done returns)
+ * or HTTP_TEMPFAIL after a logged message.
+ */
+typedef void (*http_done_fn)(void *tag, int result,
+    const struct http_response *, void *arg);
+int	 http_pool_poll(struct http_pool *, int wait_ms, http_done_fn,
+	    void *arg);
 
 /*
  * POST a JSON body to url, waiting at most timeout seconds.  Fills resp

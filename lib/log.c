@@ -108,6 +108,21 @@ log_info(const char *fmt, ...)
 }
 
 void
+log_audit(const char *fmt, ...)
+{
+	va_list ap;
+	char msg[1024];
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	openlog(progname, LOG_PID, LOG_USER);
+	syslog(LOG_NOTICE, "%s", msg);
+	if (level >= LOG_LEVEL_VERBOSE)
+		fprintf(stderr, "%s: %s\n", progname, msg);
+}
+
+void
 log_debug(const char *fmt, ...)
 {
 	va_list ap;

@@ -28,6 +28,8 @@ int	log_error(const char *, ...) __attribute__((format(printf, 1, 2)));
 int	log_errorx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* Always to syslog (and with -v to stderr): who did what, for the record. */
+void	log_audit(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 #endif /* LOG_H */

@@ -699,6 +699,31 @@ store_index_each(struct txn *tx, enum store_index i, const void *key,
 }
 
 int
+store_index_each_from(struct txn *tx, enum store_index i, const void *key,
+    size_t klen, const void *from, size_t fromlen, store_each_fn fn,
+    void *arg)
+{
+	DB *ix;
+	DBC *c;
+	DBT sk, pk, d;
+	int rc, cbrc = 0;
+
+	if ((ix = index_db(tx, i)) == NULL)
+		return -1;
+	if ((rc = ix->cursor(ix, tx->t, &c, DB_READ_COMMITTED)) != 0)
+		return dberr(rc, schema_indexes[i].file);
+	dbt(&sk, key, klen);
+	dbt(&pk, from, fromlen);
+	dbt(&d, NULL, 0);
+	/* The secondary's duplicates are the primary keys, in order. */
+	rc = c->pget(c, &sk, &pk, &d, DB_GET_BOTH_RANGE);
+	while (rc == 0 && (cbrc = visit(&pk, &d, fn, arg)) == 0)
+		rc = c->pget(c, &sk, &pk, &d, DB_NEXT_DUP);
+	(void)c->close(c);
+	return walk_result(rc, cbrc, schema_indexes[i].file);
+}
+
+int
 store_index_get(struct txn *tx, enum store_index i, const void *key,
     size_t klen, void *pkey, size_t *pklen, json_t **val)
 {

@@ -137,6 +137,14 @@ int	 store_each(struct txn *, enum store_table, const void *from,
 int	 store_index_each(struct txn *, enum store_index, const void *key,
 	    size_t klen, int flags, store_each_fn, void *arg);
 /*
+ * Records whose index key is key, from primary key `from' on (the first
+ * at or after it), in primary key order: a walk resumed in a later
+ * session.
+ */
+int	 store_index_each_from(struct txn *, enum store_index, const void *key,
+	    size_t klen, const void *from, size_t fromlen, store_each_fn,
+	    void *arg);
+/*
  * The first record whose index key is key: its primary key into pkey
  * (*pklen bytes at most, then its length) and its value.
  */

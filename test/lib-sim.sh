@@ -27,3 +27,45 @@ test_atexit hb_stop_sim
 hb_sim () {
 	curl -sf -o /dev/null -X POST --data-binary "$2" "$SIM_URL$1"
 }
+
+# hb_sim_conf [lines for [hb]]: all four channels, sending to the
+# simulator (rates off unless a test sets them with hb_sim_rate), and
+# WhatsApp's template.  Start the simulator first.
+hb_sim_conf () {
+	hb_secret "$TRASH_DIRECTORY/send.token" token-0123 &&
+	hb_secret "$TRASH_DIRECTORY/meta.secret" meta-app-secret &&
+	hb_secret "$TRASH_DIRECTORY/meta.verify" meta-verify &&
+	hb_write_conf "$@" &&
+	for ch in telegram whatsapp messenger instagram; do
+		printf '[%s]\ntoken_file = %s\nrate = %s\n' "$ch" \
+		    "$TRASH_DIRECTORY/send.token" "${HB_SIM_RATE:-0}"
+		[ "$ch" = telegram ] ||
+			printf 'app_secret_file = %s\nverify_token_file = %s\n' \
+			    "$TRASH_DIRECTORY/meta.secret" "$TRASH_DIRECTORY/meta.verify"
+		case $ch in
+		telegram)
+			printf 'api = %s\n' "$SIM_URL" ;;
+		whatsapp)
+			printf 'api = %s/graph/v21.0\nphone_number_id = 1100\n' "$SIM_URL"
+			printf 'template = stadt_news\ntemplate_language = de\n' ;;
+		messenger)
+			printf 'api = %s/graph/v21.0\npage_id = 2200\n' "$SIM_URL" ;;
+		instagram)
+			printf 'api = %s/instagram/v21.0\naccount_id = 3300\n' "$SIM_URL" ;;
+		esac
+	done >>"$HB_CONF"
+}
+
+# hb_copies: "channel:address<TAB>count" of every recipient in the log.
+hb_copies () {
+	python3 "$TEST_DIRECTORY/sim/simlog.py" copies "$SIM_LOG"
+}
+
+# hb_sent_to id: the simulator's log entries of sends to id, into the
+# file sent_to; fails when there are none.  (Not in a pipe: jq -e is
+# content with no input at all.)
+hb_sent_to () {
+	jq -c --arg id "$1" 'select(.channel != null and .channel + ":" + .to == $id)' \
+	    "$SIM_LOG" >sent_to &&
+	test -s sent_to
+}

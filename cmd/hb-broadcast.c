@@ -1,0 +1,589 @@
+/*
+ * hb-broadcast: announcements to every subscriber -- send, run, list,
+ * status, cancel.  See hb-broadcast(1).
+ *
+ * The sending itself is lib/dispatch.c; this file reads the text and
+ * the options, asks the store, and prints.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bcast.h"
+#include "calendar.h"
+#include "cli.h"
+#include "dispatch.h"
+#include "export.h"
+#include "hb.h"
+#include "jsonl.h"
+#include "log.h"
+#include "split.h"
+#include "timefmt.h"
+#include "xalloc.h"
+
+#define TEXT_MAX	65536	/* bytes of an announcement */
+
+static struct cli cli;
+static struct bcast_req req;
+static int dry;			/* -n */
+static const char *at_arg;	/* -a */
+static const char *chan_arg;	/* -c */
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: hb-broadcast [-nqv] [-d dir] [-f file] send [-e -r reason] "
+	    "[-u operator]\n"
+	    "                    [-c channel,...] [-a time] [file]\n"
+	    "       hb-broadcast [-qv] [-d dir] [-f file] run\n"
+	    "       hb-broadcast [-j] [-d dir] [-f file] list\n"
+	    "       hb-broadcast [-j] [-d dir] [-f file] status ID\n"
+	    "       hb-broadcast [-qv] [-d dir] [-f file] cancel ID\n");
+	exit(status);
+}
+
+static const char *
+operator_name(void)
+{
+	const char *s;
+	struct passwd *pw;
+
+	if ((s = getenv("USER")) != NULL && *s != '\0')
+		return s;
+	if ((s = getenv("LOGNAME")) != NULL && *s != '\0')
+		return s;
+	if ((pw = getpwuid(getuid())) != NULL)
+		return pw->pw_name;
+	return "unknown";
+}
+
+/* The channels of -c, or every configured one; 0 after a message. */
+static unsigned
+channels(void)
+{
+	char *list, *p, *name;
+	unsigned bits = 0;
+	int c;
+
+	if (chan_arg == NULL) {
+		for (c = 0; c < CHAN_COUNT; c++)
+			if (cli.conf.chan[c].enabled)
+				bits |= 1u << c;
+		if (bits == 0)
+			log_errorx("no channel is configured");
+		return bits;
+	}
+	list = p = xstrdup(chan_arg);
+	while ((name = strsep(&p, ",")) != NULL) {
+		c = cli_channel(name, usage);
+		if (!cli.conf.chan[c].enabled) {
+			log_errorx("channel '%s' is not configured", name);
+			free(list);
+			return 0;
+		}
+		bits |= 1u << c;
+	}
+	free(list);
+	return bits;
+}
+
+/* The announcement from file or stdin: 0, or an exit status. */
+static int
+read_text(const char *path, char **text)
+{
+	FILE *fp = stdin;
+	size_t len, i;
+	json_t *probe;
+	char *s;
+
+	if (path != NULL && strcmp(path, "-") != 0 &&
+	    (fp = fopen(path, "r")) == NULL)
+		return log_error("%s", path), EX_NOINPUT;
+	if (export_slurp(fp, &s, &len) == -1) {
+		log_error("%s", path != NULL ? path : "stdin");
+		if (fp != stdin)
+			fclose(fp);
+		return EX_IOERR;
+	}
+	if (fp != stdin)
+		fclose(fp);
+	if (len > TEXT_MAX || strlen(s) != len) {
+		log_errorx("the announcement is %s", len > TEXT_MAX ?
+		    "longer than 65536 bytes" : "binary (it holds a NUL byte)");
+		free(s);
+		return EX_DATAERR;
+	}
+	for (i = 0; s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+	    s[i] == '\r'; i++)
+		;
+	if (s[i] == '\0') {
+		log_errorx("the announcement is empty");
+		free(s);
+		return EX_DATAERR;
+	}
+	/* Jansson takes valid UTF-8 only; so do the platforms. */
+	if ((probe = json_stringn(s, len)) == NULL) {
+		log_errorx("the announcement is not valid UTF-8");
+		free(s);
+		return EX_DATAERR;
+	}
+	json_decref(probe);
+	*text = s;
+	return 0;
+}
+
+struct create {
+	time_t	 now;
+	uint64_t n;
+	time_t	 at;
+	char	 why[400];
+	struct bcast_plan plan[CHAN_COUNT];
+};
+
+static int
+create_fn(struct txn *tx, void *arg)
+{
+	struct create *cr = arg;
+	int rc;
+
+	if (dry && (rc = bcast_plan(tx, &cli.conf, &req, cr->now,
+	    cr->plan)) != 0)
+		return rc;
+	rc = bcast_create(tx, &cli.conf, &req, cr->now, dry, &cr->n, &cr->at,
+	    cr->why, sizeof(cr->why));
+	/* A refusal is an answer, not a failed transaction. */
+	return rc == BCAST_REFUSED ? 0 : rc;
+}
+
+static void
+print_plan(struct create *cr)
+{
+	const struct bcast_plan *p;
+	double secs, longest = 0;
+	long long rate;
+	size_t msgs;
+	const char *k;
+	json_t *v, *o;
+	char buf[32];
+	int c;
+
+	if (!cli.json)
+		printf("channel\trecipients\ttext\ttemplate\tskipped\tparts\t"
+		    "seconds\n");
+	for (c = 0; c < CHAN_COUNT; c++) {
+		if (!(req.chans & (1u << c)))
+			continue;
+		p = &cr->plan[c];
+		msgs = p->text * p->parts + p->template;
+		rate = cli.conf.chan[c].rate;
+		secs = rate > 0 ? (double)msgs / rate : 0;
+		if (secs > longest)
+			longest = secs;
+		o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:f}", "channel",
+		    chan_name(c), (json_int_t)p->recipients,
+		    (json_int_t)p->text, (json_int_t)p->template,
+		    (json_int_t)p->skipped, (json_int_t)p->parts, "seconds",
+		    secs);
+		json_object_set(o, "why", p->why != NULL ? p->why :
+		    json_object());
+		if (cli.json)
+			jsonl_write(stdout, o);
+		else {
+			printf("%s\t%zu\t%zu\t%zu\t%zu\t%zu\t%.0f\n",
+			    chan_name(c), p->recipients, p->text, p->template,
+			    p->skipped, p->parts, secs);
+		}
+		json_decref(o);
+	}
+	for (c = 0; c < CHAN_COUNT && !cli.json; c++)
+		json_object_foreach(cr->plan[c].why, k, v)
+			fprintf(stderr, "hb-broadcast: %s: %lld skipped: %s\n",
+			    chan_name(c), json_integer_value(v), k);
+	if (cr->why[0] != '\0' && !req.scheduled)
+		return;
+	if (!cli.json)
+		fprintf(stderr, "hb-broadcast: would go out %s, taking about "
+		    "%.0f s\n", cal_format(cr->at, buf), longest);
+}
+
+static void
+release_plan(struct create *cr)
+{
+	int c;
+
+	for (c = 0; c < CHAN_COUNT; c++)
+		json_decref(cr->plan[c].why);
+}
+
+/* The exit status of a broadcast sent in the foreground. */
+struct outcome {
+	uint64_t n;
+	struct bcast_counts counts[CHAN_COUNT];
+};
+
+static int
+outcome_fn(struct txn *tx, void *arg)
+{
+	struct outcome *o = arg;
+
+	return bcast_status(tx, o->n, o->counts);
+}
+
+static int
+send_now(uint64_t n)
+{
+	struct dispatch_opts opts = { 0, 1, 0 };
+	struct dispatch_report rep;
+	struct outcome o;
+	size_t open = 0;
+	int rc, c;
+
+	opts.progress = isatty(STDERR_FILENO) && cli.verbosity >= 0;
+	if ((rc = dispatch_run(&cli.conf, &cli.store, &opts, &rep)) != 0)
+		return cli_status(rc);
+	memset(&o, 0, sizeof(o));
+	o.n = n;
+	if ((rc = store_run(&cli.store, outcome_fn, &o)) != 0)
+		return cli_status(rc);
+	for (c = 0; c < CHAN_COUNT; c++)
+		open += o.counts[c].deferred + o.counts[c].waiting;
+	bcast_counts_release(o.counts);
+	if (rep.halted)
+		return EX_UNAVAILABLE;
+	if (open > 0) {
+		log_warnx("%zu deliveries deferred; hb-broadcast run sends "
+		    "them later", open);
+		return EX_TEMPFAIL;
+	}
+	return 0;
+}
+
+static int
+cmd_send(int argc, char **argv)
+{
+	struct create cr;
+	char *text = NULL, buf[32];
+	int rc;
+
+	if (argc > 1 || (req.emergency && req.reason == NULL) ||
+	    (!req.emergency && req.reason != NULL))
+		usage(EX_USAGE);
+	if (at_arg != NULL) {
+		if (cal_parse(at_arg, &req.at) == -1) {
+			log_errorx("bad time '%s' (YYYY-MM-DDTHH:MM)", at_arg);
+			usage(EX_USAGE);
+		}
+		req.scheduled = 1;
+	}
+	if ((req.chans = channels()) == 0)
+		return EX_CONFIG;
+	if ((rc = read_text(argc == 1 ? argv[0] : NULL, &text)) != 0)
+		return rc;
+	req.text = text;
+	if (req.operator == NULL)
+		req.operator = operator_name();
+	memset(&cr, 0, sizeof(cr));
+	cr.now = time(NULL);
+	rc = store_run(&cli.store, create_fn, &cr);
+	if (rc == 0 && dry)
+		print_plan(&cr);
+	release_plan(&cr);
+	free(text);
+	if (rc != 0)
+		return cli_status(rc);
+	if (cr.why[0] != '\0' && !req.scheduled) {
+		log_errorx("%s %s", dry ? "would be refused:" : "refused:",
+		    cr.why);
+		return cli_flush() != 0 ? EX_IOERR : EX_TEMPFAIL;
+	}
+	if (dry)
+		return cli_flush();
+	printf("%llu\n", (unsigned long long)cr.n);
+	if ((rc = cli_flush()) != 0)
+		return rc;
+	if (req.emergency)
+		log_audit("emergency broadcast %llu by %s: %s",
+		    (unsigned long long)cr.n, req.operator, req.reason);
+	else
+		log_audit("broadcast %llu by %s", (unsigned long long)cr.n,
+		    req.operator);
+	if (req.scheduled) {
+		if (cr.why[0] != '\0')
+			log_warnx("%s; broadcast %llu moved to %s", cr.why,
+			    (unsigned long long)cr.n, cal_format(cr.at, buf));
+		return 0;
+	}
+	return send_now(cr.n);
+}
+
+static int
+cmd_run(int argc, char **argv)
+{
+	struct dispatch_opts opts = { 0, 0, 0 };
+	struct dispatch_report rep;
+	int rc;
+
+	(void)argv;
+	if (argc != 0)
+		usage(EX_USAGE);
+	opts.progress = isatty(STDERR_FILENO) && cli.verbosity >= 0;
+	if ((rc = dispatch_run(&cli.conf, &cli.store, &opts, &rep)) != 0)
+		return cli_status(rc);
+	if (rep.busy)
+		log_info("another hb-broadcast is sending; nothing to do");
+	else
+		log_info("%zu sent, %zu failed, %zu skipped, %zu deferred",
+		    rep.sent, rep.failed, rep.skipped, rep.deferred);
+	return rep.halted ? EX_UNAVAILABLE : 0;
+}
+
+static int
+list_fn(struct txn *tx, void *arg)
+{
+	return bcast_list(tx, arg);
+}
+
+/* The exported form of a broadcast record: times as RFC 3339. */
+static json_t *
+export_bcast(const json_t *rec)
+{
+	static const char *const times[] = { "created", "at", "started",
+	    "finished", "cancelled" };
+	char buf[TIMEFMT_SIZE];
+	json_t *o = json_deep_copy(rec), *t;
+	size_t i;
+
+	json_object_del(o, "v");
+	json_object_del(o, "due");
+	json_object_del(o, "prio");
+	json_object_del(o, "pos");
+	json_object_del(o, "safe");
+	for (i = 0; i < sizeof(times) / sizeof(times[0]); i++)
+		if (json_is_integer(t = json_object_get(o, times[i])))
+			json_object_set_new(o, times[i], json_string(
+			    timefmt_rfc3339(json_integer_value(t), buf)));
+	return o;
+}
+
+static int
+cmd_list(int argc, char **argv)
+{
+	json_t *all = json_array(), *rec, *o, *v;
+	char buf[32], *chans;
+	const char *text;
+	size_t i, k;
+	int rc;
+
+	(void)argv;
+	if (argc != 0)
+		usage(EX_USAGE);
+	if ((rc = store_run(&cli.store, list_fn, all)) != 0) {
+		json_decref(all);
+		return cli_status(rc);
+	}
+	json_array_foreach(all, i, rec) {
+		o = export_bcast(rec);
+		if (cli.json) {
+			jsonl_write(stdout, o);
+			json_decref(o);
+			continue;
+		}
+		chans = NULL;
+		json_array_foreach(json_object_get(rec, "channels"), k, v) {
+			char *s;
+
+			xasprintf(&s, "%s%s%s", chans ? chans : "", chans ?
+			    "," : "", json_string_value(v));
+			free(chans);
+			chans = s;
+		}
+		text = jsonl_string(rec, "text");
+		printf("%lld\t%s\t%s\t%s\t%s\t%s\t%.*s\n",
+		    json_integer_value(json_object_get(rec, "n")),
+		    jsonl_string(rec, "state"),
+		    cal_format(json_integer_value(json_object_get(rec, "at")),
+		    buf), json_is_true(json_object_get(rec, "emergency")) ?
+		    "emergency" : "regular", jsonl_string(rec, "operator"),
+		    chans ? chans : "", (int)strcspn(text, "\n"), text);
+		free(chans);
+		json_decref(o);
+	}
+	json_decref(all);
+	return cli_flush();
+}
+
+static uint64_t
+parse_id(const char *s)
+{
+	const char *errstr;
+	long long n = strtonum(s, 1, LLONG_MAX, &errstr);
+
+	if (errstr != NULL) {
+		log_errorx("bad broadcast ID '%s'", s);
+		usage(EX_USAGE);
+	}
+	return (uint64_t)n;
+}
+
+static int
+cmd_status(int argc, char **argv)
+{
+	static const char *const names[] = { "recipients", "sent",
+	    "delivered", "read", "failed", "deferred", "skipped" };
+	struct outcome o;
+	const struct bcast_counts *k;
+	size_t vals[7];
+	const char *why;
+	json_t *j, *v;
+	int rc, c, i;
+
+	if (argc != 1)
+		usage(EX_USAGE);
+	memset(&o, 0, sizeof(o));
+	o.n = parse_id(argv[0]);
+	if ((rc = store_run(&cli.store, outcome_fn, &o)) != 0) {
+		if (rc == STORE_NOTFOUND)
+			log_errorx("no broadcast %s", argv[0]);
+		return cli_status(rc);
+	}
+	if (!cli.json) {
+		printf("channel");
+		for (i = 0; i < 7; i++)
+			printf("\t%s", names[i]);
+		printf("\n");
+	}
+	for (c = 0; c < CHAN_COUNT; c++) {
+		k = &o.counts[c];
+		if (k->recipients == 0)
+			continue;
+		vals[0] = k->recipients, vals[1] = k->sent;
+		vals[2] = k->delivered, vals[3] = k->read;
+		vals[4] = k->failed, vals[5] = k->deferred + k->waiting;
+		vals[6] = k->skipped;
+		j = json_pack("{s:s}", "channel", chan_name(c));
+		for (i = 0; i < 7; i++)
+			json_object_set_new(j, names[i], json_integer(vals[i]));
+		json_object_set(j, "why", k->why != NULL ? k->why :
+		    json_object());
+		if (cli.json)
+			jsonl_write(stdout, j);
+		else {
+			printf("%s", chan_name(c));
+			for (i = 0; i < 7; i++)
+				printf("\t%zu", vals[i]);
+			printf("\n");
+		}
+		json_decref(j);
+	}
+	/* Why some failed or were skipped: after the table, on stderr. */
+	for (c = 0; c < CHAN_COUNT && !cli.json; c++)
+		json_object_foreach(o.counts[c].why, why, v)
+			fprintf(stderr, "hb-broadcast: %s: %lld: %s\n",
+			    chan_name(c), json_integer_value(v), why);
+	bcast_counts_release(o.counts);
+	return cli_flush();
+}
+
+struct cancel {
+	uint64_t n;
+	int	 rc;
+};
+
+static int
+cancel_fn(struct txn *tx, void *arg)
+{
+	struct cancel *cn = arg;
+
+	cn->rc = bcast_cancel(tx, cn->n, time(NULL));
+	return cn->rc == BCAST_FINISHED ? 0 : cn->rc;
+}
+
+static int
+cmd_cancel(int argc, char **argv)
+{
+	struct cancel cn;
+	int rc;
+
+	if (argc != 1)
+		usage(EX_USAGE);
+	cn.n = parse_id(argv[0]);
+	if ((rc = store_run(&cli.store, cancel_fn, &cn)) != 0) {
+		if (rc == STORE_NOTFOUND)
+			log_errorx("no broadcast %s", argv[0]);
+		return cli_status(rc);
+	}
+	if (cn.rc == BCAST_FINISHED)
+		log_warnx("broadcast %s was cancelled already", argv[0]);
+	else
+		log_audit("broadcast %s cancelled by %s", argv[0],
+		    operator_name());
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	char *verb;
+	int ch, status;
+
+	cli_init(&cli, argv[0]);
+	while ((ch = getopt(argc, argv, CLI_OPTIONS "a:c:er:u:")) != -1) {
+		switch (ch) {
+		case 'a':
+			at_arg = optarg;
+			continue;
+		case 'c':
+			chan_arg = optarg;
+			continue;
+		case 'e':
+			req.emergency = 1;
+			continue;
+		case 'n':
+			dry = 1;	/* here -n is send's dry run */
+			continue;
+		case 'r':
+			req.reason = optarg;
+			continue;
+		case 'u':
+			req.operator = optarg;
+			continue;
+		}
+		if (!cli_option(&cli, ch, optarg, usage))
+			usage(EX_USAGE);
+	}
+	argc -= optind;
+	argv += optind;
+	if ((status = cli_configure(&cli)) != 0)
+		return status;
+	cal_init(&cli.conf);
+	if (argc == 0)
+		usage(EX_USAGE);
+	verb = *argv++;
+	argc--;
+	if (strcmp(verb, "send") != 0 && (at_arg || chan_arg || dry ||
+	    req.emergency || req.reason || req.operator))
+		usage(EX_USAGE);
+
+	if (strcmp(verb, "send") == 0)
+		status = cmd_send(argc, argv);
+	else if (strcmp(verb, "run") == 0)
+		status = cmd_run(argc, argv);
+	else if (strcmp(verb, "list") == 0)
+		status = cmd_list(argc, argv);
+	else if (strcmp(verb, "status") == 0)
+		status = cmd_status(argc, argv);
+	else if (strcmp(verb, "cancel") == 0)
+		status = cmd_cancel(argc, argv);
+	else {
+		log_errorx("unknown verb '%s'", verb);
+		usage(EX_USAGE);
+	}
+	cli_release(&cli);
+	return status;
+}

@@ -1,0 +1,437 @@
+/* bcast.c: broadcast and delivery records, and hb-broadcast's rules. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bcast.h"
+#include "calendar.h"
+#include "jsonl.h"
+#include "revoke.h"
+#include "split.h"
+#include "xalloc.h"
+
+#define WINDOW_SECONDS	(24 * 3600)
+
+size_t
+bcast_dkey(uint64_t bc, const char *id, unsigned char key[8 + HB_ID_MAX + 1])
+{
+	size_t len = strnlen(id, HB_ID_MAX);
+
+	store_be64(bc, key);
+	memcpy(key + 8, id, len);
+	return 8 + len;
+}
+
+int
+bcast_get(struct txn *tx, uint64_t n, json_t **rec)
+{
+	unsigned char key[8];
+
+	store_be64(n, key);
+	return store_get(tx, T_BROADCASTS, key, sizeof(key), rec, STORE_RMW);
+}
+
+int
+bcast_put(struct txn *tx, uint64_t n, json_t *rec)
+{
+	unsigned char key[8];
+
+	store_be64(n, key);
+	return store_put(tx, T_BROADCASTS, key, sizeof(key), rec, 0);
+}
+
+unsigned
+bcast_chans(const json_t *rec)
+{
+	json_t *v;
+	size_t i;
+	unsigned bits = 0;
+	int c;
+
+	json_array_foreach(json_object_get(rec, "channels"), i, v)
+		if (json_is_string(v) && (c = chan_lookup(json_string_value(v),
+		    json_string_length(v))) >= 0)
+			bits |= 1u << c;
+	return bits;
+}
+
+static int
+is_state(const json_t *rec, const char *state)
+{
+	const char *s = jsonl_string(rec, "state");
+
+	return s != NULL && strcmp(s, state) == 0;
+}
+
+/* Regular broadcasts that count against daily_limit. */
+struct day_walk {
+	json_t	*regular;	/* [day, channel bits] pairs */
+};
+
+static int
+collect_regular(const void *key, size_t klen, json_t *rec, void *arg)
+{
+	struct day_walk *w = arg;
+
+	if (json_is_true(json_object_get(rec, "emergency")) ||
+	    is_state(rec, "cancelled"))
+		return 0;
+	json_array_append_new(w->regular, json_pack("[I, I]",
+	    (json_int_t)cal_day(json_integer_value(json_object_get(rec, "at"))),
+	    (json_int_t)bcast_chans(rec)));
+	return 0;
+}
+
+/* A channel of chans that has daily_limit broadcasts on t's day, or -1. */
+static int
+day_full(const struct conf *conf, json_t *regular, unsigned chans, time_t t)
+{
+	long day = cal_day(t);
+	size_t i, count[CHAN_COUNT] = { 0 };
+	json_t *p;
+	int c;
+
+	json_array_foreach(regular, i, p) {
+		if (json_integer_value(json_array_get(p, 0)) != day)
+			continue;
+		for (c = 0; c < CHAN_COUNT; c++)
+			if ((chans & (1u << c)) && (json_integer_value(
+			    json_array_get(p, 1)) & (1u << c)) &&
+			    ++count[c] >= (size_t)conf->daily_limit)
+				return c;
+	}
+	return -1;
+}
+
+/*
+ * The first time from t on that the rules allow a regular broadcast to
+ * chans; what stood in the way at t goes into why.
+ */
+static time_t
+first_free(const struct conf *conf, json_t *regular, unsigned chans,
+    time_t t, char *why, size_t whysz)
+{
+	char buf[32];
+	time_t end;
+	int i, c;
+
+	why[0] = '\0';
+	for (i = 0; i < 1000; i++) {
+		if (cal_quiet(conf, t, &end)) {
+			if (why[0] == '\0')
+				(void)snprintf(why, whysz, "quiet hours until "
+				    "%s", cal_format(end, buf));
+			t = end;
+			continue;
+		}
+		if (conf->daily_limit > 0 &&
+		    (c = day_full(conf, regular, chans, t)) >= 0) {
+			if (why[0] == '\0')
+				(void)snprintf(why, whysz, "%s has had its "
+				    "%lld regular broadcast%s on %.10s",
+				    chan_name(c), conf->daily_limit,
+				    conf->daily_limit == 1 ? "" : "s",
+				    cal_format(t, buf));
+			t = cal_next_day(t);
+			continue;
+		}
+		break;
+	}
+	return t;
+}
+
+int
+bcast_create(struct txn *tx, const struct conf *conf,
+    const struct bcast_req *req, time_t now, int dry, uint64_t *n, time_t *at,
+    char *why, size_t whysz)
+{
+	struct day_walk w = { json_array() };
+	unsigned char key[8];
+	time_t t = req->scheduled ? req->at : now, free_at;
+	char buf[32], reason[200];
+	json_t *rec, *chans;
+	int rc, c;
+
+	*n = 0;
+	rc = store_each(tx, T_BROADCASTS, NULL, 0, collect_regular, &w);
+	if (rc == 0 && !req->emergency) {
+		free_at = first_free(conf, w.regular, req->chans, t, reason,
+		    sizeof(reason));
+		if (free_at != t && !req->scheduled) {
+			(void)snprintf(why, whysz, "%s; the next free time is "
+			    "%s (send -a to schedule it)", reason,
+			    cal_format(free_at, buf));
+			rc = BCAST_REFUSED;
+		}
+		t = free_at;
+	}
+	json_decref(w.regular);
+	*at = t;
+	if (rc != 0 || dry)
+		return rc;
+	if ((rc = store_next_seq(tx, "broadcasts", n)) != 0)
+		return rc;
+	chans = json_array();
+	for (c = 0; c < CHAN_COUNT; c++)
+		if (req->chans & (1u << c))
+			json_array_append_new(chans, json_string(chan_name(c)));
+	rec = json_pack("{s:i, s:I, s:s, s:o, s:b, s:s, s:I, s:I, s:s, s:I,"
+	    " s:i, s:s, s:s}", "v", 1, "n", (json_int_t)*n, "text", req->text,
+	    "channels", chans, "emergency", req->emergency, "operator",
+	    req->operator, "created", (json_int_t)now, "at", (json_int_t)t,
+	    "state", "scheduled", "due", (json_int_t)t, "prio",
+	    req->emergency ? 0 : 1, "pos", "", "safe", "");
+	if (rec == NULL)
+		return -1;
+	if (req->emergency && req->reason != NULL)
+		json_object_set_new(rec, "reason", json_string(req->reason));
+	store_be64(*n, key);
+	rc = store_put(tx, T_BROADCASTS, key, sizeof(key), rec,
+	    STORE_NOOVERWRITE);
+	json_decref(rec);
+	return rc;
+}
+
+static int
+collect(const void *key, size_t klen, json_t *rec, void *arg)
+{
+	json_array_append(arg, rec);
+	return 0;
+}
+
+int
+bcast_list(struct txn *tx, json_t *out)
+{
+	return store_each(tx, T_BROADCASTS, NULL, 0, collect, out);
+}
+
+int
+bcast_cancel(struct txn *tx, uint64_t n, time_t now)
+{
+	json_t *rec;
+	int rc;
+
+	if ((rc = bcast_get(tx, n, &rec)) != 0)
+		return rc;
+	if (is_state(rec, "cancelled")) {
+		json_decref(rec);
+		return BCAST_FINISHED;
+	}
+	json_object_set_new(rec, "state", json_string("cancelled"));
+	json_object_set_new(rec, "cancelled", json_integer(now));
+	json_object_del(rec, "due");
+	json_object_del(rec, "prio");
+	/* A running sender drops what it holds of this broadcast. */
+	if ((rc = revoke_note(store_home(tx))) == 0)
+		rc = bcast_put(tx, n, rec);
+	json_decref(rec);
+	return rc;
+}
+
+enum bcast_fate
+bcast_fate(const struct conf *conf, enum chan c, const json_t *sub,
+    const char *text, time_t now, const char **why)
+{
+	json_t *li = json_object_get(sub, "last_inbound");
+	int inside = json_is_integer(li) &&
+	    now - json_integer_value(li) < WINDOW_SECONDS;
+
+	*why = NULL;
+	if (c == CHAN_TELEGRAM || inside)
+		return FATE_TEXT;
+	if (c != CHAN_WHATSAPP) {
+		*why = "outside the 24 hour window";
+		return FATE_SKIP;
+	}
+	if (conf->chan[c].template == NULL) {
+		*why = "outside the 24 hour window, no template configured";
+		return FATE_SKIP;
+	}
+	if (split_length(text, strlen(text), SPLIT_CHARS) >
+	    PLATFORM_TEMPLATE_MAX) {
+		*why = "outside the 24 hour window, too long for the template";
+		return FATE_SKIP;
+	}
+	return FATE_TEMPLATE;
+}
+
+static void
+count_why(json_t **why, const char *reason)
+{
+	json_t *v;
+
+	if (*why == NULL)
+		*why = json_object();
+	v = json_object_get(*why, reason != NULL ? reason : "unknown");
+	json_object_set_new(*why, reason != NULL ? reason : "unknown",
+	    json_integer(json_integer_value(v) + 1));
+}
+
+struct status_walk {
+	unsigned char prefix[8];
+	struct bcast_counts *counts;
+};
+
+static int
+count_delivery(const void *key, size_t klen, json_t *rec, void *arg)
+{
+	struct status_walk *w = arg;
+	const char *state = jsonl_string(rec, "state"), *id, *why;
+	struct bcast_counts *k;
+	enum chan c;
+
+	if (klen < 8 || memcmp(key, w->prefix, 8) != 0)
+		return STORE_STOP;
+	id = jsonl_string(rec, "id");
+	if (id == NULL || chan_check_id(id, &c, &why) == -1 || state == NULL)
+		return 0;
+	k = &w->counts[c];
+	k->recipients++;
+	if (strcmp(state, "read") == 0)
+		k->read++, k->delivered++, k->sent++;
+	else if (strcmp(state, "delivered") == 0)
+		k->delivered++, k->sent++;
+	else if (strcmp(state, "sent") == 0)
+		k->sent++;
+	else if (strcmp(state, "failed") == 0) {
+		k->failed++;
+		count_why(&k->why, jsonl_string(rec, "why"));
+	} else if (strcmp(state, "skipped") == 0) {
+		k->skipped++;
+		count_why(&k->why, jsonl_string(rec, "why"));
+	} else
+		k->deferred++;
+	return 0;
+}
+
+static int
+count_one(const void *key, size_t klen, json_t *rec, void *arg)
+{
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/*
+ * Active subscribers of channel c not yet handed out: channels go out
+ * in the order of their names (the order of the IDs), each in ID order,
+ * and pos is the last ID handed out.
+ */
+static int
+count_waiting(struct txn *tx, enum chan c, const char *pos, size_t *n)
+{
+	char key[64], from[HB_ID_MAX + 2], pchan[32];
+	size_t plen = strlen(pos), klen;
+	int cmp;
+
+	*n = 0;
+	klen = (size_t)snprintf(key, sizeof(key), "active:%s", chan_name(c));
+	(void)snprintf(pchan, sizeof(pchan), "%.*s", (int)strcspn(pos, ":"),
+	    pos);
+	cmp = strcmp(chan_name(c), pchan);
+	if (plen == 0 || cmp > 0)
+		return store_index_count(tx, I_SUB_STATE, key, klen, n);
+	if (cmp < 0 || plen > HB_ID_MAX)
+		return 0;	/* a channel already handed out */
+	/* From just after pos: pos and a NUL byte. */
+	memcpy(from, pos, plen + 1);
+	return store_index_each_from(tx, I_SUB_STATE, key, klen, from,
+	    plen + 1, count_one, n);
+}
+
+int
+bcast_status(struct txn *tx, uint64_t n, struct bcast_counts counts[CHAN_COUNT])
+{
+	struct status_walk w;
+	const char *pos;
+	json_t *rec;
+	unsigned chans;
+	size_t waiting;
+	int rc, c;
+
+	memset(counts, 0, sizeof(*counts) * CHAN_COUNT);
+	if ((rc = bcast_get(tx, n, &rec)) != 0)
+		return rc;
+	store_be64(n, w.prefix);
+	w.counts = counts;
+	rc = store_each(tx, T_DELIVERIES, w.prefix, 8, count_delivery, &w);
+	chans = bcast_chans(rec);
+	pos = jsonl_string(rec, "pos");
+	for (c = 0; c < CHAN_COUNT && rc == 0; c++) {
+		if (!(chans & (1u << c)) || json_object_get(rec, "due") ==
+		    NULL)
+			continue;
+		rc = count_waiting(tx, c, pos != NULL ? pos : "", &waiting);
+		counts[c].waiting = waiting;
+		counts[c].recipients += waiting;
+	}
+	json_decref(rec);
+	return rc;
+}
+
+void
+bcast_counts_release(struct bcast_counts counts[CHAN_COUNT])
+{
+	int c;
+
+	for (c = 0; c < CHAN_COUNT; c++) {
+		json_decref(counts[c].why);
+		counts[c].why = NULL;
+	}
+}
+
+struct plan_walk {
+	const struct conf *conf;
+	const char *text;
+	time_t	 now;
+	struct bcast_plan *plan;
+	enum chan chan;
+};
+
+static int
+plan_one(const void *key, size_t klen, json_t *sub, void *arg)
+{
+	struct plan_walk *w = arg;
+	struct bcast_plan *p = &w->plan[w->chan];
+	const char *why;
+
+	p->recipients++;
+	switch (bcast_fate(w->conf, w->chan, sub, w->text, w->now, &why)) {
+	case FATE_TEXT:
+		p->text++;
+		break;
+	case FATE_TEMPLATE:
+		p->template++;
+		break;
+	case FATE_SKIP:
+		p->skipped++;
+		count_why(&p->why, why);
+		break;
+	}
+	return 0;
+}
+
+int
+bcast_plan(struct txn *tx, const struct conf *conf,
+    const struct bcast_req *req, time_t now, struct bcast_plan plan[CHAN_COUNT])
+{
+	const struct platform_limit *l;
+	struct plan_walk w = { conf, req->text, now, plan, 0 };
+	char key[64], **parts;
+	size_t klen;
+	int rc = 0, c;
+
+	memset(plan, 0, sizeof(*plan) * CHAN_COUNT);
+	for (c = 0; c < CHAN_COUNT && rc == 0; c++) {
+		if (!(req->chans & (1u << c)))
+			continue;
+		l = platform_limit(c);
+		plan[c].parts = split_text(req->text, l->max, l->unit, &parts);
+		split_free(parts, plan[c].parts);
+		w.chan = c;
+		klen = (size_t)snprintf(key, sizeof(key), "active:%s",
+		    chan_name(c));
+		rc = store_index_each(tx, I_SUB_STATE, key, klen, 0, plan_one,
+		    &w);
+	}
+	return rc == STORE_NOTFOUND ? 0 : rc;
+}

@@ -1,0 +1,119 @@
+/*
+ * bcast.h: announcements and their deliveries, as records in the store.
+ *
+ * A broadcast (table broadcasts, key: its number, 8 bytes big-endian):
+ *
+ *   n           its number, which hb-broadcast prints
+ *   text        the announcement
+ *   channels    the channels it goes to, by name
+ *   emergency   true for -e; then "reason" says why
+ *   operator    who sent it
+ *   created     when it was written; "at": when it goes out
+ *   state       "scheduled", "sending", "sent", "cancelled"
+ *   due, prio   while it has subscribers left to hand out (prio 0 for
+ *               emergencies, 1 otherwise): the broadcasts-due index
+ *   pos         the last subscriber ID handed out to the sender
+ *   safe        the last ID up to which every answer is committed
+ *
+ * Subscribers are handed out in ID order from the active-subscriber
+ * index, so a delivery record is written only once, with the answer,
+ * and a crash leaves only the IDs between safe and pos to look at again
+ * (dispatch.c).
+ *
+ * A delivery (table deliveries, key: the broadcast's number, then the
+ * subscriber ID):
+ *
+ *   bc, id      the broadcast and the subscriber
+ *   state       "sent", "delivered", "read" (from hb-ingest), "failed",
+ *               "skipped", "deferred" or "pending"; "why" says why for
+ *               the last four
+ *   pid         the platform's id of the message, for receipts
+ *   sent_at     when the platform accepted it; "parts": how many parts
+ *   template    true when it went as the WhatsApp template
+ *   tries       failed attempts so far
+ *   due, prio   while it is to be tried again (deliveries-due index)
+ */
+#ifndef BCAST_H
+#define BCAST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "chan.h"
+#include "conf.h"
+#include "hb.h"
+#include "platform.h"
+#include "store.h"
+
+#define BCAST_REFUSED	10	/* the rules refuse it: see why */
+#define BCAST_FINISHED	11	/* cancel: nothing left to cancel */
+
+struct bcast_req {
+	const char *text;
+	unsigned chans;		/* a bit per enum chan; 0: every channel */
+	int	 emergency;
+	const char *reason;
+	const char *operator;
+	time_t	 at;		/* with scheduled: when */
+	int	 scheduled;
+};
+
+/*
+ * Check a new broadcast against daily_limit and the quiet hours, and
+ * store it (unless dry).  A regular broadcast that breaks a rule is
+ * refused with BCAST_REFUSED and a reason naming the next free time, or,
+ * if scheduled, moved to that time.  *n is its number, *at when it goes
+ * out.
+ */
+int	 bcast_create(struct txn *, const struct conf *,
+	    const struct bcast_req *, time_t now, int dry, uint64_t *n,
+	    time_t *at, char *why, size_t whysz);
+int	 bcast_get(struct txn *, uint64_t n, json_t **rec);
+int	 bcast_put(struct txn *, uint64_t n, json_t *rec);
+/* Every broadcast, oldest first, appended to out. */
+int	 bcast_list(struct txn *, json_t *out);
+/* Stop a broadcast: STORE_NOTFOUND, BCAST_FINISHED or 0. */
+int	 bcast_cancel(struct txn *, uint64_t n, time_t now);
+/* The channel bits of a broadcast record. */
+unsigned bcast_chans(const json_t *rec);
+
+/* How one subscriber gets an announcement. */
+enum bcast_fate {
+	FATE_TEXT,
+	FATE_TEMPLATE,		/* WhatsApp outside the 24 hour window */
+	FATE_SKIP		/* see why */
+};
+
+enum bcast_fate bcast_fate(const struct conf *, enum chan,
+	    const json_t *sub, const char *text, time_t now,
+	    const char **why);
+
+/* Delivery counts of one channel. */
+struct bcast_counts {
+	size_t	 recipients, sent, delivered, read, failed, deferred,
+		 skipped, waiting;
+	json_t	*why;		/* reason -> count, for failed and skipped */
+};
+
+/* The counts per channel of broadcast n (release with the function). */
+int	 bcast_status(struct txn *, uint64_t n,
+	    struct bcast_counts[CHAN_COUNT]);
+void	 bcast_counts_release(struct bcast_counts[CHAN_COUNT]);
+
+/* What a send would do, per channel, without storing anything. */
+struct bcast_plan {
+	size_t	 recipients, text, template, skipped, parts;
+	json_t	*why;
+};
+
+int	 bcast_plan(struct txn *, const struct conf *, const struct bcast_req *,
+	    time_t now, struct bcast_plan[CHAN_COUNT]);
+
+/* The key of a delivery: 8 bytes of bc, then the ID.  Returns its length. */
+size_t	 bcast_dkey(uint64_t bc, const char *id,
+	    unsigned char key[8 + HB_ID_MAX + 1]);
+
+#endif /* BCAST_H */

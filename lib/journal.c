@@ -1,0 +1,89 @@
+/* journal.c: answers written before they are committed; see journal.h. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "log.h"
+#include "xalloc.h"
+
+int
+journal_open(struct journal *j, const struct store_opts *opts)
+{
+	xasprintf(&j->path, "%s/journal", opts->home);
+	j->fd = open(j->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC,
+	    opts->has_group ? 0640 : 0600);
+	if (j->fd == -1) {
+		log_error("%s", j->path);
+		free(j->path);
+		j->path = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+journal_append(struct journal *j, const json_t *rec)
+{
+	char *line;
+	size_t len;
+	ssize_t n;
+
+	line = json_dumps(rec, JSON_COMPACT);
+	len = strlen(line);
+	line[len++] = '\n';	/* over the NUL: one write, one line */
+	n = write(j->fd, line, len);
+	free(line);
+	if (n != (ssize_t)len)
+		return log_error("%s", j->path);
+	return 0;
+}
+
+int
+journal_read(struct journal *j, json_t *out)
+{
+	char *buf = NULL, *p, *nl;
+	size_t len = 0, cap = 0;
+	ssize_t n;
+	json_t *o;
+
+	if (lseek(j->fd, 0, SEEK_SET) == -1)
+		return log_error("%s", j->path);
+	for (;;) {
+		if (cap - len < 65536)
+			buf = xreallocarray(buf, cap = cap * 2 + 65536, 1);
+		if ((n = read(j->fd, buf + len, cap - len)) == -1) {
+			free(buf);
+			return log_error("%s", j->path);
+		}
+		if (n == 0)
+			break;
+		len += n;
+	}
+	for (p = buf; p < buf + len && (nl = memchr(p, '\n',
+	    buf + len - p)) != NULL; p = nl + 1)
+		if ((o = json_loadb(p, nl - p, 0, NULL)) != NULL)
+			json_array_append_new(out, o);
+	free(buf);
+	return 0;
+}
+
+int
+journal_clear(struct journal *j)
+{
+	if (ftruncate(j->fd, 0) == -1)
+		return log_error("%s", j->path);
+	return 0;
+}
+
+void
+journal_close(struct journal *j)
+{
+	if (j->fd != -1)
+		(void)close(j->fd);
+	j->fd = -1;
+	free(j->path);
+	j->path = NULL;
+}

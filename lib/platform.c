@@ -1,0 +1,299 @@
+/*
+ * platform.c: requests to and answers from the send APIs; see
+ * platform.h.  The error codes and what they mean are platforms.md's
+ * tables (§1.5, §2.3, §3.4, §4.3).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "jsonl.h"
+#include "log.h"
+#include "platform.h"
+#include "xalloc.h"
+
+static const struct platform_limit limits[CHAN_COUNT] = {
+	[CHAN_TELEGRAM] = { 4096, SPLIT_CHARS },
+	[CHAN_WHATSAPP] = { 4096, SPLIT_CHARS },
+	[CHAN_MESSENGER] = { 2000, SPLIT_CHARS },
+	/* "1000 bytes" and "1000 characters" are both documented. */
+	[CHAN_INSTAGRAM] = { 1000, SPLIT_BYTES },
+};
+
+const struct platform_limit *
+platform_limit(enum chan c)
+{
+	return &limits[c];
+}
+
+/* Line breaks folded to spaces: a template parameter may hold none. */
+static char *
+fold_lines(const char *text)
+{
+	char *s = xstrdup(text), *p;
+
+	for (p = s; *p != '\0'; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	return s;
+}
+
+/* Telegram's chat_id: a number where the address is one. */
+static json_t *
+chat_id(const char *addr)
+{
+	char *end;
+	long long n = strtoll(addr, &end, 10);
+
+	return *addr != '\0' && *end == '\0' ? json_integer(n) :
+	    json_string(addr);
+}
+
+static json_t *
+whatsapp_body(const struct chan_conf *cc, const char *addr,
+    const char *text, enum platform_kind kind)
+{
+	json_t *o;
+	char *folded;
+
+	if (kind != PK_TEMPLATE)
+		return json_pack("{s:s, s:s, s:s, s:s, s:{s:b, s:s}}",
+		    "messaging_product", "whatsapp", "recipient_type",
+		    "individual", "to", addr, "type", "text", "text",
+		    "preview_url", 0, "body", text);
+	folded = fold_lines(text);
+	o = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:{s:s, s:s},"
+	    " s:[{s:s, s:[{s:s, s:s}]}]}}",
+	    "messaging_product", "whatsapp", "recipient_type", "individual",
+	    "to", addr, "type", "template", "template",
+	    "name", cc->template, "language", "code", cc->template_language,
+	    "policy", "deterministic", "components", "type", "body",
+	    "parameters", "type", "text", "text", folded);
+	free(folded);
+	return o;
+}
+
+int
+platform_request(const struct conf *conf, const char *id, const char *text,
+    enum platform_kind kind, struct platform_req *req)
+{
+	const struct chan_conf *cc;
+	const char *addr, *why;
+	enum chan c;
+	json_t *body;
+
+	memset(req, 0, sizeof(*req));
+	if (chan_check_id(id, &c, &why) == -1)
+		return log_errorx("%s", why);
+	cc = &conf->chan[c];
+	if (!cc->enabled || cc->token.value == NULL)
+		return log_errorx("%s is not configured", chan_name(c));
+	if (kind == PK_TEMPLATE && (c != CHAN_WHATSAPP || cc->template == NULL))
+		return log_errorx("%s: no template configured", chan_name(c));
+	addr = strchr(id, ':') + 1;
+	switch (c) {
+	case CHAN_TELEGRAM:
+		xasprintf(&req->url, "%s/bot%s/sendMessage", cc->api,
+		    cc->token.value);
+		body = json_pack("{s:o, s:s}", "chat_id", chat_id(addr),
+		    "text", text);
+		break;
+	case CHAN_WHATSAPP:
+		body = whatsapp_body(cc, addr, text, kind);
+		break;
+	case CHAN_MESSENGER:
+		body = json_pack("{s:{s:s}, s:s, s:{s:s}}", "recipient", "id",
+		    addr, "messaging_type", kind == PK_RESPONSE ? "RESPONSE" :
+		    "UPDATE", "message", "text", text);
+		break;
+	default:
+		body = json_pack("{s:{s:s}, s:{s:s}}", "recipient", "id", addr,
+		    "message", "text", text);
+		break;
+	}
+	if (c != CHAN_TELEGRAM) {
+		xasprintf(&req->url, "%s/%s/messages", cc->api, cc->account);
+		xasprintf(&req->auth, "Authorization: Bearer %s",
+		    cc->token.value);
+	}
+	if (body == NULL || (req->body = json_dumps(body, JSON_COMPACT)) ==
+	    NULL) {
+		json_decref(body);
+		platform_req_release(req);
+		return log_errorx("%s: the text is not valid UTF-8",
+		    chan_name(c));
+	}
+	json_decref(body);
+	return 0;
+}
+
+void
+platform_req_release(struct platform_req *req)
+{
+	free(req->url);
+	free(req->body);
+	if (req->auth != NULL) {
+		explicit_bzero(req->auth, strlen(req->auth));
+		free(req->auth);
+	}
+	memset(req, 0, sizeof(*req));
+}
+
+static void
+set(struct platform_res *r, enum platform_outcome o, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+set(struct platform_res *r, enum platform_outcome o, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->outcome = o;
+	va_start(ap, fmt);
+	(void)vsnprintf(r->why, sizeof(r->why), fmt, ap);
+	va_end(ap);
+}
+
+static void
+telegram_result(const char *id, long status, json_t *o,
+    struct platform_res *r)
+{
+	const char *desc = jsonl_string(o, "description");
+	json_t *msg = json_object_get(json_object_get(o, "result"),
+	    "message_id");
+	json_t *ra = json_object_get(json_object_get(o, "parameters"),
+	    "retry_after");
+
+	if (desc == NULL)
+		desc = "";
+	if (status == 200 && json_is_true(json_object_get(o, "ok")) &&
+	    json_is_integer(msg)) {
+		(void)snprintf(r->pid, sizeof(r->pid), "%s:%lld", id,
+		    (long long)json_integer_value(msg));
+		set(r, PO_SENT, "sent");
+	} else if (status == 429) {
+		r->retry_after = json_is_integer(ra) ?
+		    (long)json_integer_value(ra) : 1;
+		set(r, PO_THROTTLE, "429 %.100s", desc);
+	} else if (status == 403 || (status == 400 &&
+	    strstr(desc, "chat not found") != NULL))
+		set(r, PO_GONE, "%ld %.100s", status, desc);
+	else if (status == 401 || status == 404)
+		set(r, PO_HALT, "%ld %.100s (check token_file)", status, desc);
+	else if (status >= 400 && status < 500)
+		set(r, PO_REFUSED, "%ld %.100s", status, desc);
+	else
+		set(r, PO_RETRY, "HTTP %ld", status);
+}
+
+/* Meta's error codes (platforms.md §1.5, §3.4, §4.3). */
+static const struct {
+	long	 code;
+	long	 subcode;	/* 0: any */
+	enum platform_outcome outcome;
+	const char *what;
+} meta_codes[] = {
+	{ 130429, 0, PO_THROTTLE, "throughput exceeded" },
+	{ 4, 0, PO_THROTTLE, "application request limit" },
+	{ 613, 0, PO_THROTTLE, "rate limit" },
+	{ 80007, 0, PO_THROTTLE, "account rate limit" },
+	{ 131048, 0, PO_THROTTLE, "spam rate limit" },
+	{ 131056, 0, PO_RETRY, "pair rate limit" },
+	{ 131049, 0, PO_RETRY, "not delivered, to keep engagement" },
+	{ 1, 0, PO_RETRY, "unknown error" },
+	{ 2, 0, PO_RETRY, "temporary error" },
+	{ 131000, 0, PO_RETRY, "something went wrong" },
+	{ 131016, 0, PO_RETRY, "service unavailable" },
+	{ 131047, 0, PO_WINDOW, "more than 24 hours since the last message" },
+	{ 10, 2018278, PO_WINDOW, "outside the allowed window" },
+	{ 131026, 0, PO_GONE, "undeliverable" },
+	{ 131050, 0, PO_GONE, "stopped marketing messages" },
+	{ 551, 0, PO_GONE, "person not available" },
+	{ 100, 2018001, PO_GONE, "no matching user" },
+	{ 368, 0, PO_HALT, "account restricted" },
+	{ 131031, 0, PO_HALT, "account locked" },
+	{ 10, 1893063, PO_HALT, "page temporarily restricted" },
+	{ 0, 0, PO_HALT, "authentication failed (check token_file)" },
+	{ 190, 0, PO_HALT, "access token expired or revoked" },
+};
+
+/* A pair rate limit lets about one message through per 6 seconds. */
+#define PAIR_WAIT	6
+
+static void
+meta_result(enum chan c, long status, json_t *o, struct platform_res *r)
+{
+	json_t *err = json_object_get(o, "error"), *code;
+	const char *mid;
+	long n, sub;
+	size_t i;
+
+	mid = c == CHAN_WHATSAPP ? jsonl_string(json_array_get(
+	    json_object_get(o, "messages"), 0), "id") :
+	    jsonl_string(o, "message_id");
+	if (status == 200 && err == NULL && mid != NULL) {
+		(void)snprintf(r->pid, sizeof(r->pid), "%s:%s", chan_name(c),
+		    mid);
+		set(r, PO_SENT, "sent");
+		return;
+	}
+	code = json_object_get(err, "code");
+	if (!json_is_integer(code)) {
+		if (status >= 400 && status < 500 && status != 408)
+			set(r, PO_REFUSED, "HTTP %ld", status);
+		else
+			set(r, PO_RETRY, "HTTP %ld", status);
+		return;
+	}
+	n = (long)json_integer_value(code);
+	sub = (long)json_integer_value(json_object_get(err, "error_subcode"));
+	for (i = 0; i < sizeof(meta_codes) / sizeof(meta_codes[0]); i++)
+		if (meta_codes[i].code == n && (meta_codes[i].subcode == 0 ||
+		    meta_codes[i].subcode == sub)) {
+			set(r, meta_codes[i].outcome, "%ld %s", n,
+			    meta_codes[i].what);
+			if (n == 131056)
+				r->retry_after = PAIR_WAIT;
+			return;
+		}
+	if (status >= 500)
+		set(r, PO_RETRY, "%ld (HTTP %ld)", n, status);
+	else
+		set(r, PO_REFUSED, "%ld/%ld refused", n, sub);
+}
+
+void
+platform_result(enum chan c, const char *id, long status, const char *body,
+    size_t len, struct platform_res *r)
+{
+	json_t *o;
+
+	memset(r, 0, sizeof(*r));
+	o = json_loadb(body, len, 0, NULL);
+	if (!json_is_object(o)) {
+		/* A proxy's error page, a cut answer: nothing to go by. */
+		if (status >= 400 && status < 500 && status != 408 &&
+		    status != 429)
+			set(r, PO_REFUSED, "HTTP %ld", status);
+		else if (status == 429)
+			set(r, PO_THROTTLE, "HTTP 429");
+		else
+			set(r, PO_RETRY, "HTTP %ld, no JSON", status);
+	} else if (c == CHAN_TELEGRAM)
+		telegram_result(id, status, o, r);
+	else
+		meta_result(c, status, o, r);
+	json_decref(o);
+}
+
+const char *
+platform_outcome_name(enum platform_outcome o)
+{
+	static const char *const names[] = { "sent", "retry", "throttle",
+	    "window", "gone", "refused", "halt" };
+
+	return names[o];
+}

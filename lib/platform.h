@@ -1,0 +1,74 @@
+/*
+ * platform.h: the four send APIs, as platforms.md describes them.
+ *
+ * platform_request() makes the HTTP request that sends one text to one
+ * subscriber; platform_result() reads the platform's answer and says
+ * what hb should do next.  Neither does any I/O, so both are tested and
+ * fuzzed on their own.  Reasons never quote the text that was sent.
+ */
+#ifndef PLATFORM_H
+#define PLATFORM_H
+
+#include <stddef.h>
+
+#include "chan.h"
+#include "conf.h"
+#include "split.h"
+
+/* Longest free text per message, and the WhatsApp template's body. */
+#define PLATFORM_TEMPLATE_MAX	1024
+
+struct platform_limit {
+	size_t	 max;
+	enum split_unit unit;
+};
+
+const struct platform_limit *platform_limit(enum chan);
+
+enum platform_kind {
+	PK_UPDATE,		/* an announcement */
+	PK_RESPONSE,		/* an answer to what the citizen sent */
+	PK_TEMPLATE		/* WhatsApp, outside the window: the template */
+};
+
+struct platform_req {
+	char	*url;		/* holds Telegram's token: never log it */
+	char	*body;		/* JSON */
+	char	*auth;		/* "Authorization: Bearer ..." or NULL */
+};
+
+/*
+ * The request that sends text to the subscriber id on its channel.
+ * 0, or -1 after a message (a channel without a token, a bad ID).
+ */
+int	 platform_request(const struct conf *, const char *id,
+	    const char *text, enum platform_kind, struct platform_req *);
+void	 platform_req_release(struct platform_req *);
+
+enum platform_outcome {
+	PO_SENT,		/* accepted; pid is the platform's id */
+	PO_RETRY,		/* temporary: this message again later */
+	PO_THROTTLE,		/* too fast: pause the channel, then again */
+	PO_WINDOW,		/* outside the 24 hour window */
+	PO_GONE,		/* blocked, unknown: the subscriber is unreachable */
+	PO_REFUSED,		/* this message will never be accepted */
+	PO_HALT			/* token or account: stop the whole channel */
+};
+
+struct platform_res {
+	enum platform_outcome outcome;
+	long	 retry_after;	/* seconds, when the platform said */
+	char	 pid[160];	/* "channel:message id" when sent */
+	char	 why[160];	/* the platform's code and words */
+};
+
+/*
+ * What the answer (HTTP status, body of len bytes) to a send on chan
+ * means.  id is the recipient, for the pid of Telegram's messages,
+ * which are numbered per chat.
+ */
+void	 platform_result(enum chan, const char *id, long status,
+	    const char *body, size_t len, struct platform_res *);
+const char *platform_outcome_name(enum platform_outcome);
+
+#endif /* PLATFORM_H */

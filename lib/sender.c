@@ -1,0 +1,407 @@
+/* sender.c: many requests in flight, each channel paced; see sender.h. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "http.h"
+#include "log.h"
+#include "sender.h"
+#include "xalloc.h"
+
+#define TIMEOUT		30L	/* seconds for an answer */
+/*
+ * The rate is kept over a window this much longer than a second: the
+ * platform counts arrivals, which trail the starts by a little.
+ */
+#define WINDOW		1.05
+#define MAX_PAUSE	60.0	/* longer waits go back to the owner */
+
+struct queue {
+	struct send_job *head, *tail;
+};
+
+struct pace {
+	long long rate;		/* per second, 0: none */
+	double	*starts;	/* ring of the last `rate' start times */
+	size_t	 n, head;
+	double	 paused_until;
+	double	 backoff;	/* the next pause without retry_after */
+	int	 halted;
+	struct platform_res halt;
+};
+
+struct sender {
+	const struct conf *conf;
+	struct http_pool *pool;
+	size_t	 parallel, inflight, queued;
+	struct queue q[2][CHAN_COUNT];
+	struct pace pace[CHAN_COUNT];
+	unsigned next_chan;	/* round robin among the channels */
+	sender_done_fn done;
+	void	*arg;
+};
+
+struct send_text *
+send_text_new(const char *text, enum chan c, enum platform_kind kind)
+{
+	const struct platform_limit *l = platform_limit(c);
+	struct send_text *t = xcalloc(1, sizeof(*t));
+
+	t->refs = 1;
+	if (kind == PK_TEMPLATE) {
+		/* One parameter: the caller checked its length. */
+		t->parts = xcalloc(1, sizeof(*t->parts));
+		t->parts[0] = xstrdup(text);
+		t->nparts = 1;
+	} else
+		t->nparts = split_text(text, l->max, l->unit, &t->parts);
+	return t;
+}
+
+void
+send_text_unref(struct send_text *t)
+{
+	if (t != NULL && --t->refs == 0) {
+		split_free(t->parts, t->nparts);
+		free(t);
+	}
+}
+
+struct send_job *
+send_job_new(const char *id, struct send_text *text, enum platform_kind kind,
+    int prio)
+{
+	struct send_job *j = xcalloc(1, sizeof(*j));
+	enum chan c;
+	const char *why;
+
+	(void)strlcpy(j->id, id, sizeof(j->id));
+	j->chan = chan_check_id(id, &c, &why) == 0 ? c : CHAN_TELEGRAM;
+	j->kind = kind;
+	j->prio = prio > 0 ? 1 : 0;
+	j->text = text;
+	text->refs++;
+	return j;
+}
+
+void
+send_job_free(struct send_job *j)
+{
+	if (j != NULL) {
+		send_text_unref(j->text);
+		free(j);
+	}
+}
+
+static double
+now_mono(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+struct sender *
+sender_new(const struct conf *conf, size_t parallel, sender_done_fn done,
+    void *arg)
+{
+	struct sender *s = xcalloc(1, sizeof(*s));
+	int c;
+
+	s->conf = conf;
+	s->parallel = parallel > 0 ? parallel : 1;
+	s->done = done;
+	s->arg = arg;
+	for (c = 0; c < CHAN_COUNT; c++) {
+		s->pace[c].rate = conf->chan[c].rate;
+		if (s->pace[c].rate > 0)
+			s->pace[c].starts = xcalloc(s->pace[c].rate,
+			    sizeof(double));
+		s->pace[c].backoff = 1;
+	}
+	return s;
+}
+
+static void
+push(struct queue *q, struct send_job *j, int front)
+{
+	j->next = NULL;
+	if (q->head == NULL)
+		q->head = q->tail = j;
+	else if (front) {
+		j->next = q->head;
+		q->head = j;
+	} else {
+		q->tail->next = j;
+		q->tail = j;
+	}
+}
+
+static struct send_job *
+pop(struct queue *q)
+{
+	struct send_job *j = q->head;
+
+	if (j != NULL && (q->head = j->next) == NULL)
+		q->tail = NULL;
+	return j;
+}
+
+void
+sender_free(struct sender *s)
+{
+	struct send_job *j;
+	int p, c;
+
+	if (s == NULL)
+		return;
+	for (p = 0; p < 2; p++)
+		for (c = 0; c < CHAN_COUNT; c++)
+			while ((j = pop(&s->q[p][c])) != NULL)
+				send_job_free(j);
+	for (c = 0; c < CHAN_COUNT; c++)
+		free(s->pace[c].starts);
+	http_pool_free(s->pool);
+	free(s);
+}
+
+void
+sender_add(struct sender *s, struct send_job *j)
+{
+	if (s->pace[j->chan].halted) {
+		s->done(j, &s->pace[j->chan].halt, s->arg);
+		return;
+	}
+	push(&s->q[j->prio][j->chan], j, 0);
+	s->queued++;
+}
+
+size_t
+sender_queued(const struct sender *s)
+{
+	return s->queued;
+}
+
+size_t
+sender_inflight(const struct sender *s)
+{
+	return s->inflight;
+}
+
+/* When channel c may start its next request: now, or later. */
+static double
+next_slot(const struct pace *pc)
+{
+	double t = pc->paused_until;
+
+	if (pc->rate > 0 && (long long)pc->n >= pc->rate &&
+	    pc->starts[pc->head] + WINDOW > t)
+		t = pc->starts[pc->head] + WINDOW;
+	return t;
+}
+
+static void
+count_start(struct pace *pc, double now)
+{
+	if (pc->rate == 0)
+		return;
+	if ((long long)pc->n < pc->rate)
+		pc->starts[(pc->head + pc->n++) % pc->rate] = now;
+	else {
+		pc->starts[pc->head] = now;
+		pc->head = (pc->head + 1) % pc->rate;
+	}
+}
+
+static void
+give_back(struct sender *s, struct send_job *j, enum platform_outcome o,
+    const char *why)
+{
+	struct platform_res r;
+
+	memset(&r, 0, sizeof(r));
+	r.outcome = o;
+	(void)strlcpy(r.why, why, sizeof(r.why));
+	s->done(j, &r, s->arg);
+}
+
+/* Start one job's next part.  0, or -1 when HTTP cannot be used. */
+static int
+start(struct sender *s, struct send_job *j, double now)
+{
+	struct platform_req req;
+
+	if (platform_request(s->conf, j->id, j->text->parts[j->part], j->kind,
+	    &req) == -1) {
+		give_back(s, j, PO_REFUSED, "no request could be made");
+		return 0;
+	}
+	if (http_pool_add(s->pool, chan_name(j->chan), req.url, req.body,
+	    req.auth, j) == -1) {
+		platform_req_release(&req);
+		push(&s->q[j->prio][j->chan], j, 1);
+		s->queued++;
+		return -1;
+	}
+	platform_req_release(&req);
+	count_start(&s->pace[j->chan], now);
+	s->inflight++;
+	return 0;
+}
+
+/*
+ * Start what may start: emergencies first, the channels in turn.
+ * Returns the time something blocked by pacing may start (0: none).
+ */
+static int
+start_ready(struct sender *s, double now, double *wake)
+{
+	struct send_job *j;
+	int p, k, c, started;
+	double t;
+
+	*wake = 0;
+	for (p = 0; p < 2; p++) {
+		do {
+			started = 0;
+			for (k = 0; k < CHAN_COUNT; k++) {
+				c = (s->next_chan + k) % CHAN_COUNT;
+				if (s->inflight >= s->parallel)
+					return 0;
+				if (s->q[p][c].head == NULL)
+					continue;
+				if ((t = next_slot(&s->pace[c])) > now) {
+					if (*wake == 0 || t < *wake)
+						*wake = t;
+					continue;
+				}
+				j = pop(&s->q[p][c]);
+				s->queued--;
+				if (start(s, j, now) == -1)
+					return -1;
+				started = 1;
+			}
+			s->next_chan++;
+		} while (started);
+	}
+	return 0;
+}
+
+static void
+halt_channel(struct sender *s, enum chan c, const struct platform_res *r)
+{
+	struct send_job *j;
+	int p;
+
+	s->pace[c].halted = 1;
+	s->pace[c].halt = *r;
+	s->pace[c].halt.pid[0] = '\0';
+	log_warnx("%s: %s; nothing more goes to %s in this run",
+	    chan_name(c), r->why, chan_name(c));
+	for (p = 0; p < 2; p++)
+		while ((j = pop(&s->q[p][c])) != NULL) {
+			s->queued--;
+			s->done(j, &s->pace[c].halt, s->arg);
+		}
+}
+
+static void
+on_answer(void *tag, int result, const struct http_response *resp,
+    void *arg)
+{
+	struct sender *s = arg;
+	struct send_job *j = tag;
+	struct pace *pc = &s->pace[j->chan];
+	struct platform_res r;
+	double wait;
+
+	s->inflight--;
+	if (result != HTTP_OK) {
+		give_back(s, j, PO_RETRY, "no answer");
+		return;
+	}
+	platform_result(j->chan, j->id, resp->status, resp->body, resp->len,
+	    &r);
+	switch (r.outcome) {
+	case PO_SENT:
+		(void)strlcpy(j->pid, r.pid, sizeof(j->pid));
+		pc->backoff = 1;
+		if (++j->part < j->text->nparts) {
+			push(&s->q[j->prio][j->chan], j, 1);
+			s->queued++;
+			return;
+		}
+		break;
+	case PO_THROTTLE:
+		wait = r.retry_after > 0 ? (double)r.retry_after : pc->backoff;
+		if (wait <= MAX_PAUSE) {
+			if (r.retry_after == 0 && pc->backoff < MAX_PAUSE)
+				pc->backoff *= 2;
+			if (pc->paused_until < now_mono() + wait)
+				pc->paused_until = now_mono() + wait;
+			log_info("%s: %s: pausing %.0f s", chan_name(j->chan),
+			    r.why, wait);
+			push(&s->q[j->prio][j->chan], j, 1);
+			s->queued++;
+			return;
+		}
+		break;
+	case PO_HALT:
+		s->done(j, &r, s->arg);
+		if (!pc->halted)
+			halt_channel(s, j->chan, &r);
+		return;
+	default:
+		break;
+	}
+	s->done(j, &r, s->arg);
+}
+
+int
+sender_step(struct sender *s, int wait_ms)
+{
+	double now = now_mono(), wake;
+	struct timespec ts;
+	int ms = wait_ms;
+
+	if (s->pool == NULL &&
+	    (s->pool = http_pool_new(TIMEOUT, s->parallel)) == NULL)
+		return -1;
+	if (start_ready(s, now, &wake) == -1)
+		return -1;
+	if (wake > 0 && (wake - now) * 1000 < ms)
+		ms = (int)((wake - now) * 1000) + 1;
+	if (s->inflight == 0) {
+		if (ms > 0 && s->queued > 0) {
+			ts.tv_sec = ms / 1000;
+			ts.tv_nsec = (ms % 1000) * 1000000L;
+			(void)nanosleep(&ts, NULL);
+		}
+		return 0;
+	}
+	return http_pool_poll(s->pool, ms, on_answer, s);
+}
+
+void
+sender_filter(struct sender *s, int (*keep)(const struct send_job *, void *),
+    void *arg, const char *why)
+{
+	struct queue kept;
+	struct send_job *j;
+	int p, c;
+
+	for (p = 0; p < 2; p++)
+		for (c = 0; c < CHAN_COUNT; c++) {
+			kept.head = kept.tail = NULL;
+			while ((j = pop(&s->q[p][c])) != NULL) {
+				if (keep(j, arg))
+					push(&kept, j, 0);
+				else {
+					s->queued--;
+					give_back(s, j, PO_REFUSED, why);
+				}
+			}
+			s->q[p][c] = kept;
+		}
+}

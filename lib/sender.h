@@ -1,0 +1,91 @@
+/*
+ * sender.h: sending many messages at once, within each platform's rules.
+ *
+ * The sender knows nothing of the store.  Its owner (bcast.c) hands it
+ * jobs, each one text (perhaps in several parts) for one subscriber,
+ * and gets each job back once through done(), with what the platform
+ * answered.  In between the sender keeps up to `parallel' requests in
+ * flight over reused connections (http.c) and paces each channel:
+ *
+ *   - at most `rate' requests start within any second (the channel's
+ *     rate in hb.conf, 0 for no limit), counted over a window a little
+ *     longer than a second so that the platform, which counts arrivals,
+ *     never sees more;
+ *   - when the platform says to slow down (Telegram's 429 retry_after,
+ *     Meta's 130429, 4, 613) the channel pauses for as long as it said,
+ *     or 1, 2, 4... seconds, and the job waits at the head of its queue;
+ *   - a halt (a bad token, a locked account) ends the channel's sending
+ *     for this run: its queued jobs come back through done() with
+ *     PO_HALT, unsent.
+ *
+ * Jobs of priority 0 (emergencies) start before any of priority 1.
+ * The parts of one job go out in order, each after the last was
+ * accepted.
+ */
+#ifndef SENDER_H
+#define SENDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chan.h"
+#include "conf.h"
+#include "hb.h"
+#include "platform.h"
+
+/* A text cut into parts, shared by the jobs that send it. */
+struct send_text {
+	int	 refs;
+	char	**parts;
+	size_t	 nparts;
+};
+
+struct send_text *send_text_new(const char *text, enum chan,
+	    enum platform_kind);
+void	 send_text_unref(struct send_text *);
+
+struct send_job {
+	struct send_job *next;
+	char	 id[HB_ID_MAX + 1];	/* the subscriber */
+	enum chan chan;
+	int	 prio;			/* 0 goes first */
+	enum platform_kind kind;
+	struct send_text *text;
+	size_t	 part;			/* parts accepted so far */
+	char	 pid[160];		/* the platform's id of the last part */
+	/* The owner's: where the job came from. */
+	int	 origin;
+	uint64_t ref;
+	uint64_t ticket;
+	int	 tries;
+};
+
+struct send_job *send_job_new(const char *id, struct send_text *,
+	    enum platform_kind, int prio);
+void	 send_job_free(struct send_job *);
+
+struct sender;
+
+typedef void (*sender_done_fn)(struct send_job *,
+    const struct platform_res *, void *arg);
+
+struct sender *sender_new(const struct conf *, size_t parallel,
+	    sender_done_fn, void *arg);
+void	 sender_free(struct sender *);
+void	 sender_add(struct sender *, struct send_job *);
+/* Jobs queued, and requests in flight. */
+size_t	 sender_queued(const struct sender *);
+size_t	 sender_inflight(const struct sender *);
+/*
+ * Start what the limits allow, then wait at most wait_ms for answers and
+ * hand back the jobs that are done.  0, or -1 when HTTP cannot be used.
+ */
+int	 sender_step(struct sender *, int wait_ms);
+/*
+ * Hand back through done(), with PO_REFUSED and the reason why, every
+ * queued job that keep() says no to (an erasure, a cancelled broadcast).
+ */
+void	 sender_filter(struct sender *, int (*keep)(const struct send_job *,
+	    void *), void *arg, const char *why);
+
+#endif /* SENDER_H */

@@ -1,0 +1,46 @@
+#!/bin/sh
+test_description='hb-broadcast send: everyone active gets one copy'
+. "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIRECTORY/lib-sim.sh"
+
+# subscribers prefix n: n active subscribers on each of the four
+# channels, who all wrote within the last hour (inside every window).
+subscribers () {
+	now=$(date +%s)
+	i=0
+	while [ "$i" -lt "$2" ]; do
+		for ch in telegram whatsapp messenger instagram; do
+			printf '{"id":"%s:49170%s%06d","channel":"%s","state":"active","since":"2026-01-01T00:00:00Z","last_inbound":"%s"}\n' \
+			    "$ch" "$1" "$i" "$ch" "$(date -u -d "@$((now - 600))" +%Y-%m-%dT%H:%M:%SZ)"
+		done
+		i=$((i + 1))
+	done >subs.jsonl &&
+	hb-subscribe import subs.jsonl
+}
+
+test_expect_success 'setup' '
+	hb_start_sim &&
+	hb_sim_conf &&
+	echo "Heute: Stadtfest auf dem Marktplatz." >news
+'
+
+test_expect_success '1,000 subscribers across four channels get one copy each' '
+	subscribers 1 250 &&
+	hb-broadcast send news >id &&
+	test "$(cat id)" = 1 &&
+	hb_copies >copies &&
+	test "$(wc -l <copies)" = 1000 &&
+	! grep -v "	1$" copies &&
+	hb-broadcast status 1 >status &&
+	test_grep "^telegram	250	250	0	0	0	0	0$" status &&
+	test_grep "^instagram	250	250	0	0	0	0	0$" status
+'
+
+test_expect_success 'each platform gets its own request shape' '
+	hb_sent_to telegram:491701000001 && jq -e ".path == \"/bottoken-0123/sendMessage\" and .body.chat_id == 491701000001 and .auth == null" sent_to &&
+	hb_sent_to whatsapp:491701000001 && jq -e ".path == \"/graph/v21.0/1100/messages\" and .body.type == \"text\" and .body.to == \"491701000001\" and .auth == \"Bearer token-0123\"" sent_to &&
+	hb_sent_to messenger:491701000001 && jq -e ".path == \"/graph/v21.0/2200/messages\" and .body.messaging_type == \"UPDATE\" and .body.recipient.id == \"491701000001\"" sent_to &&
+	hb_sent_to instagram:491701000001 && jq -e ".path == \"/instagram/v21.0/3300/messages\" and .text == \"Heute: Stadtfest auf dem Marktplatz.\"" sent_to
+'
+
+test_done
