@@ -186,10 +186,10 @@ print_plan(struct create *cr)
 		if (secs > longest)
 			longest = secs;
 		o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:f}", "channel",
-		    chan_name(c), (json_int_t)p->recipients,
-		    (json_int_t)p->text, (json_int_t)p->template,
-		    (json_int_t)p->skipped, (json_int_t)p->parts, "seconds",
-		    secs);
+		    chan_name(c), "recipients", (json_int_t)p->recipients,
+		    "text", (json_int_t)p->text, "template",
+		    (json_int_t)p->template, "skipped", (json_int_t)p->skipped,
+		    "parts", (json_int_t)p->parts, "seconds", secs);
 		json_object_set(o, "why", p->why != NULL ? p->why :
 		    json_object());
 		if (cli.json)

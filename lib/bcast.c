@@ -153,6 +153,7 @@ bcast_create(struct txn *tx, const struct conf *conf,
 	int rc, c;
 
 	*n = 0;
+	why[0] = '\0';
 	rc = store_each(tx, T_BROADCASTS, NULL, 0, collect_regular, &w);
 	if (rc == 0 && !req->emergency) {
 		free_at = first_free(conf, w.regular, req->chans, t, reason,
@@ -162,7 +163,8 @@ bcast_create(struct txn *tx, const struct conf *conf,
 			    "%s (send -a to schedule it)", reason,
 			    cal_format(free_at, buf));
 			rc = BCAST_REFUSED;
-		}
+		} else
+			(void)strlcpy(why, reason, whysz);
 		t = free_at;
 	}
 	json_decref(w.regular);

@@ -29,15 +29,23 @@ platform_limit(enum chan c)
 	return &limits[c];
 }
 
-/* Line breaks folded to spaces: a template parameter may hold none. */
+/*
+ * Line breaks folded to spaces, as a template parameter may hold none,
+ * and no white space at either end.
+ */
 static char *
 fold_lines(const char *text)
 {
-	char *s = xstrdup(text), *p;
+	char *s, *p;
+	size_t n;
 
+	text += strspn(text, " \t\r\n");
+	s = xstrdup(text);
 	for (p = s; *p != '\0'; p++)
 		if (*p == '\n' || *p == '\r' || *p == '\t')
 			*p = ' ';
+	for (n = strlen(s); n > 0 && s[n - 1] == ' '; n--)
+		s[n - 1] = '\0';
 	return s;
 }
 

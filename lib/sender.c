@@ -10,10 +10,12 @@
 
 #define TIMEOUT		30L	/* seconds for an answer */
 /*
- * The rate is kept over a window this much longer than a second: the
- * platform counts arrivals, which trail the starts by a little.
+ * Requests of a channel start evenly spaced, 1.1 / rate seconds apart:
+ * the platform counts arrivals, which trail the starts by a varying
+ * delay, and evenly spaced starts with a tenth to spare keep any second
+ * of arrivals within the rate.
  */
-#define WINDOW		1.05
+#define SPACING		1.1
 #define MAX_PAUSE	60.0	/* longer waits go back to the owner */
 
 struct queue {
@@ -22,8 +24,7 @@ struct queue {
 
 struct pace {
 	long long rate;		/* per second, 0: none */
-	double	*starts;	/* ring of the last `rate' start times */
-	size_t	 n, head;
+	double	 next_start;	/* the earliest the next request may start */
 	double	 paused_until;
 	double	 backoff;	/* the next pause without retry_after */
 	int	 halted;
@@ -115,9 +116,6 @@ sender_new(const struct conf *conf, size_t parallel, sender_done_fn done,
 	s->arg = arg;
 	for (c = 0; c < CHAN_COUNT; c++) {
 		s->pace[c].rate = conf->chan[c].rate;
-		if (s->pace[c].rate > 0)
-			s->pace[c].starts = xcalloc(s->pace[c].rate,
-			    sizeof(double));
 		s->pace[c].backoff = 1;
 	}
 	return s;
@@ -160,8 +158,6 @@ sender_free(struct sender *s)
 		for (c = 0; c < CHAN_COUNT; c++)
 			while ((j = pop(&s->q[p][c])) != NULL)
 				send_job_free(j);
-	for (c = 0; c < CHAN_COUNT; c++)
-		free(s->pace[c].starts);
 	http_pool_free(s->pool);
 	free(s);
 }
@@ -193,25 +189,16 @@ sender_inflight(const struct sender *s)
 static double
 next_slot(const struct pace *pc)
 {
-	double t = pc->paused_until;
-
-	if (pc->rate > 0 && (long long)pc->n >= pc->rate &&
-	    pc->starts[pc->head] + WINDOW > t)
-		t = pc->starts[pc->head] + WINDOW;
-	return t;
+	return pc->paused_until > pc->next_start ? pc->paused_until :
+	    pc->next_start;
 }
 
 static void
 count_start(struct pace *pc, double now)
 {
-	if (pc->rate == 0)
-		return;
-	if ((long long)pc->n < pc->rate)
-		pc->starts[(pc->head + pc->n++) % pc->rate] = now;
-	else {
-		pc->starts[pc->head] = now;
-		pc->head = (pc->head + 1) % pc->rate;
-	}
+	if (pc->rate > 0)
+		pc->next_start = (pc->next_start > now ? pc->next_start : now) +
+		    SPACING / pc->rate;
 }
 
 static void
@@ -314,7 +301,7 @@ on_answer(void *tag, int result, const struct http_response *resp,
 	struct send_job *j = tag;
 	struct pace *pc = &s->pace[j->chan];
 	struct platform_res r;
-	double wait;
+	double wait, now;
 
 	s->inflight--;
 	if (result != HTTP_OK) {
@@ -334,14 +321,22 @@ on_answer(void *tag, int result, const struct http_response *resp,
 		}
 		break;
 	case PO_THROTTLE:
+		now = now_mono();
 		wait = r.retry_after > 0 ? (double)r.retry_after : pc->backoff;
 		if (wait <= MAX_PAUSE) {
-			if (r.retry_after == 0 && pc->backoff < MAX_PAUSE)
-				pc->backoff *= 2;
-			if (pc->paused_until < now_mono() + wait)
-				pc->paused_until = now_mono() + wait;
-			log_info("%s: %s: pausing %.0f s", chan_name(j->chan),
-			    r.why, wait);
+			/*
+			 * The answers to requests already in flight say the
+			 * same: only the first of them makes the pause longer.
+			 */
+			if (pc->paused_until < now) {
+				if (r.retry_after == 0 &&
+				    pc->backoff < MAX_PAUSE)
+					pc->backoff *= 2;
+				log_info("%s: %s: pausing %.0f s",
+				    chan_name(j->chan), r.why, wait);
+			}
+			if (pc->paused_until < now + wait)
+				pc->paused_until = now + wait;
 			push(&s->q[j->prio][j->chan], j, 1);
 			s->queued++;
 			return;

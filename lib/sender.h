@@ -7,10 +7,9 @@
  * answered.  In between the sender keeps up to `parallel' requests in
  * flight over reused connections (http.c) and paces each channel:
  *
- *   - at most `rate' requests start within any second (the channel's
- *     rate in hb.conf, 0 for no limit), counted over a window a little
- *     longer than a second so that the platform, which counts arrivals,
- *     never sees more;
+ *   - requests start evenly spaced, at most `rate' a second (the
+ *     channel's rate in hb.conf, 0 for no limit), with a tenth to spare
+ *     so that the platform, which counts arrivals, never sees more;
  *   - when the platform says to slow down (Telegram's 429 retry_after,
  *     Meta's 130429, 4, 613) the channel pauses for as long as it said,
  *     or 1, 2, 4... seconds, and the job waits at the head of its queue;

@@ -69,3 +69,24 @@ hb_sent_to () {
 	    "$SIM_LOG" >sent_to &&
 	test -s sent_to
 }
+
+# hb_subscribers prefix n [age]: import n active subscribers on each of
+# the four channels, IDs 49170<prefix><6 digits>, whose last message came
+# age seconds ago (default 600: inside every window).
+hb_subscribers () {
+	last=$(date -u -d "@$(($(date +%s) - ${3:-600}))" +%Y-%m-%dT%H:%M:%SZ)
+	i=0
+	while [ "$i" -lt "$2" ]; do
+		for ch in telegram whatsapp messenger instagram; do
+			printf '{"id":"%s:49170%s%06d","channel":"%s","state":"active","since":"2026-01-01T00:00:00Z","last_inbound":"%s"}\n' \
+			    "$ch" "$1" "$i" "$ch" "$last"
+		done
+		i=$((i + 1))
+	done >subs.jsonl &&
+	hb-subscribe import subs.jsonl
+}
+
+# hb_texts id: the texts sent to id, one JSON string a line, in order.
+hb_texts () {
+	python3 "$TEST_DIRECTORY/sim/simlog.py" texts "$SIM_LOG" "$1"
+}

@@ -3,21 +3,6 @@ test_description='hb-broadcast send: everyone active gets one copy'
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIRECTORY/lib-sim.sh"
 
-# subscribers prefix n: n active subscribers on each of the four
-# channels, who all wrote within the last hour (inside every window).
-subscribers () {
-	now=$(date +%s)
-	i=0
-	while [ "$i" -lt "$2" ]; do
-		for ch in telegram whatsapp messenger instagram; do
-			printf '{"id":"%s:49170%s%06d","channel":"%s","state":"active","since":"2026-01-01T00:00:00Z","last_inbound":"%s"}\n' \
-			    "$ch" "$1" "$i" "$ch" "$(date -u -d "@$((now - 600))" +%Y-%m-%dT%H:%M:%SZ)"
-		done
-		i=$((i + 1))
-	done >subs.jsonl &&
-	hb-subscribe import subs.jsonl
-}
-
 test_expect_success 'setup' '
 	hb_start_sim &&
 	hb_sim_conf &&
@@ -25,7 +10,7 @@ test_expect_success 'setup' '
 '
 
 test_expect_success '1,000 subscribers across four channels get one copy each' '
-	subscribers 1 250 &&
+	hb_subscribers 1 250 &&
 	hb-broadcast send news >id &&
 	test "$(cat id)" = 1 &&
 	hb_copies >copies &&

@@ -1,0 +1,70 @@
+#!/bin/sh
+test_description='hb-broadcast: rates, retry-after, emergencies first, one sender'
+. "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIRECTORY/lib-sim.sh"
+
+test_expect_success 'setup' '
+	hb_start_sim &&
+	HB_SIM_RATE=20 hb_sim_conf "daily_limit = 0" &&
+	hb_subscribers 1 60 &&
+	echo "Heute: Stadtfest." >news
+'
+
+test_expect_success 'no channel sees more than its rate within any second' '
+	hb-broadcast send news >id &&
+	python3 "$TEST_DIRECTORY/sim/simlog.py" rate "$SIM_LOG" >rates &&
+	cat rates &&
+	test "$(wc -l <rates)" = 4 &&
+	awk "\$2 > 20 { exit 1 }" rates &&
+	hb_copies >copies &&
+	test "$(wc -l <copies)" = 240
+'
+
+test_expect_success 'Telegram retry_after is honoured' '
+	: >"$SIM_LOG" &&
+	hb_sim /sim/fault "{\"path\":\"sendMessage\",\"after\":5,\"status\":429,\"body\":{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after 2\",\"parameters\":{\"retry_after\":2}}}" &&
+	hb-broadcast -c telegram send news >id &&
+	jq -s "[.[] | select(.channel == \"telegram\") | .t]" "$SIM_LOG" >times &&
+	jq -e "length == 61 and (.[6] - .[5]) >= 2" times &&
+	hb-broadcast -j status "$(cat id)" | jq -e ".sent == 60"
+'
+
+test_expect_success 'a flood answer from the platform pauses the channel' '
+	: >"$SIM_LOG" &&
+	HB_SIM_RATE=0 hb_sim_conf "daily_limit = 0" &&
+	hb_sim /sim/limit "{\"channel\":\"messenger\",\"rate\":10}" &&
+	hb-broadcast -c messenger send news >id &&
+	hb-broadcast -j status "$(cat id)" | jq -e ".sent == 60" &&
+	test "$(jq -s "map(select(.channel == \"messenger\")) | length" "$SIM_LOG")" -gt 60 &&
+	hb_sim /sim/limit "{\"channel\":\"messenger\",\"rate\":0}"
+'
+
+test_expect_success 'an emergency goes out ahead of a regular broadcast in progress' '
+	: >"$SIM_LOG" &&
+	HB_SIM_RATE=40 hb_sim_conf "daily_limit = 0" &&
+	{ hb-broadcast -c telegram send news >id.regular & } &&
+	regular=$! &&
+	test_wait_for test -s "$SIM_LOG" &&
+	echo "Unwetterwarnung" >warn &&
+	hb-broadcast -c telegram send -e -r Sturm warn >id.emergency &&
+	wait $regular &&
+	jq -s "[.[] | select(.channel == \"telegram\")] | map(.text | startswith(\"Unwetter\"))" "$SIM_LOG" >order &&
+	jq -e "length == 120" order &&
+	jq -e "(map(select(.)) | length) == 60" order &&
+	jq -e "(index(true) < 40) and (rindex(true) < rindex(false))" order
+'
+
+test_expect_success 'two runs at once never send the same message twice' '
+	: >"$SIM_LOG" &&
+	HB_SIM_RATE=50 hb_sim_conf "daily_limit = 0" &&
+	hb-broadcast -c telegram send -a "$(date -u +%Y-%m-%dT%H:%M)" news >id &&
+	{ hb-broadcast run & } && r1=$! &&
+	{ hb-broadcast run & } && r2=$! &&
+	hb-broadcast run &&
+	wait $r1 && wait $r2 &&
+	hb_copies >copies &&
+	test "$(wc -l <copies)" = 60 &&
+	! grep -v "	1$" copies
+'
+
+test_done
