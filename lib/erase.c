@@ -12,6 +12,7 @@
 #include <nettle/hmac.h>
 
 #include "erase.h"
+#include "revoke.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -95,6 +96,9 @@ erase_person(struct txn *tx, const char *id, time_t now,
 	int rc;
 
 	memset(c, 0, sizeof(*c));
+	/* Before the commit: a sender at work drops what it holds of them. */
+	if (revoke_note(store_home(tx)) == -1)
+		return -1;
 	rc = store_del(tx, T_SUBSCRIBERS, id, strlen(id));
 	if (rc != 0 && rc != STORE_NOTFOUND)
 		return rc;

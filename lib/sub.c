@@ -6,6 +6,7 @@
 #include "hb.h"
 #include "jsonl.h"
 #include "log.h"
+#include "revoke.h"
 #include "sub.h"
 #include "timefmt.h"
 
@@ -97,10 +98,15 @@ sub_set_state(struct txn *tx, const char *id, enum sub_state state,
 	if ((rc = sub_get(tx, id, &rec)) != 0)
 		return rc;
 	if (strcmp(jsonl_string(rec, "state"), sub_state_name(state)) != 0) {
+		/* A sender at work must not send them what it holds. */
+		if (strcmp(jsonl_string(rec, "state"), "active") == 0 &&
+		    revoke_note(store_home(tx)) == -1)
+			rc = -1;
 		json_object_set_new(rec, "state",
 		    json_string(sub_state_name(state)));
 		json_object_set_new(rec, "changed", json_integer(now));
-		rc = put(tx, rec, 0);
+		if (rc == 0)
+			rc = put(tx, rec, 0);
 	}
 	json_decref(rec);
 	return rc;
