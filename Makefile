@@ -126,10 +126,13 @@ check-valgrind:
 	    $(PROVE_FLAGS) $(SHELL_TESTS)
 
 # Fuzz targets (libFuzzer): one per platform parser, the keyword
-# matcher and the export reader, built with clang into build-fuzz/.
+# matcher, the export reader, the send APIs' answers and the text
+# splitter, built with clang into build-fuzz/.
 # fuzz-smoke runs each briefly on its seed corpus (CI does);
 # make fuzz FUZZ_TIME=600 runs them longer.
-FUZZ_TARGETS =	telegram whatsapp messenger instagram keyword export
+FUZZ_TARGETS =	telegram whatsapp messenger instagram $(FUZZ_OWN)
+# Targets with a source of their own; the platforms share fuzz-inbound.c.
+FUZZ_OWN =	keyword export answer split
 FUZZ_BINS =	$(FUZZ_TARGETS:%=build-fuzz/fuzz-%)
 FUZZ_TIME ?=	10
 FUZZ_FLAGS =	-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -140,8 +143,8 @@ fuzz-lib:
 
 build-fuzz/fuzz-%: fuzz-lib
 	clang $(FUZZ_FLAGS) -fsanitize=fuzzer -std=c99 -D_GNU_SOURCE -Ilib \
-	    $(PKG_CFLAGS) $(if $(filter keyword export,$*),,-DFUZZ_CHAN=CHAN_$(shell echo $* | tr a-z A-Z)) \
-	    -o $@ test/fuzz/fuzz-$(if $(filter keyword export,$*),$*,inbound).c \
+	    $(PKG_CFLAGS) $(if $(filter $(FUZZ_OWN),$*),,-DFUZZ_CHAN=CHAN_$(shell echo $* | tr a-z A-Z)) \
+	    -o $@ test/fuzz/fuzz-$(if $(filter $(FUZZ_OWN),$*),$*,inbound).c \
 	    build-fuzz/libhb.a $(LDLIBS)
 
 fuzz-build: $(FUZZ_BINS)
@@ -151,7 +154,7 @@ fuzz fuzz-smoke: fuzz-build
 		mkdir -p build-fuzz/corpus/$$t && \
 		cp test/fuzz/corpus/$$t/* build-fuzz/corpus/$$t/ && \
 		echo "fuzz-$$t: $(FUZZ_TIME) s" && \
-		dict=; case $$t in keyword|export) ;; \
+		dict=; case $$t in keyword|export|split) ;; \
 		*) dict=-dict=test/fuzz/inbound.dict ;; esac; \
 		build-fuzz/fuzz-$$t -max_total_time=$(FUZZ_TIME) -max_len=65536 \
 		    $$dict -print_final_stats=0 build-fuzz/corpus/$$t \

@@ -7,13 +7,14 @@
 #   -n  only list what is missing; exit 1 if anything is
 set -eu
 
-# Build: compiler, libraries, headers.
+# Build: compiler, libraries, headers; and the time zones hb.conf names.
 build="gcc make pkg-config libc6-dev libcurl4-openssl-dev libjansson-dev
-	libdb5.3-dev libbsd-dev libinih-dev nettle-dev libcsv-dev"
+	libdb5.3-dev libbsd-dev libinih-dev nettle-dev libcsv-dev tzdata"
 # Test and lint: unit tests, Berkeley DB utilities (db_verify), TAP
-# runner, man page and shell linters, valgrind, jq for the tests.
+# runner, man page and shell linters, valgrind, jq for the tests; the
+# web servers, wrk and nginx for the benchmarks.
 check="libcmocka-dev db5.3-util perl mandoc shellcheck valgrind jq
-	lighttpd curl openssl python3 clang libclang-rt-14-dev wrk"
+	lighttpd curl openssl python3 clang libclang-rt-14-dev wrk nginx-light"
 
 missing=
 for p in $build $check; do
