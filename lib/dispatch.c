@@ -75,7 +75,11 @@ struct dispatch {
 	size_t	 nclaimed;
 	int	 more;		/* the last claim stopped for room */
 	int	 recovering;
-	int	 revalidate;
+	struct revoke_mark mark; /* the "revoked" file, as last seen */
+	unsigned epoch;		/* revocations seen so far */
+	int	 revalidate;	/* a revocation not acted on yet */
+	char	*pending;	/* journal lines not written yet */
+	size_t	 npending;
 	time_t	 now;
 };
 
@@ -170,9 +174,40 @@ bc_text(struct bc *b, enum chan c, enum platform_kind kind)
 static void
 claim_job(struct dispatch *d, struct send_job *j)
 {
+	j->epoch = d->epoch;
 	j->next = d->claimed;
 	d->claimed = j;
 	d->nclaimed++;
+}
+
+/*
+ * Answers go to the journal together, once per turn of the sending loop
+ * (journal_flush): a kill before that write loses answers to requests
+ * that were in flight in that turn, and no more can be in flight than
+ * the sender's parallel requests, so the bound on doubles holds.
+ */
+static void
+journal_buffer(struct dispatch *d, const json_t *o)
+{
+	char *line = json_dumps(o, JSON_COMPACT);
+	size_t len = strlen(line);
+
+	d->pending = xreallocarray(d->pending, d->npending + len + 1, 1);
+	memcpy(d->pending + d->npending, line, len);
+	d->pending[d->npending + len] = '\n';
+	d->npending += len + 1;
+	free(line);
+}
+
+static int
+journal_flush(struct dispatch *d)
+{
+	int rc = 0;
+
+	if (d->npending > 0)
+		rc = journal_write(&d->journal, d->pending, d->npending);
+	d->npending = 0;
+	return rc;
 }
 
 /* The sender's callback: journal the answer, keep it for the round. */
@@ -182,8 +217,9 @@ on_done(struct send_job *j, const struct platform_res *r, void *arg)
 	struct dispatch *d = arg;
 	json_t *o;
 
-	o = json_pack("{s:i, s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:b, s:i,"
-	    " s:I, s:I}", "o", j->origin, "ref", (json_int_t)j->ref, "ticket",
+	o = json_pack("{s:i, s:I, s:I, s:i, s:s, s:s, s:s, s:s, s:I, s:b,"
+	    " s:i, s:I, s:I}", "o", j->origin, "ref", (json_int_t)j->ref,
+	    "ep", (int)j->epoch, "ticket",
 	    (json_int_t)j->ticket, "id", j->id, "out",
 	    platform_outcome_name(r->outcome), "why", r->why, "pid",
 	    r->outcome == PO_SENT ? r->pid : j->pid, "parts",
@@ -193,7 +229,7 @@ on_done(struct send_job *j, const struct platform_res *r, void *arg)
 	if (o == NULL)
 		log_errorx("%s: an answer could not be recorded", j->id);
 	else {
-		(void)journal_append(&d->journal, o);
+		journal_buffer(d, o);
 		json_array_append_new(d->results, o);
 	}
 	if (r->outcome == PO_HALT)
@@ -303,10 +339,19 @@ apply_delivery(struct txn *tx, struct dispatch *d, json_t *r, const char *out)
 	if (json_integer_value(json_object_get(r, "o")) == O_FANOUT)
 		ticket_done(d, n, json_integer_value(json_object_get(r,
 		    "ticket")));
-	/* An erased person gets no new record. */
-	if ((rc = sub_get(tx, id, &sub)) != 0)
+	/*
+	 * An erased person gets no new record.  Every erasure marks the
+	 * revoked file, so while the epoch is the one of the claim nobody
+	 * was erased and the lookup can be spared.
+	 */
+	sub = NULL;
+	if ((d->recovering || json_integer_value(json_object_get(r, "ep")) !=
+	    (json_int_t)d->epoch) && (rc = sub_get(tx, id, &sub)) != 0)
 		return rc == STORE_NOTFOUND ? 0 : rc;
-	rc = store_get(tx, T_DELIVERIES, key, klen, &rec, STORE_RMW);
+	/* A subscriber handed out has no record yet. */
+	rc = json_integer_value(json_object_get(r, "o")) == O_FANOUT ?
+	    STORE_NOTFOUND : store_get(tx, T_DELIVERIES, key, klen, &rec,
+	    STORE_RMW);
 	if (rc == STORE_NOTFOUND) {
 		rec = json_pack("{s:i, s:I, s:s}", "v", 1, "bc", (json_int_t)n,
 		    "id", id);
@@ -893,6 +938,14 @@ round_fn(struct txn *tx, void *arg)
 	int rc, quiet;
 
 	d->now = time(NULL);
+	/*
+	 * Holding the store, every erasure that committed has marked the
+	 * file by now (revoke.h).
+	 */
+	if (revoke_seen(d->sopts->home, &d->mark)) {
+		d->epoch++;
+		d->revalidate = 1;
+	}
 	if (d->revalidate)
 		sender_filter(d->sender, still_wanted, &rk, WITHDRAWN);
 	if ((rc = apply_results(tx, d)) != 0 ||
@@ -923,6 +976,8 @@ round_run(struct dispatch *d)
 	d->claimed = NULL;
 	d->nclaimed = 0;
 	d->napplied = 0;
+	if (journal_flush(d) == -1)
+		return -1;
 	if ((rc = store_run(d->sopts, round_fn, d)) != 0)
 		return rc;
 	d->recovering = d->revalidate = 0;
@@ -935,9 +990,11 @@ round_run(struct dispatch *d)
 		d->results = rest;
 		if (journal_clear(&d->journal) == -1)
 			return -1;
+		/* Withdrawn in this round: not yet applied. */
 		for (i = 0; i < json_array_size(rest); i++)
-			(void)journal_append(&d->journal, json_array_get(rest,
-			    i));
+			journal_buffer(d, json_array_get(rest, i));
+		if (journal_flush(d) == -1)
+			return -1;
 	}
 	/* Claimed in reverse; send in the order claimed. */
 	while ((j = d->claimed) != NULL) {
@@ -1004,7 +1061,6 @@ dispatch_run(const struct conf *conf, const struct store_opts *sopts,
     const struct dispatch_opts *opts, struct dispatch_report *rep)
 {
 	struct dispatch d;
-	struct revoke_mark mark = { 0, { 0, 0 } };
 	double last = 0, shown = 0, t;
 	size_t busy, i;
 	int lockfd, rc = 0, first = 1;
@@ -1026,12 +1082,14 @@ dispatch_run(const struct conf *conf, const struct store_opts *sopts,
 	}
 	d.sender = sender_new(conf, opts->parallel > 0 ? opts->parallel :
 	    PARALLEL, on_done, &d);
-	(void)revoke_seen(sopts->home, &mark);
+	(void)revoke_seen(sopts->home, &d.mark);
 	for (;;) {
 		t = now_mono();
 		busy = sender_queued(d.sender) + sender_inflight(d.sender);
-		if (revoke_seen(sopts->home, &mark))
+		if (revoke_seen(sopts->home, &d.mark)) {
+			d.epoch++;
 			d.revalidate = 1;
+		}
 		if (first || d.revalidate || busy == 0 ||
 		    json_array_size(d.results) >= BATCH / 2 ||
 		    (d.more && busy <= 2 * PARALLEL) ||
@@ -1046,7 +1104,8 @@ dispatch_run(const struct conf *conf, const struct store_opts *sopts,
 			if (busy == 0 && json_array_size(d.results) == 0)
 				break;
 		}
-		if ((rc = sender_step(d.sender, 100)) != 0)
+		if ((rc = sender_step(d.sender, 100)) != 0 ||
+		    (rc = journal_flush(&d)) != 0)
 			break;
 		if (opts->progress && t - shown >= 0.5) {
 			progress(rep, 0);
@@ -1064,6 +1123,7 @@ dispatch_run(const struct conf *conf, const struct store_opts *sopts,
 		bc_free(d.bcs[i]);
 	free(d.bcs);
 	json_decref(d.results);
+	free(d.pending);
 	journal_close(&d.journal);
 	(void)close(lockfd);
 	return rc;

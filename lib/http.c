@@ -250,21 +250,37 @@ finish(struct http_pool *p, CURLMsg *m, http_done_fn done, void *arg)
 	p->idle = x;
 }
 
+/* Hand back every finished request; how many there were. */
+static size_t
+collect(struct http_pool *p, http_done_fn done, void *arg)
+{
+	CURLMsg *m;
+	size_t n = 0;
+	int left;
+
+	while ((m = curl.multi_info_read(p->multi, &left)) != NULL)
+		if (m->msg == CURLMSG_DONE) {
+			finish(p, m, done, arg);
+			n++;
+		}
+	return n;
+}
+
 int
 http_pool_poll(struct http_pool *p, int wait_ms, http_done_fn done,
     void *arg)
 {
-	CURLMsg *m;
-	int still, left;
+	int still;
 
-	if (curl.multi_perform(p->multi, &still) != CURLM_OK ||
-	    (wait_ms > 0 && curl.multi_poll(p->multi, NULL, 0, wait_ms,
-	    NULL) != CURLM_OK) ||
+	/* Wait only when moving on finished nothing: loopback is fast. */
+	if (curl.multi_perform(p->multi, &still) != CURLM_OK)
+		return log_errorx("curl_multi_perform failed");
+	if (collect(p, done, arg) > 0 || still == 0 || wait_ms <= 0)
+		return 0;
+	if (curl.multi_poll(p->multi, NULL, 0, wait_ms, NULL) != CURLM_OK ||
 	    curl.multi_perform(p->multi, &still) != CURLM_OK)
 		return log_errorx("curl_multi_perform failed");
-	while ((m = curl.multi_info_read(p->multi, &left)) != NULL)
-		if (m->msg == CURLMSG_DONE)
-			finish(p, m, done, arg);
+	(void)collect(p, done, arg);
 	return 0;
 }
 

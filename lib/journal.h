@@ -3,9 +3,11 @@
  *
  * Committing every answer to the store would cost a disk sync each;
  * committing them in batches would, after a kill -9, send again every
- * message whose answer came since the last batch.  So each answer is
- * written at once, with one write(2), to the file "journal" in the store
- * directory, which survives the process; the next batch commits the
+ * message whose answer came since the last batch.  So the answers are
+ * written as they come, one write(2) per turn of the sending loop, to
+ * the file "journal" in the store directory, which survives the
+ * process (not a power cut, which may cost doubles); the next batch
+ * commits the
  * answers to the store and empties the journal, and a sender that starts
  * after a crash commits what the journal holds before it sends anything.
  * Only the requests in flight at a kill are left in doubt.
@@ -17,6 +19,8 @@
 #ifndef JOURNAL_H
 #define JOURNAL_H
 
+#include <stddef.h>
+
 #include <jansson.h>
 
 #include "store.h"
@@ -27,8 +31,8 @@ struct journal {
 };
 
 int	 journal_open(struct journal *, const struct store_opts *);
-/* Append one record; 0 or -1. */
-int	 journal_append(struct journal *, const json_t *);
+/* Append whole lines (records and their newlines), in one write. */
+int	 journal_write(struct journal *, const char *lines, size_t len);
 /* Append every complete record in the journal to the array out. */
 int	 journal_read(struct journal *, json_t *out);
 /* Empty it, once its records are committed. */

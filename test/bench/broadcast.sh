@@ -1,0 +1,105 @@
+#!/bin/sh
+# Benchmark hb-broadcast against the bars of DESIGN §8:
+#  - with rate limits off, against a loopback endpoint that answers at
+#    once (nginx returning a fixed sendMessage answer), hb-broadcast
+#    sends to N subscribers at at least half the request rate wrk reaches
+#    against the same endpoint in the same run;
+#  - its peak memory stays under 64 MiB and does not grow with the
+#    number of subscribers (N and BIG).
+# It prints its figures and ratios and asserts nothing (machines here
+# are noisy).  Run from the top of the tree after make:
+#   sh test/bench/broadcast.sh               N=100000, BIG=1000000
+#   N=20000 BIG=100000 sh test/bench/broadcast.sh
+set -eu
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+B=${HB_BUILD:-$top/build}
+N=${N:-100000}
+BIG=${BIG:-1000000}
+SECONDS_WRK=${SECONDS_WRK:-10}
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+work=$(mktemp -d "${TMPDIR:-/tmp}/hb-bench.XXXXXX")
+pids=
+cleanup () {
+	for p in $pids; do kill "$p" 2>/dev/null || :; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+cd "$work"
+
+# The endpoint: nginx on loopback, one worker per core, keep-alive.
+port=$((30000 + $$ % 20000))
+mkdir -p nginx/logs
+cat >nginx/nginx.conf <<CONF
+worker_processes auto;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/logs/error.log;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	keepalive_requests 1000000;
+	client_body_temp_path $work/nginx;
+	server {
+		listen 127.0.0.1:$port;
+		location / {
+			default_type application/json;
+			return 200 '{"ok":true,"result":{"message_id":1,"chat":{"id":1}}}';
+		}
+	}
+}
+CONF
+"$NGINX" -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
+pids="$pids $!"
+until curl -s -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.1; done
+
+(umask 077 && echo 1:x >tg.token)
+cat >hb.conf <<CONF
+[hb]
+home = $work/store
+timezone = UTC
+daily_limit = 0
+
+[telegram]
+api = http://127.0.0.1:$port
+token_file = $work/tg.token
+rate = 0
+CONF
+export HB_CONF="$work/hb.conf"
+
+now () { date +%s.%N; }
+# peak: run a command, print its peak resident memory in KiB on fd 3.
+peak () {
+	python3 -c 'import resource, subprocess, sys
+rc = subprocess.call(sys.argv[1:])
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
+sys.exit(rc)' "$@"
+}
+
+# subscribers n: a fresh store with n active Telegram subscribers.
+subscribers () {
+	rm -rf "$work/store"
+	awk -v n="$1" 'BEGIN { for (i = 1; i <= n; i++)
+		printf "{\"id\":\"telegram:%d\",\"channel\":\"telegram\",\"state\":\"active\",\"since\":\"2026-01-01T00:00:00Z\"}\n", 1000000 + i }' |
+	"$B/bin/hb-subscribe" import
+}
+
+# send n: broadcast to n subscribers; prints "seconds peak-KiB".
+send () {
+	subscribers "$1"
+	echo "Heute: Stadtfest auf dem Marktplatz." >news
+	t0=$(now)
+	peak "$B/bin/hb-broadcast" -q send news >/dev/null 2>peak.out
+	t1=$(now)
+	echo "$t0 $t1 $(tail -n 1 peak.out)" | awk '{ printf "%.2f %d", $2 - $1, $3 }'
+}
+
+set -- $(send "$N")
+secs=$1 kib=$2
+rate=$(echo "$N $secs" | awk '{ printf "%.0f", $1 / $2 }')
+wrk_rate=$(wrk -t1 -c16 -d"${SECONDS_WRK}s" -s "$top/test/bench/send.lua" \
+    "http://127.0.0.1:$port/bot1:x/sendMessage" | awk '/^Requests\/sec/ { printf "%.0f", $2 }')
+echo "broadcast: $N subscribers in $secs s: $rate messages/s; wrk: $wrk_rate requests/s; ratio $(echo "$rate $wrk_rate" | awk '{ printf "%.2f", $1 / $2 }') (bar 0.5)"
+echo "memory: $(echo "$kib" | awk '{ printf "%.1f", $1 / 1024 }') MiB peak for $N subscribers (bar 64 MiB)"
+
+set -- $(send "$BIG")
+echo "memory: $(echo "$2" | awk '{ printf "%.1f", $1 / 1024 }') MiB peak for $BIG subscribers ($1 s); ratio to $N: $(echo "$2 $kib" | awk '{ printf "%.2f", $1 / $2 }') (bar: not growing)"
