@@ -201,6 +201,7 @@ print_plan(struct create *cr)
 		}
 		json_decref(o);
 	}
+	(void)fflush(stdout);	/* the table before the reasons */
 	for (c = 0; c < CHAN_COUNT && !cli.json; c++)
 		json_object_foreach(cr->plan[c].why, k, v)
 			fprintf(stderr, "hb-broadcast: %s: %lld skipped: %s\n",
@@ -482,6 +483,7 @@ cmd_status(int argc, char **argv)
 		json_decref(j);
 	}
 	/* Why some failed or were skipped: after the table, on stderr. */
+	(void)fflush(stdout);
 	for (c = 0; c < CHAN_COUNT && !cli.json; c++)
 		json_object_foreach(o.counts[c].why, why, v)
 			fprintf(stderr, "hb-broadcast: %s: %lld: %s\n",

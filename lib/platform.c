@@ -30,22 +30,23 @@ platform_limit(enum chan c)
 }
 
 /*
- * Line breaks folded to spaces, as a template parameter may hold none,
- * and no white space at either end.
+ * Line breaks folded to spaces, as a template parameter may hold none:
+ * each run of white space becomes one space, none at either end.
  */
 static char *
 fold_lines(const char *text)
 {
-	char *s, *p;
-	size_t n;
+	char *s = xmalloc(strlen(text) + 1), *p = s;
 
-	text += strspn(text, " \t\r\n");
-	s = xstrdup(text);
-	for (p = s; *p != '\0'; p++)
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			*p = ' ';
-	for (n = strlen(s); n > 0 && s[n - 1] == ' '; n--)
-		s[n - 1] = '\0';
+	for (; *text != '\0'; text++) {
+		if (strchr(" \t\r\n", *text) == NULL)
+			*p++ = *text;
+		else if (p > s && p[-1] != ' ')
+			*p++ = ' ';
+	}
+	if (p > s && p[-1] == ' ')
+		p--;
+	*p = '\0';
 	return s;
 }
 

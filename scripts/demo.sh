@@ -2,11 +2,20 @@
 # make demo: what hb does so far, end to end, in a throwaway store.
 set -eu
 
-HB_BUILD=${HB_BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build}
+top=$(cd "$(dirname "$0")/.." && pwd)
+HB_BUILD=${HB_BUILD:-$top/build}
 PATH=$HB_BUILD/bin:$PATH
 demo=$(mktemp -d "${TMPDIR:-/tmp}/hb-demo.XXXXXX")
-trap 'rm -rf "$demo"' EXIT
+sim=
+trap '[ -z "$sim" ] || kill "$sim"; rm -rf "$demo"' EXIT
 cd "$demo"
+
+# The platforms are played by the simulator the tests use, on loopback.
+python3 "$top/test/sim/hbsim.py" --port-file "$demo/sim.port" \
+    --log "$demo/sim.log" &
+sim=$!
+while [ ! -s "$demo/sim.port" ]; do sleep 0.1; done
+api=http://127.0.0.1:$(cat "$demo/sim.port")
 
 bold='' plain=''
 if [ -t 1 ]; then
@@ -31,22 +40,27 @@ timezone = Europe/Berlin
 hooks = $demo/hooks
 
 [telegram]
+api = $api
 token_file = $demo/tg.token
 secret_file = $demo/tg.secret
 
 [whatsapp]
+api = $api/v21.0
+template = stadt_news
 phone_number_id = 110022334455667
 token_file = $demo/meta.token
 app_secret_file = $demo/meta.secret
 verify_token_file = $demo/meta.verify
 
 [messenger]
+api = $api/v21.0
 page_id = 104857600123456
 token_file = $demo/meta.token
 app_secret_file = $demo/meta.secret
 verify_token_file = $demo/meta.verify
 
 [instagram]
+api = $api/instagram/v21.0
 account_id = 17841400000000000
 token_file = $demo/meta.token
 app_secret_file = $demo/meta.secret
@@ -75,6 +89,18 @@ step "The answers wait in the outbox for hb-broadcast run; her Meine Daten answe
 hb-subscribe -j show telegram:5123456789 >erika.json
 jq -r '.outbox[] | select(.kind == "mydata") | .text' erika.json
 
+# sent: what the platforms (the simulator) received since the last look.
+seen=0
+sent () {
+	tail -n +$((seen + 1)) sim.log | jq -r 'select(.channel) |
+	    "\(.channel):\(.to)\t\(if .template then "(template) " else "" end)\(.text | gsub("\n"; " ") | .[0:60])"'
+	seen=$(wc -l <sim.log)
+}
+
+step "hb-broadcast run (cron, every minute) sends them; what the platforms got:"
+run hb-broadcast run
+sent
+
 step "The city moves its subscribers over from a previous provider (CSV)"
 cat >old-provider.csv <<'CSV'
 id,name,state,since
@@ -90,6 +116,29 @@ run hb-subscribe list
 
 step "Only the active WhatsApp subscribers, as JSON Lines"
 run hb-subscribe -j list -c whatsapp -s active
+
+step "The press office plans today's announcement: who gets what (hb-broadcast send -n)"
+printf '%s\n\n%s\n' "Heute ab 18 Uhr: Stadtfest auf dem Marktplatz." \
+    "Die Hauptstraße ist von 16 bis 24 Uhr gesperrt." >heute.txt
+cat heute.txt
+run hb-broadcast send -n heute.txt || :
+echo "(The citizens last wrote long ago: WhatsApp gets the approved template," \
+    "Messenger and Instagram may not be written to outside 24 hours.)"
+
+step "... and sends it; the new broadcast's ID is printed"
+run hb-broadcast send heute.txt
+sent
+
+step "A second regular announcement today is refused (daily_limit = 1)"
+run hb-broadcast send heute.txt || echo "exit status $?"
+
+step "WhatsApp reports the message delivered and read; hb-ingest records it"
+pid=$(hb-subscribe -j show whatsapp:4917012345678 | jq -r '.deliveries[0].pid | sub("^whatsapp:"; "")')
+for st in delivered read; do
+	printf '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"statuses":[{"id":"%s","status":"%s","timestamp":"%s","recipient_id":"4917012345678"}]}}]}]}\n' \
+	    "$pid" "$st" "$(date +%s)"
+done | run hb-ingest >/dev/null
+run hb-broadcast status 1
 
 step "A citizen leaves (Stopp), another is forgotten (Alle Daten löschen)"
 printf '%s\n' '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messages":[{"from":"4917012345678","id":"wamid.2","timestamp":"1767773000","type":"text","text":{"body":"Stopp"}}]}}]}]}' |
@@ -107,4 +156,8 @@ run hb-subscribe show whatsapp:4917012345678
 step "A bad ID is refused and nothing is written (exit 65)"
 run hb-subscribe add signal:123 || echo "exit status $?"
 
-printf '\nThe demo store is removed on exit. Next: hb-broadcast (sending),\nhb-reply and hb-purge; see the open issues.\n'
+step "hb-broadcast run sends the goodbye and the erasure's last message"
+run hb-broadcast run
+sent
+
+printf '\nThe demo store is removed on exit. Next: hb-reply and hb-purge;\nsee the open issues.\n'

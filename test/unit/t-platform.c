@@ -56,7 +56,7 @@ test_requests(void **state)
 	json_decref(b);
 	platform_req_release(&req);
 
-	b = request("whatsapp:4917012345678", "Hallo\nWelt ", PK_TEMPLATE,
+	b = request("whatsapp:4917012345678", "Hallo\n\n Welt ", PK_TEMPLATE,
 	    &req);
 	assert_string_equal(req.url, "http://127.0.0.1:1/api/42/messages");
 	assert_string_equal(req.auth, "Authorization: Bearer tok");
