@@ -190,8 +190,8 @@ print_plan(struct create *cr)
 		    "text", (json_int_t)p->text, "template",
 		    (json_int_t)p->template, "skipped", (json_int_t)p->skipped,
 		    "parts", (json_int_t)p->parts, "seconds", secs);
-		json_object_set(o, "why", p->why != NULL ? p->why :
-		    json_object());
+		json_object_set_new(o, "why", p->why != NULL ?
+		    json_incref(p->why) : json_object());
 		if (cli.json)
 			jsonl_write(stdout, o);
 		else {
@@ -470,8 +470,8 @@ cmd_status(int argc, char **argv)
 		j = json_pack("{s:s}", "channel", chan_name(c));
 		for (i = 0; i < 7; i++)
 			json_object_set_new(j, names[i], json_integer(vals[i]));
-		json_object_set(j, "why", k->why != NULL ? k->why :
-		    json_object());
+		json_object_set_new(j, "why", k->why != NULL ?
+		    json_incref(k->why) : json_object());
 		if (cli.json)
 			jsonl_write(stdout, j);
 		else {

@@ -899,26 +899,38 @@ struct recheck {
 	struct dispatch *d;
 };
 
-/* Whether a queued job may still go out (after a revocation). */
+/*
+ * Whether a queued job may still go out (after a revocation): an answer
+ * while its outbox entry is there (an erasure removes all but its own
+ * confirmation), an announcement while the subscriber is active and the
+ * broadcast not cancelled.
+ */
 static int
 still_wanted(const struct send_job *j, void *arg)
 {
 	struct recheck *rk = arg;
 	struct txn *tx = rk->tx;
 	struct dispatch *d = rk->d;
+	unsigned char key[8];
 	const char *state;
 	struct bc *b;
-	json_t *sub, *rec;
+	json_t *rec;
 	int ok;
 
-	if (sub_get(tx, j->id, &sub) != 0)
+	if (j->origin == O_OUTBOX) {
+		store_be64(j->ref, key);
+		if (store_get(tx, T_OUTBOX, key, sizeof(key), &rec, 0) != 0)
+			return 0;
+		json_decref(rec);
+		return 1;
+	}
+	if (sub_get(tx, j->id, &rec) != 0)
 		return 0;
-	state = jsonl_string(sub, "state");
-	ok = state != NULL && (j->origin == O_OUTBOX ||
-	    strcmp(state, "active") == 0);
-	json_decref(sub);
-	if (!ok || j->origin == O_OUTBOX)
-		return ok;
+	state = jsonl_string(rec, "state");
+	ok = state != NULL && strcmp(state, "active") == 0;
+	json_decref(rec);
+	if (!ok)
+		return 0;
 	if ((b = bc_get(tx, d, j->ref)) != NULL &&
 	    bcast_get(tx, j->ref, &rec) == 0) {
 		b->cancelled = strcmp(jsonl_string(rec, "state"),

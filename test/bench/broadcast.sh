@@ -93,13 +93,16 @@ send () {
 	echo "$t0 $t1 $(tail -n 1 peak.out)" | awk '{ printf "%.2f %d", $2 - $1, $3 }'
 }
 
-set -- $(send "$N")
-secs=$1 kib=$2
+read -r secs kib <<END
+$(send "$N")
+END
 rate=$(echo "$N $secs" | awk '{ printf "%.0f", $1 / $2 }')
 wrk_rate=$(wrk -t1 -c16 -d"${SECONDS_WRK}s" -s "$top/test/bench/send.lua" \
     "http://127.0.0.1:$port/bot1:x/sendMessage" | awk '/^Requests\/sec/ { printf "%.0f", $2 }')
 echo "broadcast: $N subscribers in $secs s: $rate messages/s; wrk: $wrk_rate requests/s; ratio $(echo "$rate $wrk_rate" | awk '{ printf "%.2f", $1 / $2 }') (bar 0.5)"
-echo "memory: $(echo "$kib" | awk '{ printf "%.1f", $1 / 1024 }') MiB peak for $N subscribers (bar 64 MiB)"
+echo "memory: $(echo "$kib" | awk '{ printf "%.1f", $1 / 1024 }') MiB peak for $N subscribers, with Berkeley DB's 32 MiB cache (bar 64 MiB)"
 
-set -- $(send "$BIG")
-echo "memory: $(echo "$2" | awk '{ printf "%.1f", $1 / 1024 }') MiB peak for $BIG subscribers ($1 s); ratio to $N: $(echo "$2 $kib" | awk '{ printf "%.2f", $1 / $2 }') (bar: not growing)"
+read -r big_secs big_kib <<END
+$(send "$BIG")
+END
+echo "memory: $(echo "$big_kib" | awk '{ printf "%.1f", $1 / 1024 }') MiB peak for $BIG subscribers ($big_secs s); ratio to $N: $(echo "$big_kib $kib" | awk '{ printf "%.2f", $1 / $2 }') (bar: not growing)"
