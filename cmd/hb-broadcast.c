@@ -363,8 +363,6 @@ export_bcast(const json_t *rec)
 	json_object_del(o, "v");
 	json_object_del(o, "due");
 	json_object_del(o, "prio");
-	json_object_del(o, "pos");
-	json_object_del(o, "safe");
 	for (i = 0; i < sizeof(times) / sizeof(times[0]); i++)
 		if (json_is_integer(t = json_object_get(o, times[i])))
 			json_object_set_new(o, times[i], json_string(

@@ -178,11 +178,11 @@ bcast_create(struct txn *tx, const struct conf *conf,
 		if (req->chans & (1u << c))
 			json_array_append_new(chans, json_string(chan_name(c)));
 	rec = json_pack("{s:i, s:I, s:s, s:o, s:b, s:s, s:I, s:I, s:s, s:I,"
-	    " s:i, s:s, s:s}", "v", 1, "n", (json_int_t)*n, "text", req->text,
+	    " s:i}", "v", 1, "n", (json_int_t)*n, "text", req->text,
 	    "channels", chans, "emergency", req->emergency, "operator",
 	    req->operator, "created", (json_int_t)now, "at", (json_int_t)t,
 	    "state", "scheduled", "due", (json_int_t)t, "prio",
-	    req->emergency ? 0 : 1, "pos", "", "safe", "");
+	    req->emergency ? 0 : 1);
 	if (rec == NULL)
 		return -1;
 	if (req->emergency && req->reason != NULL)
@@ -306,48 +306,15 @@ count_delivery(const void *key, size_t klen, json_t *rec, void *arg)
 	return 0;
 }
 
-static int
-count_one(const void *key, size_t klen, json_t *rec, void *arg)
-{
-	(*(size_t *)arg)++;
-	return 0;
-}
-
-/*
- * Active subscribers of channel c not yet handed out: channels go out
- * in the order of their names (the order of the IDs), each in ID order,
- * and pos is the last ID handed out.
- */
-static int
-count_waiting(struct txn *tx, enum chan c, const char *pos, size_t *n)
-{
-	char key[64], from[HB_ID_MAX + 2], pchan[32];
-	size_t plen = strlen(pos), klen;
-	int cmp;
-
-	*n = 0;
-	klen = (size_t)snprintf(key, sizeof(key), "active:%s", chan_name(c));
-	(void)snprintf(pchan, sizeof(pchan), "%.*s", (int)strcspn(pos, ":"),
-	    pos);
-	cmp = strcmp(chan_name(c), pchan);
-	if (plen == 0 || cmp > 0)
-		return store_index_count(tx, I_SUB_STATE, key, klen, n);
-	if (cmp < 0 || plen > HB_ID_MAX)
-		return 0;	/* a channel already handed out */
-	/* From just after pos: pos and a NUL byte. */
-	memcpy(from, pos, plen + 1);
-	return store_index_each_from(tx, I_SUB_STATE, key, klen, from,
-	    plen + 1, count_one, n);
-}
-
 int
 bcast_status(struct txn *tx, uint64_t n, struct bcast_counts counts[CHAN_COUNT])
 {
 	struct status_walk w;
-	const char *pos;
+	struct bcast_counts *k;
+	char key[64];
 	json_t *rec;
 	unsigned chans;
-	size_t waiting;
+	size_t active, klen;
 	int rc, c;
 
 	memset(counts, 0, sizeof(*counts) * CHAN_COUNT);
@@ -357,14 +324,21 @@ bcast_status(struct txn *tx, uint64_t n, struct bcast_counts counts[CHAN_COUNT])
 	w.counts = counts;
 	rc = store_each(tx, T_DELIVERIES, w.prefix, 8, count_delivery, &w);
 	chans = bcast_chans(rec);
-	pos = jsonl_string(rec, "pos");
+	/*
+	 * While it is open, the active subscribers without a record yet are
+	 * waiting (an estimate: some with records may have stopped since).
+	 */
 	for (c = 0; c < CHAN_COUNT && rc == 0; c++) {
 		if (!(chans & (1u << c)) || json_object_get(rec, "due") ==
 		    NULL)
 			continue;
-		rc = count_waiting(tx, c, pos != NULL ? pos : "", &waiting);
-		counts[c].waiting = waiting;
-		counts[c].recipients += waiting;
+		klen = (size_t)snprintf(key, sizeof(key), "active:%s",
+		    chan_name(c));
+		rc = store_index_count(tx, I_SUB_STATE, key, klen, &active);
+		k = &counts[c];
+		k->waiting = active > k->recipients ? active - k->recipients :
+		    0;
+		k->recipients += k->waiting;
 	}
 	json_decref(rec);
 	return rc;

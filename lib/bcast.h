@@ -10,15 +10,14 @@
  *   operator    who sent it
  *   created     when it was written; "at": when it goes out
  *   state       "scheduled", "sending", "sent", "cancelled"
- *   due, prio   while it has subscribers left to hand out (prio 0 for
- *               emergencies, 1 otherwise): the broadcasts-due index
- *   pos         the last subscriber ID handed out to the sender
- *   safe        the last ID up to which every answer is committed
+ *   due, prio   while it has subscribers left to hand out or answers
+ *               to wait for (prio 0 for emergencies, 1 otherwise): the
+ *               broadcasts-due index
  *
  * Subscribers are handed out in ID order from the active-subscriber
- * index, so a delivery record is written only once, with the answer,
- * and a crash leaves only the IDs between safe and pos to look at again
- * (dispatch.c).
+ * index, and a delivery record is written once, with the answer; a run
+ * that resumes a broadcast passes over those with a record (dispatch.c).
+ * The record holds no subscriber ID, which would outlive an erasure.
  *
  * A delivery (table deliveries, key: the broadcast's number, then the
  * subscriber ID):

@@ -41,11 +41,6 @@ enum origin {
 	O_OUTBOX
 };
 
-struct handout {
-	char	 id[HB_ID_MAX + 1];
-	int	 done;
-};
-
 /* A broadcast the run is working on. */
 struct bc {
 	uint64_t n;
@@ -55,10 +50,9 @@ struct bc {
 	char	*text;
 	unsigned chans;
 	struct send_text *texts[CHAN_COUNT][2];	/* free text, template */
-	char	 pos[HB_ID_MAX + 1];
-	struct handout *ho;	/* handed out, in order, not yet safe */
-	size_t	 nho;
-	uint64_t first_ticket;	/* the ticket of ho[0] */
+	int	 resumed;	/* begun by an earlier run */
+	char	 pos[HB_ID_MAX + 1];	/* last handed out, in this run */
+	size_t	 outstanding;	/* handed out, no answer committed */
 };
 
 struct dispatch {
@@ -120,7 +114,6 @@ bc_get(struct txn *tx, struct dispatch *d, uint64_t n)
 {
 	struct bc *b;
 	json_t *rec;
-	const char *pos;
 	size_t i;
 
 	for (i = 0; i < d->nbcs; i++)
@@ -140,8 +133,7 @@ bc_get(struct txn *tx, struct dispatch *d, uint64_t n)
 		b->prio = 0;
 	else
 		b->prio = 1;
-	pos = jsonl_string(rec, "pos");
-	(void)strlcpy(b->pos, pos != NULL ? pos : "", sizeof(b->pos));
+	b->resumed = strcmp(jsonl_string(rec, "state"), "sending") == 0;
 	json_decref(rec);
 	d->bcs = xreallocarray(d->bcs, d->nbcs + 1, sizeof(*d->bcs));
 	d->bcs[d->nbcs++] = b;
@@ -157,7 +149,6 @@ bc_free(struct bc *b)
 		for (k = 0; k < 2; k++)
 			send_text_unref(b->texts[c][k]);
 	free(b->text);
-	free(b->ho);
 	free(b);
 }
 
@@ -217,10 +208,9 @@ on_done(struct send_job *j, const struct platform_res *r, void *arg)
 	struct dispatch *d = arg;
 	json_t *o;
 
-	o = json_pack("{s:i, s:I, s:I, s:i, s:s, s:s, s:s, s:s, s:I, s:b,"
-	    " s:i, s:I, s:I}", "o", j->origin, "ref", (json_int_t)j->ref,
-	    "ep", (int)j->epoch, "ticket",
-	    (json_int_t)j->ticket, "id", j->id, "out",
+	o = json_pack("{s:i, s:I, s:i, s:s, s:s, s:s, s:s, s:I, s:b, s:i,"
+	    " s:I, s:I}", "o", j->origin, "ref", (json_int_t)j->ref,
+	    "ep", (int)j->epoch, "id", j->id, "out",
 	    platform_outcome_name(r->outcome), "why", r->why, "pid",
 	    r->outcome == PO_SENT ? r->pid : j->pid, "parts",
 	    (json_int_t)j->part, "tpl", j->kind == PK_TEMPLATE, "tries",
@@ -235,18 +225,6 @@ on_done(struct send_job *j, const struct platform_res *r, void *arg)
 	if (r->outcome == PO_HALT)
 		d->rep->halted = 1;
 	send_job_free(j);
-}
-
-/* Mark a handed-out subscriber answered, so that safe may pass it. */
-static void
-ticket_done(struct dispatch *d, uint64_t n, uint64_t ticket)
-{
-	size_t i;
-
-	for (i = 0; i < d->nbcs; i++)
-		if (d->bcs[i]->n == n && ticket >= d->bcs[i]->first_ticket &&
-		    ticket - d->bcs[i]->first_ticket < d->bcs[i]->nho)
-			d->bcs[i]->ho[ticket - d->bcs[i]->first_ticket].done = 1;
 }
 
 static int
@@ -336,9 +314,9 @@ apply_delivery(struct txn *tx, struct dispatch *d, json_t *r, const char *out)
 	json_t *rec, *sub;
 	int rc, prio = b != NULL ? b->prio : 1;
 
-	if (json_integer_value(json_object_get(r, "o")) == O_FANOUT)
-		ticket_done(d, n, json_integer_value(json_object_get(r,
-		    "ticket")));
+	if (json_integer_value(json_object_get(r, "o")) == O_FANOUT &&
+	    b != NULL && b->outstanding > 0)
+		b->outstanding--;
 	/*
 	 * An erased person gets no new record.  Every erasure marks the
 	 * revoked file, so while the epoch is the one of the claim nobody
@@ -428,44 +406,33 @@ apply_results(struct txn *tx, struct dispatch *d)
 }
 
 /*
- * Move each broadcast's safe mark over the answered handouts, and close
- * a broadcast whose every subscriber is handed out and answered.
+ * Close each broadcast whose every subscriber is handed out and
+ * answered: it leaves the due index, and is "sent".
  */
 static int
-advance_safe(struct txn *tx, struct dispatch *d)
+close_finished(struct txn *tx, struct dispatch *d)
 {
 	struct bc *b;
 	json_t *rec;
-	size_t i, k;
-	int rc, done;
+	size_t i;
+	int rc;
 
 	for (i = 0; i < d->nbcs; i++) {
 		b = d->bcs[i];
-		for (k = 0; k < b->nho && b->ho[k].done; k++)
-			;
-		done = b->nho == k && !b->fanning;
-		if (k == 0 && !done)
+		if (b->fanning || b->outstanding > 0)
 			continue;
 		if ((rc = bcast_get(tx, b->n, &rec)) != 0)
 			return rc == STORE_NOTFOUND ? 0 : rc;
-		if (k == 0 && json_object_get(rec, "due") == NULL) {
+		if (json_object_get(rec, "due") == NULL) {
 			json_decref(rec);
 			continue;	/* closed already */
 		}
-		json_object_set_new(rec, "safe", json_string(k == b->nho ?
-		    b->pos : b->ho[k - 1].id));
-		memmove(b->ho, b->ho + k, (b->nho - k) * sizeof(*b->ho));
-		b->nho -= k;
-		b->first_ticket += k;
-		if (done && json_object_get(rec, "due") != NULL) {
-			json_object_del(rec, "due");
-			json_object_del(rec, "prio");
-			if (!b->cancelled) {
-				json_object_set_new(rec, "state",
-				    json_string("sent"));
-				json_object_set_new(rec, "finished",
-				    json_integer(d->now));
-			}
+		json_object_del(rec, "due");
+		json_object_del(rec, "prio");
+		if (!b->cancelled) {
+			json_object_set_new(rec, "state", json_string("sent"));
+			json_object_set_new(rec, "finished",
+			    json_integer(d->now));
 		}
 		rc = bcast_put(tx, b->n, rec);
 		json_decref(rec);
@@ -662,7 +629,29 @@ claim_deliveries(struct txn *tx, struct dispatch *d, int quiet,
 	return rc;
 }
 
-/* Handing out the active subscribers of one channel, from pos on. */
+/* 1 if subscriber id has a delivery record of broadcast n, else 0. */
+static int
+has_delivery(struct txn *tx, uint64_t n, const char *id)
+{
+	unsigned char key[8 + HB_ID_MAX + 1];
+	size_t klen = bcast_dkey(n, id, key);
+	json_t *rec;
+	int rc;
+
+	if ((rc = store_get(tx, T_DELIVERIES, key, klen, &rec, 0)) == 0) {
+		json_decref(rec);
+		return 1;
+	}
+	return rc == STORE_NOTFOUND ? 0 : rc;
+}
+
+/*
+ * Handing out the active subscribers of one channel, in ID order, from
+ * pos on.  The store keeps no position (an ID there would outlive its
+ * person's erasure): a run that resumes a broadcast starts from the
+ * beginning and passes over whoever has a delivery record already, so
+ * after a crash only the handouts in flight, which have none, go again.
+ */
 struct fan_walk {
 	struct txn *tx;
 	struct dispatch *d;
@@ -687,16 +676,14 @@ fan_one(const void *key, size_t klen, json_t *sub, void *arg)
 	id[klen] = '\0';
 	if (strcmp(id, b->pos) <= 0)
 		return 0;	/* pos itself, where the walk resumed */
+	(void)strlcpy(b->pos, id, sizeof(b->pos));
+	if (b->resumed && (w->rc = has_delivery(w->tx, b->n, id)) != 0)
+		return w->rc == 1 ? (w->rc = 0) : w->rc;
 	if ((w->rc = deliver_to(w->tx, w->d, b, sub, id, NULL, O_FANOUT,
 	    w->room)) != 0)
 		return w->rc;
-	if (w->d->nclaimed > before) {
-		w->d->claimed->ticket = b->first_ticket + b->nho;
-		b->ho = xreallocarray(b->ho, b->nho + 1, sizeof(*b->ho));
-		(void)strlcpy(b->ho[b->nho].id, id, sizeof(b->ho[0].id));
-		b->ho[b->nho++].done = 0;
-	}
-	(void)strlcpy(b->pos, id, sizeof(b->pos));
+	if (w->d->nclaimed > before)
+		b->outstanding++;
 	return 0;
 }
 
@@ -735,7 +722,6 @@ fan_out(struct txn *tx, struct dispatch *d, struct bc *b, size_t *room)
 		d->more = 1;
 	if ((rc = bcast_get(tx, b->n, &rec)) != 0)
 		return rc;
-	json_object_set_new(rec, "pos", json_string(b->pos));
 	if (strcmp(jsonl_string(rec, "state"), "scheduled") == 0) {
 		json_object_set_new(rec, "state", json_string("sending"));
 		json_object_set_new(rec, "started", json_integer(d->now));
@@ -768,7 +754,7 @@ claim_broadcasts(struct txn *tx, struct dispatch *d, int quiet, size_t *room)
 	return rc;
 }
 
-/* After a crash: give back leased work and make handouts pending. */
+/* After a crash: give back leased work (handouts: see fan_one). */
 static int
 unlease(struct txn *tx, enum store_index ix, enum store_table t)
 {
@@ -791,107 +777,14 @@ unlease(struct txn *tx, enum store_index ix, enum store_table t)
 	return rc;
 }
 
-/* Subscribers handed out after safe and up to pos without a record. */
-struct redo_walk {
-	struct txn *tx;
-	uint64_t n;
-	int	 prio;
-	const char *pos;
-	time_t	 now;
-	int	 rc;
-};
-
-static int
-redo_one(const void *key, size_t klen, json_t *sub, void *arg)
-{
-	struct redo_walk *w = arg;
-	unsigned char dkey[8 + HB_ID_MAX + 1];
-	char id[HB_ID_MAX + 1];
-	size_t dlen;
-	json_t *rec;
-
-	if (klen > HB_ID_MAX)
-		return 0;
-	memcpy(id, key, klen);
-	id[klen] = '\0';
-	if (strcmp(id, w->pos) > 0)
-		return STORE_STOP;
-	dlen = bcast_dkey(w->n, id, dkey);
-	if ((w->rc = store_get(w->tx, T_DELIVERIES, dkey, dlen, &rec, 0)) ==
-	    0) {
-		json_decref(rec);
-		return 0;
-	}
-	if (w->rc != STORE_NOTFOUND)
-		return w->rc;
-	rec = json_pack("{s:i, s:I, s:s, s:s, s:s, s:I, s:i}", "v", 1, "bc",
-	    (json_int_t)w->n, "id", id, "state", "pending", "why",
-	    "handed out when a sender stopped", "due", (json_int_t)w->now,
-	    "prio", w->prio);
-	w->rc = store_put(w->tx, T_DELIVERIES, dkey, dlen, rec, 0);
-	json_decref(rec);
-	return w->rc;
-}
-
-static int
-redo_handouts(struct txn *tx, struct dispatch *d, uint64_t n)
-{
-	struct redo_walk w = { tx, n, 1, NULL, d->now, 0 };
-	const char *safe, *pos;
-	char key[64];
-	size_t klen;
-	json_t *rec;
-	int c, rc;
-
-	if ((rc = bcast_get(tx, n, &rec)) != 0)
-		return rc;
-	safe = jsonl_string(rec, "safe");
-	pos = jsonl_string(rec, "pos");
-	w.pos = pos;
-	w.prio = json_is_true(json_object_get(rec, "emergency")) ? 0 : 1;
-	if (safe == NULL || pos == NULL || strcmp(safe, pos) == 0) {
-		json_decref(rec);
-		return 0;
-	}
-	for (c = 0; c < CHAN_COUNT && rc == 0; c++) {
-		if (!(bcast_chans(rec) & (1u << c)))
-			continue;
-		klen = (size_t)snprintf(key, sizeof(key), "active:%s",
-		    chan_name(c));
-		rc = store_index_each_from(tx, I_SUB_STATE, key, klen, safe,
-		    strlen(safe), redo_one, &w);
-		if (rc == 0)
-			rc = w.rc;
-	}
-	if (rc == 0) {
-		json_object_set_new(rec, "safe", json_string(pos));
-		rc = bcast_put(tx, n, rec);
-	}
-	json_decref(rec);
-	return rc;
-}
-
 static int
 recover(struct txn *tx, struct dispatch *d)
 {
-	struct store_keys keys;
-	size_t i;
-	int prio, rc;
+	int rc;
 
-	if ((rc = unlease(tx, I_DLV_DUE, T_DELIVERIES)) != 0 ||
-	    (rc = unlease(tx, I_OUT_DUE, T_OUTBOX)) != 0)
+	if ((rc = unlease(tx, I_DLV_DUE, T_DELIVERIES)) != 0)
 		return rc;
-	for (prio = 0; prio < 2 && rc == 0; prio++) {
-		if ((rc = walk_due(tx, I_BC_DUE, prio, (time_t)1 << 62,
-		    (size_t)-1, &keys)) != 0)
-			break;
-		for (i = 0; i < keys.n && rc == 0; i++)
-			if (keys.len[i] == 8)
-				rc = redo_handouts(tx, d,
-				    store_get_be64(keys.v[i]));
-		store_keys_release(&keys);
-	}
-	return rc;
+	return unlease(tx, I_OUT_DUE, T_OUTBOX);
 }
 
 struct recheck {
@@ -962,7 +855,7 @@ round_fn(struct txn *tx, void *arg)
 		sender_filter(d->sender, still_wanted, &rk, WITHDRAWN);
 	if ((rc = apply_results(tx, d)) != 0 ||
 	    (d->recovering && (rc = recover(tx, d)) != 0) ||
-	    (rc = advance_safe(tx, d)) != 0)
+	    (rc = close_finished(tx, d)) != 0)
 		return rc;
 	room = sender_queued(d->sender) + sender_inflight(d->sender);
 	room = room >= BATCH ? 0 : BATCH - room;
@@ -1128,7 +1021,7 @@ dispatch_run(const struct conf *conf, const struct store_opts *sopts,
 		progress(rep, 1);
 	/*
 	 * After an error, what is left is found by the next run: answers in
-	 * the journal, claimed work leased, handouts after safe.
+	 * the journal, claimed work leased, handouts without a record.
 	 */
 	sender_free(d.sender);
 	for (i = 0; i < d.nbcs; i++)

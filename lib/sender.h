@@ -55,7 +55,6 @@ struct send_job {
 	/* The owner's: where the job came from. */
 	int	 origin;
 	uint64_t ref;
-	uint64_t ticket;
 	unsigned epoch;
 	int	 tries;
 };
