@@ -16,6 +16,7 @@
 
 #include "batch.h"
 #include "cli.h"
+#include "erase.h"
 #include "export.h"
 #include "hb.h"
 #include "jsonl.h"
@@ -30,6 +31,7 @@
 static struct cli cli;
 static int filter_chan = -1;	/* -c */
 static int filter_state = -1;	/* -s */
+static int force;		/* -F: import erased people too */
 
 static void __attribute__((noreturn))
 usage(int status)
@@ -41,7 +43,8 @@ usage(int status)
 	    "[-s state]\n"
 	    "       hb-subscribe [-j] [-d dir] [-f file] show ID ...\n"
 	    "       hb-subscribe [-j] [-d dir] [-f file] stats\n"
-	    "       hb-subscribe [-qv] [-d dir] [-f file] import [file ...]\n");
+	    "       hb-subscribe [-qv] [-d dir] [-f file] import [-F] "
+	    "[file ...]\n");
 	exit(status);
 }
 
@@ -320,6 +323,45 @@ import_one(json_t *exp, const char *name, size_t line, void *arg)
 	return 0;
 }
 
+/* Is each record's ID on the erasure ledger?  result: 1 if so. */
+static int
+ledger_batch(struct txn *tx, void *arg)
+{
+	struct batch *b = arg;
+	json_t *rec;
+	size_t i;
+	int rc = 0;
+
+	for (i = b->off; i < b->off + b->len && rc >= 0; i++) {
+		rec = json_loads(b->items->v[i], 0, NULL);
+		rc = erase_ledgered(tx, jsonl_string(rec, "id"));
+		json_decref(rec);
+		b->items->result[i] = rc == 1;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+static size_t ledgered;
+
+static void
+report_ledgered(struct batch_items *it, size_t i)
+{
+	json_t *rec;
+
+	if (!it->result[i])
+		return;
+	ledgered++;
+	rec = json_loads(it->v[i], 0, NULL);
+	if (force)
+		log_warnx("%s: erased on request before; imported all the "
+		    "same (-F)", jsonl_string(rec, "id"));
+	else
+		log_errorx("%s: erased on request before (on the erasure "
+		    "ledger); -F imports it all the same",
+		    jsonl_string(rec, "id"));
+	json_decref(rec);
+}
+
 static int
 import_batch(struct txn *tx, void *arg)
 {
@@ -382,6 +424,18 @@ cmd_import(int argc, char **argv)
 		batch_release(&im.recs);
 		return EX_DATAERR;
 	}
+	/* Nobody who asked to be forgotten comes back unasked. */
+	if ((rc = batch_run(&cli.store, &im.recs, BATCH, ledger_batch,
+	    report_ledgered)) != 0) {
+		batch_release(&im.recs);
+		return cli_status(rc);
+	}
+	if (ledgered > 0 && !force) {
+		log_errorx("%zu erased %s, nothing imported", ledgered,
+		    ledgered == 1 ? "person" : "people");
+		batch_release(&im.recs);
+		return EX_DATAERR;
+	}
 	rc = batch_run(&cli.store, &im.recs, BATCH, import_batch, report_import);
 	for (i = 0; i < im.recs.n; i++)
 		skipped += im.recs.result[i] == STORE_EXISTS;
@@ -400,10 +454,13 @@ main(int argc, char *argv[])
 	int ch, status;
 
 	cli_init(&cli, argv[0]);
-	while ((ch = getopt(argc, argv, CLI_OPTIONS "c:s:")) != -1) {
+	while ((ch = getopt(argc, argv, CLI_OPTIONS "c:Fs:")) != -1) {
 		if (cli_option(&cli, ch, optarg, usage))
 			continue;
 		switch (ch) {
+		case 'F':
+			force = 1;
+			break;
 		case 'c':
 			filter_chan = cli_channel(optarg, usage);
 			break;
@@ -427,8 +484,8 @@ main(int argc, char *argv[])
 		usage(EX_USAGE);
 	verb = *argv++;
 	argc--;
-	if ((filter_chan >= 0 || filter_state >= 0) &&
-	    strcmp(verb, "list") != 0)
+	if (((filter_chan >= 0 || filter_state >= 0) &&
+	    strcmp(verb, "list") != 0) || (force && strcmp(verb, "import") != 0))
 		usage(EX_USAGE);
 
 	if (strcmp(verb, "add") == 0)

@@ -306,6 +306,30 @@ count_delivery(const void *key, size_t klen, json_t *rec, void *arg)
 	return 0;
 }
 
+static void
+stored_counts(const json_t *stored, struct bcast_counts counts[CHAN_COUNT])
+{
+	const json_t *o;
+	int c;
+
+	for (c = 0; c < CHAN_COUNT; c++) {
+		if ((o = json_object_get(stored, chan_name(c))) == NULL)
+			continue;
+#define GET(m)	(size_t)json_integer_value(json_object_get(o, #m))
+		counts[c].recipients = GET(recipients);
+		counts[c].sent = GET(sent);
+		counts[c].delivered = GET(delivered);
+		counts[c].read = GET(read);
+		counts[c].failed = GET(failed);
+		counts[c].deferred = GET(deferred);
+		counts[c].skipped = GET(skipped);
+#undef GET
+		if (json_object_get(o, "why") != NULL)
+			counts[c].why = json_deep_copy(json_object_get(o,
+			    "why"));
+	}
+}
+
 int
 bcast_status(struct txn *tx, uint64_t n, struct bcast_counts counts[CHAN_COUNT])
 {
@@ -320,6 +344,12 @@ bcast_status(struct txn *tx, uint64_t n, struct bcast_counts counts[CHAN_COUNT])
 	memset(counts, 0, sizeof(*counts) * CHAN_COUNT);
 	if ((rc = bcast_get(tx, n, &rec)) != 0)
 		return rc;
+	if (json_object_get(rec, "counts") != NULL) {
+		/* Its receipts expired: the counts kept instead. */
+		stored_counts(json_object_get(rec, "counts"), counts);
+		json_decref(rec);
+		return 0;
+	}
 	store_be64(n, w.prefix);
 	w.counts = counts;
 	rc = store_each(tx, T_DELIVERIES, w.prefix, 8, count_delivery, &w);

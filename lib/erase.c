@@ -88,11 +88,8 @@ delete_all(struct txn *tx, enum store_table table, enum store_index index,
 }
 
 int
-erase_person(struct txn *tx, const char *id, time_t now,
-    struct erase_counts *c)
+erase_records(struct txn *tx, const char *id, struct erase_counts *c)
 {
-	unsigned char hash[32];
-	json_t *v;
 	int rc;
 
 	memset(c, 0, sizeof(*c));
@@ -106,10 +103,21 @@ erase_person(struct txn *tx, const char *id, time_t now,
 	if ((rc = delete_all(tx, T_MESSAGES, I_MSG_PERSON, id,
 	    &c->messages)) != 0 ||
 	    (rc = delete_all(tx, T_DELIVERIES, I_DLV_PERSON, id,
-	    &c->deliveries)) != 0 ||
-	    (rc = delete_all(tx, T_OUTBOX, I_OUT_PERSON, id, &c->outbox)) != 0)
+	    &c->deliveries)) != 0)
 		return rc;
-	if ((rc = ledger_hash(tx, id, hash)) != 0)
+	return delete_all(tx, T_OUTBOX, I_OUT_PERSON, id, &c->outbox);
+}
+
+int
+erase_person(struct txn *tx, const char *id, time_t now,
+    struct erase_counts *c)
+{
+	unsigned char hash[32];
+	json_t *v;
+	int rc;
+
+	if ((rc = erase_records(tx, id, c)) != 0 ||
+	    (rc = ledger_hash(tx, id, hash)) != 0)
 		return rc;
 	v = json_pack("{s:I}", "time", (json_int_t)now);
 	rc = store_put(tx, T_LEDGER, hash, sizeof(hash), v, 0);

@@ -25,6 +25,11 @@ struct erase_counts {
 
 int	 erase_person(struct txn *, const char *id, time_t now,
 	    struct erase_counts *);
+/*
+ * The same without the ledger: for people forgotten because their time
+ * ran out (hb-purge expire), not because they asked.
+ */
+int	 erase_records(struct txn *, const char *id, struct erase_counts *);
 /* Is id on the ledger?  0 no, 1 yes, or an error. */
 int	 erase_ledgered(struct txn *, const char *id);
 

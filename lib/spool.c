@@ -167,3 +167,29 @@ spool_unclaim(struct spool_claim *c)
 	free(c->paths);
 	memset(c, 0, sizeof(*c));
 }
+
+int
+spool_expire(const char *home, time_t max_age, size_t *removed)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct dirent *d;
+	struct stat sb;
+	time_t now = time(NULL);
+	DIR *dp;
+
+	*removed = 0;
+	(void)snprintf(dir, sizeof(dir), "%s/spool", home);
+	if ((dp = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : log_error("%s", dir);
+	while ((d = readdir(dp)) != NULL) {
+		if (d->d_name[0] == '.' ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		    d->d_name) >= sizeof(path) || stat(path, &sb) == -1 ||
+		    now - sb.st_mtime < max_age)
+			continue;
+		if (unlink(path) == 0)
+			(*removed)++;
+	}
+	closedir(dp);
+	return 0;
+}

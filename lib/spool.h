@@ -20,6 +20,7 @@
 #define SPOOL_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "chan.h"
 #include "inbound.h"
@@ -46,5 +47,11 @@ int	 spool_claim(const char *home, size_t max, struct in_events *evs,
 void	 spool_done(struct spool_claim *);
 /* After a failed commit: let the claimed bodies wait again. */
 void	 spool_unclaim(struct spool_claim *);
+/*
+ * Remove bodies older than max_age seconds: their process died before
+ * it answered (a live one waits seconds at most), so the platform has
+ * sent them again.  For hb-purge scrub, which leaves no text behind.
+ */
+int	 spool_expire(const char *home, time_t max_age, size_t *removed);
 
 #endif /* SPOOL_H */

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "schema.h"
 #include "store.h"
+#include "store_impl.h"
 #include "xalloc.h"
 
 #define STORE_MAGIC	0x68627374u	/* "hbst" */
@@ -466,6 +467,44 @@ fail:
 fail_rc:
 	(void)store_close(st);
 	return rc;
+}
+
+DB_ENV *
+store_env(struct store *st)
+{
+	return st->env;
+}
+
+mode_t
+store_mode(const struct store *st)
+{
+	return st->mode;
+}
+
+int
+store_dberr(int rc, const char *what)
+{
+	return dberr(rc, what);
+}
+
+int
+store_close_tables(struct store *st)
+{
+	int i, rc, ret = 0;
+
+	for (i = I_COUNT - 1; i >= 0; i--) {
+		if (st->ix[i] != NULL && (rc = st->ix[i]->close(st->ix[i],
+		    0)) != 0)
+			ret = dberr(rc, "close");
+		st->ix[i] = NULL;
+	}
+	for (i = T_COUNT - 1; i >= 0; i--) {
+		if (st->db[i] != NULL && (rc = st->db[i]->close(st->db[i],
+		    0)) != 0)
+			ret = dberr(rc, "close");
+		st->db[i] = NULL;
+	}
+	return ret;
 }
 
 int

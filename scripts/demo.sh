@@ -160,4 +160,12 @@ step "hb-broadcast run sends the goodbye and the erasure's last message"
 run hb-broadcast run
 sent
 
-printf '\nThe demo store is removed on exit. Next: hb-reply and hb-purge;\nsee the open issues.\n'
+step "The nightly scrub leaves no trace of the erased citizen in any file"
+run grep -r -a -c 1234567890123456 store | grep -v ':0$' || :
+run hb-purge scrub
+run grep -r -a -l 1234567890123456 store || echo "(no file holds instagram:1234567890123456)"
+
+step "An administrator erases a citizen on request, and the receipt says what went"
+run hb-purge erase telegram:5123456789
+
+printf '\nThe demo store is removed on exit. Next: hb-reply; see the open\nissues.\n'

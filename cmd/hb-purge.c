@@ -1,0 +1,270 @@
+/*
+ * hb-purge: erasure that leaves nothing behind -- erase, expire,
+ * filter, scrub.  See hb-purge(1).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "batch.h"
+#include "cli.h"
+#include "erase.h"
+#include "expire.h"
+#include "hb.h"
+#include "jsonl.h"
+#include "log.h"
+#include "scrub.h"
+#include "sub.h"
+#include "timefmt.h"
+#include "xalloc.h"
+
+#define FILTER_BATCH	1000	/* lines checked per store session */
+
+static struct cli cli;
+static struct erase_counts *receipts;	/* one per ID erased */
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: hb-purge [-jqv] [-d dir] [-f file] erase [ID ...]\n"
+	    "       hb-purge [-qv] [-d dir] [-f file] expire\n"
+	    "       hb-purge [-qv] [-d dir] [-f file] filter\n"
+	    "       hb-purge [-qv] [-d dir] [-f file] scrub\n");
+	exit(status);
+}
+
+/* One person, one transaction: batch_run's batches are of one. */
+static int
+erase_one(struct txn *tx, void *arg)
+{
+	struct batch *b = arg;
+
+	return erase_person(tx, b->items->v[b->off], b->now,
+	    &receipts[b->off]);
+}
+
+static void
+print_receipt(struct batch_items *it, size_t i)
+{
+	const struct erase_counts *c = &receipts[i];
+	char when[TIMEFMT_SIZE];
+	json_t *o;
+
+	timefmt_rfc3339(time(NULL), when);
+	if (!cli.json) {
+		printf("%s\tsubscriber %zu\tmessages %zu\tdeliveries %zu\t"
+		    "outbox %zu\t%s\n", it->v[i], c->subscribers, c->messages,
+		    c->deliveries, c->outbox, when);
+		return;
+	}
+	o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:s}", "id", it->v[i],
+	    "subscriber", (json_int_t)c->subscribers, "messages",
+	    (json_int_t)c->messages, "deliveries", (json_int_t)c->deliveries,
+	    "outbox", (json_int_t)c->outbox, "time", when);
+	jsonl_write(stdout, o);
+	json_decref(o);
+}
+
+static int
+cmd_erase(int argc, char **argv)
+{
+	struct batch_items it = { 0 };
+	int rc;
+
+	if (batch_read_ids(&it, argc, argv, stdin) == -1) {
+		batch_release(&it);
+		return EX_DATAERR;
+	}
+	receipts = xcalloc(it.n + 1, sizeof(*receipts));
+	rc = batch_run(&cli.store, &it, 1, erase_one, print_receipt);
+	free(receipts);
+	batch_release(&it);
+	if (rc != 0)
+		return cli_status(rc);
+	return cli_flush();
+}
+
+/* filter: lines in, the lines of people not on the ledger out. */
+struct filter {
+	char	**lines;
+	char	(*ids)[HB_ID_MAX + 1];
+	int	*erased;
+	size_t	 n;
+};
+
+static int
+filter_batch(struct txn *tx, void *arg)
+{
+	struct filter *f = arg;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < f->n; i++) {
+		if (f->ids[i][0] == '\0')
+			continue;	/* a blank line */
+		if ((rc = erase_ledgered(tx, f->ids[i])) < 0)
+			return rc;
+		f->erased[i] = rc;
+	}
+	return 0;
+}
+
+/* Check the batch against the ledger and write out what may stay. */
+static int
+filter_flush(struct filter *f, size_t *kept, size_t *dropped)
+{
+	size_t i;
+	int rc;
+
+	if (f->n > 0 && (rc = store_run(&cli.store, filter_batch, f)) != 0)
+		return cli_status(rc);
+	for (i = 0; i < f->n; i++) {
+		if (f->erased[i])
+			(*dropped)++;
+		else {
+			fputs(f->lines[i], stdout);
+			(*kept) += f->ids[i][0] != '\0';
+		}
+		free(f->lines[i]);
+		f->erased[i] = 0;
+	}
+	f->n = 0;
+	return 0;
+}
+
+static int
+cmd_filter(int argc, char **argv)
+{
+	struct filter f;
+	char *line = NULL, err[256];
+	size_t cap = 0, lineno = 0, kept = 0, dropped = 0;
+	ssize_t len;
+	int rc = 0;
+
+	(void)argv;
+	if (argc != 0)
+		usage(EX_USAGE);
+	f.lines = xcalloc(FILTER_BATCH, sizeof(*f.lines));
+	f.ids = xcalloc(FILTER_BATCH, sizeof(*f.ids));
+	f.erased = xcalloc(FILTER_BATCH, sizeof(*f.erased));
+	f.n = 0;
+	while (rc == 0 && (len = getline(&line, &cap, stdin)) != -1) {
+		lineno++;
+		if (strlen(line) != (size_t)len) {
+			log_errorx("stdin:%zu: a NUL byte", lineno);
+			rc = EX_DATAERR;
+			break;
+		}
+		switch (sub_id_from_line(line, f.ids[f.n], sizeof(f.ids[0]),
+		    err, sizeof(err))) {
+		case 1:
+			f.ids[f.n][0] = '\0';	/* blank: passed on */
+			break;
+		case -1:
+			log_errorx("stdin:%zu: %s", lineno, err);
+			rc = EX_DATAERR;
+			continue;
+		}
+		f.lines[f.n++] = xstrdup(line);
+		if (f.n == FILTER_BATCH)
+			rc = filter_flush(&f, &kept, &dropped);
+	}
+	if (rc == 0 && ferror(stdin)) {
+		log_error("stdin");
+		rc = EX_IOERR;
+	}
+	if (rc == 0)
+		rc = filter_flush(&f, &kept, &dropped);
+	while (f.n > 0)
+		free(f.lines[--f.n]);
+	free(line);
+	free(f.lines);
+	free(f.ids);
+	free(f.erased);
+	if (rc == 0)
+		rc = cli_flush();
+	if (cli.verbosity >= 0 && rc == 0)
+		fprintf(stderr, "hb-purge: %zu kept, %zu erased %s removed\n",
+		    kept, dropped, dropped == 1 ? "person" : "people");
+	return rc;
+}
+
+static int
+cmd_expire(int argc, char **argv)
+{
+	struct expire_report r;
+	int rc;
+
+	(void)argv;
+	if (argc != 0)
+		usage(EX_USAGE);
+	if ((rc = expire_run(&cli.store, &cli.conf, time(NULL), &r)) != 0)
+		return cli_status(rc);
+	if (cli.verbosity >= 0)
+		fprintf(stderr, "hb-purge: expired %zu messages, %zu delivery "
+		    "records (%zu broadcasts keep their counts), %zu stopped "
+		    "or unreachable subscribers\n", r.messages, r.deliveries,
+		    r.broadcasts, r.subscribers);
+	return 0;
+}
+
+static int
+cmd_scrub(int argc, char **argv)
+{
+	struct scrub_report r;
+	int rc;
+
+	(void)argv;
+	if (argc != 0)
+		usage(EX_USAGE);
+	if ((rc = scrub_store(&cli.store, &r)) == SCRUB_JOURNAL) {
+		log_errorx("a sender's journal is not empty: run hb-broadcast "
+		    "run first");
+		return EX_TEMPFAIL;
+	}
+	if (rc != 0)
+		return cli_status(rc);
+	if (cli.verbosity >= 0)
+		fprintf(stderr, "hb-purge: scrubbed: %zu files rewritten, %zu "
+		    "old log files and %zu abandoned webhook bodies removed; "
+		    "%lld bytes before, %lld after\n", r.files, r.logs,
+		    r.spool, (long long)r.before, (long long)r.after);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	char *verb;
+	int ch, status;
+
+	cli_init(&cli, argv[0]);
+	while ((ch = getopt(argc, argv, CLI_OPTIONS)) != -1)
+		if (!cli_option(&cli, ch, optarg, usage))
+			usage(EX_USAGE);
+	argc -= optind;
+	argv += optind;
+	if ((status = cli_configure(&cli)) != 0)
+		return status;
+	if (argc == 0)
+		usage(EX_USAGE);
+	verb = *argv++;
+	argc--;
+	if (strcmp(verb, "erase") == 0)
+		status = cmd_erase(argc, argv);
+	else if (strcmp(verb, "expire") == 0)
+		status = cmd_expire(argc, argv);
+	else if (strcmp(verb, "filter") == 0)
+		status = cmd_filter(argc, argv);
+	else if (strcmp(verb, "scrub") == 0)
+		status = cmd_scrub(argc, argv);
+	else {
+		log_errorx("unknown verb '%s'", verb);
+		usage(EX_USAGE);
+	}
+	cli_release(&cli);
+	return status;
+}
