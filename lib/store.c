@@ -712,35 +712,15 @@ store_each(struct txn *tx, enum store_table t, const void *from,
 	return walk_result(rc, cbrc, schema_tables[t].file);
 }
 
-int
-store_index_each(struct txn *tx, enum store_index i, const void *key,
-    size_t klen, int flags, store_each_fn fn, void *arg)
-{
-	DB *ix;
-	DBC *c;
-	DBT sk, pk, d;
-	int rc, cbrc = 0;
-
-	if ((ix = index_db(tx, i)) == NULL)
-		return -1;
-	if ((rc = ix->cursor(ix, tx->t, &c, DB_READ_COMMITTED)) != 0)
-		return dberr(rc, schema_indexes[i].file);
-	dbt(&sk, key, klen);
-	dbt(&pk, NULL, 0);
-	dbt(&d, NULL, 0);
-	rc = c->pget(c, &sk, &pk, &d, (flags & STORE_RANGE) ? DB_SET_RANGE :
-	    DB_SET);
-	while (rc == 0 && (cbrc = visit(&pk, &d, fn, arg)) == 0)
-		rc = c->pget(c, &sk, &pk, &d, (flags & STORE_RANGE) ? DB_NEXT :
-		    DB_NEXT_DUP);
-	(void)c->close(c);
-	return walk_result(rc, cbrc, schema_indexes[i].file);
-}
-
-int
-store_index_each_from(struct txn *tx, enum store_index i, const void *key,
-    size_t klen, const void *from, size_t fromlen, store_each_fn fn,
-    void *arg)
+/*
+ * Walk index i from the entry the cursor's `first' operation finds
+ * (given key and, for DB_GET_BOTH_RANGE, primary key from), on with
+ * `next'.
+ */
+static int
+walk_index(struct txn *tx, enum store_index i, const void *key, size_t klen,
+    const void *from, size_t fromlen, u_int32_t first, u_int32_t next,
+    store_each_fn fn, void *arg)
 {
 	DB *ix;
 	DBC *c;
@@ -754,12 +734,32 @@ store_index_each_from(struct txn *tx, enum store_index i, const void *key,
 	dbt(&sk, key, klen);
 	dbt(&pk, from, fromlen);
 	dbt(&d, NULL, 0);
-	/* The secondary's duplicates are the primary keys, in order. */
-	rc = c->pget(c, &sk, &pk, &d, DB_GET_BOTH_RANGE);
+	rc = c->pget(c, &sk, &pk, &d, first);
 	while (rc == 0 && (cbrc = visit(&pk, &d, fn, arg)) == 0)
-		rc = c->pget(c, &sk, &pk, &d, DB_NEXT_DUP);
+		rc = c->pget(c, &sk, &pk, &d, next);
 	(void)c->close(c);
 	return walk_result(rc, cbrc, schema_indexes[i].file);
+}
+
+int
+store_index_each(struct txn *tx, enum store_index i, const void *key,
+    size_t klen, int flags, store_each_fn fn, void *arg)
+{
+	if (flags & STORE_RANGE)
+		return walk_index(tx, i, key, klen, NULL, 0, DB_SET_RANGE,
+		    DB_NEXT, fn, arg);
+	return walk_index(tx, i, key, klen, NULL, 0, DB_SET, DB_NEXT_DUP, fn,
+	    arg);
+}
+
+int
+store_index_each_from(struct txn *tx, enum store_index i, const void *key,
+    size_t klen, const void *from, size_t fromlen, store_each_fn fn,
+    void *arg)
+{
+	/* The secondary's duplicates are the primary keys, in order. */
+	return walk_index(tx, i, key, klen, from, fromlen, DB_GET_BOTH_RANGE,
+	    DB_NEXT_DUP, fn, arg);
 }
 
 int

@@ -3,14 +3,6 @@ test_description='hb-broadcast: who gets what, when, and within which rules'
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIRECTORY/lib-sim.sh"
 
-# A Telegram update from chat id with text, dated now.
-tg_update () {
-	jq -nc --argjson u "$3" --argjson id "$1" --arg t "$2" --argjson d "$(date +%s)" \
-	    '{update_id: $u, message: {message_id: $u, date: $d,
-	      from: {id: $id, first_name: "Max"}, chat: {id: $id, type: "private"},
-	      text: $t}}'
-}
-
 test_expect_success 'setup' '
 	hb_start_sim &&
 	hb_sim_conf &&
@@ -22,7 +14,7 @@ test_expect_success 'stopped, erased and unreachable subscribers get nothing' '
 	hb-subscribe remove telegram:502 &&
 	echo "{\"id\":\"telegram:503\",\"channel\":\"telegram\",\"state\":\"unreachable\"}" >unreachable.jsonl &&
 	hb-subscribe import unreachable.jsonl &&
-	tg_update 504 "Alle Daten löschen" 1 | hb-ingest -c telegram >events &&
+	hb_tg_update 504 "Alle Daten löschen" 1 | hb-ingest -c telegram >events &&
 	test_grep "\"event\":\"erase\"" events &&
 	hb-broadcast -c telegram send news >id &&
 	grep Stadtfest "$SIM_LOG" | jq -r ".channel + \":\" + .to" >got &&

@@ -3,13 +3,6 @@ test_description='hb-broadcast with hb-ingest: receipts, answers owed, erasure w
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIRECTORY/lib-sim.sh"
 
-tg_update () {
-	jq -nc --argjson u "$3" --argjson id "$1" --arg t "$2" --argjson d "$(date +%s)" \
-	    '{update_id: $u, message: {message_id: $u, date: $d,
-	      from: {id: $id, first_name: "Max"}, chat: {id: $id, type: "private"},
-	      text: $t}}'
-}
-
 wa_status () {
 	jq -nc --arg id "$1" --arg s "$2" --arg to "$3" --arg t "$(date +%s)" \
 	    '{object: "whatsapp_business_account", entry: [{id: "1", changes: [
@@ -46,7 +39,7 @@ test_expect_success 'a Messenger read watermark counts as read' '
 '
 
 test_expect_success 'run sends the answers hb-ingest queued, once' '
-	tg_update 4242 Start 1 | hb-ingest >/dev/null &&
+	hb_tg_update 4242 Start 1 | hb-ingest >/dev/null &&
 	hb-subscribe show telegram:4242 | jq -e ".outbox | length == 1" &&
 	hb-broadcast run &&
 	hb_texts telegram:4242 >texts &&
@@ -66,7 +59,7 @@ test_expect_success 'a person erased while a broadcast runs gets nothing after i
 	{ hb-broadcast -c telegram send news >id & } &&
 	pid=$! &&
 	test_wait_for grep -q 491709000010 "$SIM_LOG" &&
-	tg_update 491709000299 "Alle Daten löschen" 2 | hb-ingest >events &&
+	hb_tg_update 491709000299 "Alle Daten löschen" 2 | hb-ingest >events &&
 	erased_at=$(date +%s.%N) &&
 	test_grep "\"event\":\"erase\"" events &&
 	wait $pid &&

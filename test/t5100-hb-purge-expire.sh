@@ -6,13 +6,6 @@ test_description='hb-purge expire: each retention key, counts kept'
 old=$(($(date +%s) - 20 * 86400))
 old3339=$(date -u -d "@$old" +%Y-%m-%dT%H:%M:%SZ)
 
-tg () {
-	jq -nc --argjson u "$1" --argjson id "$2" --arg t "$3" --argjson d "$(date +%s)" \
-	    '{update_id: $u, message: {message_id: $u, date: $d,
-	      from: {id: $id, first_name: "Max"}, chat: {id: $id, type: "private"},
-	      text: $t}}'
-}
-
 # A store with something old and something new of every kind.
 setup_store () {
 	rm -rf "$HB_HOME" &&
@@ -20,13 +13,13 @@ setup_store () {
 		jq -nc --argjson s "$old" --arg t "alte Frage $t" \
 		    '{id: "telegram:100", dir: "in", type: "text", text: $t, stored: $s, time: $s}'
 	done | hb-test-put messages &&
-	tg 1 100 "neue Frage" | hb-ingest >/dev/null &&
+	hb_tg_update 100 "neue Frage" 1 | hb-ingest >/dev/null &&
 	{
 		echo "{\"id\":\"telegram:200\",\"state\":\"stopped\",\"changed\":\"$old3339\"}"
 		echo "{\"id\":\"telegram:201\",\"state\":\"stopped\"}"
 		echo "{\"id\":\"telegram:202\",\"state\":\"unreachable\",\"changed\":\"$old3339\"}"
 	} | hb-subscribe import &&
-	tg 2 200 "Frage von 200" | hb-ingest >/dev/null &&
+	hb_tg_update 200 "Frage von 200" 2 | hb-ingest >/dev/null &&
 	hb-subscribe add telegram:300 telegram:301 &&
 	echo "Altes Stadtfest" >news &&
 	hb-broadcast -c telegram send -a "$(date -u -d "@$old" +%Y-%m-%dT%H:%M)" news >id.old &&

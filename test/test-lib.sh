@@ -78,6 +78,16 @@ hb_write_conf () {
 # shellcheck disable=SC2119
 hb_write_conf
 
+# hb_tg_update id text update_id: a Telegram update with a message from
+# chat id, dated now.
+hb_tg_update () {
+	jq -nc --argjson u "$3" --argjson id "$1" --arg t "$2" \
+	    --argjson d "$(date +%s)" \
+	    '{update_id: $u, message: {message_id: $u, date: $d,
+	      from: {id: $id, first_name: "Max"}, chat: {id: $id, type: "private"},
+	      text: $t}}'
+}
+
 # hb_secret file content: a secret file only its owner can read.
 hb_secret () {
 	(umask 077 && printf '%s\n' "$2" >"$1")
