@@ -22,7 +22,6 @@
 #include "hb.h"
 #include "jsonl.h"
 #include "log.h"
-#include "split.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
