@@ -48,7 +48,7 @@ CMOCKA_LIBS =	$(shell pkg-config --libs cmocka 2>/dev/null)
 # libcurl is loaded when first needed (lib/http.c): headers only.
 CURL_CFLAGS =	$(shell pkg-config --cflags libcurl 2>/dev/null)
 
-PROGS =		hb-broadcast hb-ingest hb-purge hb-subscribe
+PROGS =		hb-broadcast hb-ingest hb-purge hb-reply hb-subscribe
 LIB_SRCS =	$(wildcard lib/*.c)
 LIB_OBJS =	$(LIB_SRCS:%.c=$(B)/%.o)
 UNIT_SRCS =	$(wildcard test/unit/t-*.c)

@@ -7,7 +7,6 @@
  */
 #include <getopt.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +23,6 @@
 #include "log.h"
 #include "timefmt.h"
 #include "xalloc.h"
-
-#define TEXT_MAX	65536	/* bytes of an announcement */
 
 static struct cli cli;
 static struct bcast_req req;
@@ -45,21 +42,6 @@ usage(int status)
 	    "       hb-broadcast [-j] [-d dir] [-f file] status ID\n"
 	    "       hb-broadcast [-qv] [-d dir] [-f file] cancel ID\n");
 	exit(status);
-}
-
-static const char *
-operator_name(void)
-{
-	const char *s;
-	struct passwd *pw;
-
-	if ((s = getenv("USER")) != NULL && *s != '\0')
-		return s;
-	if ((s = getenv("LOGNAME")) != NULL && *s != '\0')
-		return s;
-	if ((pw = getpwuid(getuid())) != NULL)
-		return pw->pw_name;
-	return "unknown";
 }
 
 /* The channels of -c, or every configured one; 0 after a message. */
@@ -90,51 +72,6 @@ channels(void)
 	}
 	free(list);
 	return bits;
-}
-
-/* The announcement from file or stdin: 0, or an exit status. */
-static int
-read_text(const char *path, char **text)
-{
-	FILE *fp = stdin;
-	size_t len, i;
-	json_t *probe;
-	char *s;
-
-	if (path != NULL && strcmp(path, "-") != 0 &&
-	    (fp = fopen(path, "r")) == NULL)
-		return log_error("%s", path), EX_NOINPUT;
-	if (export_slurp(fp, &s, &len) == -1) {
-		log_error("%s", path != NULL ? path : "stdin");
-		if (fp != stdin)
-			fclose(fp);
-		return EX_IOERR;
-	}
-	if (fp != stdin)
-		fclose(fp);
-	if (len > TEXT_MAX || strlen(s) != len) {
-		log_errorx("the announcement is %s", len > TEXT_MAX ?
-		    "longer than 65536 bytes" : "binary (it holds a NUL byte)");
-		free(s);
-		return EX_DATAERR;
-	}
-	for (i = 0; s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
-	    s[i] == '\r'; i++)
-		;
-	if (s[i] == '\0') {
-		log_errorx("the announcement is empty");
-		free(s);
-		return EX_DATAERR;
-	}
-	/* Jansson takes valid UTF-8 only; so do the platforms. */
-	if ((probe = json_stringn(s, len)) == NULL) {
-		log_errorx("the announcement is not valid UTF-8");
-		free(s);
-		return EX_DATAERR;
-	}
-	json_decref(probe);
-	*text = s;
-	return 0;
 }
 
 struct create {
@@ -283,11 +220,12 @@ cmd_send(int argc, char **argv)
 	}
 	if ((req.chans = channels()) == 0)
 		return EX_CONFIG;
-	if ((rc = read_text(argc == 1 ? argv[0] : NULL, &text)) != 0)
+	if ((rc = cli_read_text(argc == 1 ? argv[0] : NULL, "announcement",
+	    &text)) != 0)
 		return rc;
 	req.text = text;
 	if (req.operator == NULL)
-		req.operator = operator_name();
+		req.operator = cli_operator();
 	memset(&cr, 0, sizeof(cr));
 	cr.now = time(NULL);
 	rc = store_run(&cli.store, create_fn, &cr);
@@ -521,7 +459,7 @@ cmd_cancel(int argc, char **argv)
 		log_warnx("broadcast %s was cancelled already", argv[0]);
 	else
 		log_audit("broadcast %s cancelled by %s", argv[0],
-		    operator_name());
+		    cli_operator());
 	return 0;
 }
 

@@ -1,13 +1,17 @@
 /* cli.c: what every program does the same way; see cli.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "cli.h"
+#include "export.h"
 #include "hb.h"
 #include "log.h"
 
@@ -127,6 +131,68 @@ cli_flush(void)
 			log_error("stdout");
 		return EX_IOERR;
 	}
+	return 0;
+}
+
+const char *
+cli_operator(void)
+{
+	const char *s;
+	struct passwd *pw;
+
+	if ((s = getenv("USER")) != NULL && *s != '\0')
+		return s;
+	if ((s = getenv("LOGNAME")) != NULL && *s != '\0')
+		return s;
+	if ((pw = getpwuid(getuid())) != NULL)
+		return pw->pw_name;
+	return "unknown";
+}
+
+int
+cli_read_text(const char *path, const char *what, char **text)
+{
+	FILE *fp = stdin;
+	size_t len, i;
+	json_t *probe;
+	char *s;
+
+	if (path != NULL && strcmp(path, "-") != 0 &&
+	    (fp = fopen(path, "r")) == NULL)
+		return log_error("%s", path), EX_NOINPUT;
+	if (export_slurp(fp, &s, &len) == -1) {
+		log_error("%s", path != NULL ? path : "stdin");
+		if (fp != stdin)
+			fclose(fp);
+		return EX_IOERR;
+	}
+	if (fp != stdin)
+		fclose(fp);
+	if (len > CLI_TEXT_MAX || strlen(s) != len) {
+		log_errorx("the %s is %s", what, len > CLI_TEXT_MAX ?
+		    "longer than 65536 bytes" : "binary (it holds a NUL byte)");
+		free(s);
+		return EX_DATAERR;
+	}
+	for (i = 0; s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+	    s[i] == '\r'; i++)
+		;
+	if (s[i] == '\0') {
+		log_errorx("the %s is empty", what);
+		free(s);
+		return EX_DATAERR;
+	}
+	/* The newline that ends a file is no part of the message. */
+	while (len > 0 && strchr(" \t\r\n", s[len - 1]) != NULL)
+		s[--len] = '\0';
+	/* Jansson takes valid UTF-8 only; so do the platforms. */
+	if ((probe = json_stringn(s, len)) == NULL) {
+		log_errorx("the %s is not valid UTF-8", what);
+		free(s);
+		return EX_DATAERR;
+	}
+	json_decref(probe);
+	*text = s;
 	return 0;
 }
 

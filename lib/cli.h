@@ -44,6 +44,16 @@ int	 cli_channel(const char *arg, void (*usage)(int));
 int	 cli_status(int rc);
 /* Flush stdout: 0, or EX_IOERR (quietly when the reader went away). */
 int	 cli_flush(void);
+/* Who runs this: $USER, $LOGNAME or the password file's name. */
+const char *cli_operator(void);
+/*
+ * A message text from path (or stdin for NULL or "-"), never from argv:
+ * at most CLI_TEXT_MAX bytes of valid UTF-8, not blank, without the
+ * white space at its end.  0, or an exit status after a message naming
+ * it `what'.
+ */
+#define CLI_TEXT_MAX	65536
+int	 cli_read_text(const char *path, const char *what, char **text);
 void	 cli_release(struct cli *);
 
 #endif /* CLI_H */

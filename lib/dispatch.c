@@ -22,6 +22,7 @@
 #include "journal.h"
 #include "jsonl.h"
 #include "log.h"
+#include "reply.h"
 #include "revoke.h"
 #include "sender.h"
 #include "sub.h"
@@ -254,6 +255,14 @@ apply_outbox(struct txn *tx, struct dispatch *d, json_t *r, const char *out)
 	if (strcmp(out, "sent") != 0)
 		log_warnx("%s: an answer was not sent: %s", jsonl_string(r,
 		    "id"), jsonl_string(r, "why"));
+	/* An answer of hb-reply: its place in the conversation says so. */
+	if (json_is_integer(json_object_get(rec, "msg")) && (rc = reply_result(
+	    tx, (uint64_t)json_integer_value(json_object_get(rec, "msg")),
+	    strcmp(out, "sent") == 0 ? "sent" : "failed", jsonl_string(r,
+	    "pid"), jsonl_string(r, "why"), at)) != 0) {
+		json_decref(rec);
+		return rc;
+	}
 	if (strcmp(out, "gone") == 0 && (rc = sub_set_state(tx,
 	    jsonl_string(r, "id"), SUB_UNREACHABLE, at)) != 0 &&
 	    rc != STORE_NOTFOUND) {

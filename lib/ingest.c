@@ -63,7 +63,8 @@ answer(struct ingest *in, struct txn *tx, const char *id, const char *lang,
 		memcpy(l, lang, strlen(lang) >= 2 ? 2 : 0);
 	if (body == NULL)
 		body = conf_text(in->conf, l[0] != '\0' ? l : NULL, text);
-	return outbox_queue(tx, id, conf_text_name(text), body, prio, in->now);
+	return outbox_queue(tx, id, conf_text_name(text), body, prio, in->now,
+	    0);
 }
 
 /* Re-key every record of table that the person index gives old. */
@@ -299,6 +300,13 @@ on_message(struct txn *tx, struct ingest *in, const struct in_event *ev)
 		o = event(in, ev, "message");
 		break;
 	default:
+		/* A chat message waits for the city's answer (hb-reply). */
+		if (!json_is_integer(json_object_get(rec, "unanswered"))) {
+			json_object_set_new(rec, "unanswered",
+			    json_integer(ev->time));
+			rc = store_put(tx, T_SUBSCRIBERS, ev->id,
+			    strlen(ev->id), rec, 0);
+		}
 		o = event(in, ev, "message");
 		break;
 	}

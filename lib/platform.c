@@ -123,6 +123,11 @@ platform_request(const struct conf *conf, const char *id, const char *text,
 		    "message", "text", text);
 		break;
 	}
+	if (kind == PK_HUMAN_AGENT && body != NULL) {
+		json_object_set_new(body, "messaging_type",
+		    json_string("MESSAGE_TAG"));
+		json_object_set_new(body, "tag", json_string("HUMAN_AGENT"));
+	}
 	if (c != CHAN_TELEGRAM) {
 		xasprintf(&req->url, "%s/%s/messages", cc->api, cc->account);
 		xasprintf(&req->auth, "Authorization: Bearer %s",

@@ -28,7 +28,9 @@ const struct platform_limit *platform_limit(enum chan);
 enum platform_kind {
 	PK_UPDATE,		/* an announcement */
 	PK_RESPONSE,		/* an answer to what the citizen sent */
-	PK_TEMPLATE		/* WhatsApp, outside the window: the template */
+	PK_TEMPLATE,		/* WhatsApp, outside the window: the template */
+	PK_HUMAN_AGENT		/* Messenger, Instagram: a person's answer
+				   outside 24 hours, within 7 days */
 };
 
 struct platform_req {

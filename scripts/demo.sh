@@ -101,6 +101,13 @@ step "hb-broadcast run (cron, every minute) sends them; what the platforms got:"
 run hb-broadcast run
 sent
 
+step "Erika's question waits in the press office's inbox; they answer it"
+run hb-reply inbox
+echo "Ab Montag, 6 Uhr. Ihre Stadtverwaltung" >antwort.txt
+run hb-reply send -u presse telegram:5123456789 antwort.txt
+sent
+run hb-reply show telegram:5123456789
+
 step "The city moves its subscribers over from a previous provider (CSV)"
 cat >old-provider.csv <<'CSV'
 id,name,state,since
@@ -168,4 +175,4 @@ run grep -r -a -l 1234567890123456 store || echo "(no file holds instagram:12345
 step "An administrator erases a citizen on request, and the receipt says what went"
 run hb-purge erase telegram:5123456789
 
-printf '\nThe demo store is removed on exit. Next: hb-reply; see the open\nissues.\n'
+printf '\nThe demo store is removed on exit.\n'

@@ -41,7 +41,7 @@ test_expect_success 'a flood answer from the platform pauses the channel' '
 
 test_expect_success 'an emergency goes out ahead of a regular broadcast in progress' '
 	: >"$SIM_LOG" &&
-	HB_SIM_RATE=40 hb_sim_conf "daily_limit = 0" &&
+	HB_SIM_RATE=20 hb_sim_conf "daily_limit = 0" &&
 	{ hb-broadcast -c telegram send news >id.regular & } &&
 	regular=$! &&
 	test_wait_for test -s "$SIM_LOG" &&

@@ -52,7 +52,7 @@ fill(struct txn *tx, void *arg)
 		const char *id = i == 0 ? "telegram:1" : "telegram:2";
 
 		if ((rc = sub_add(tx, id, "admin", 1, &was)) != 0 ||
-		    (rc = outbox_queue(tx, id, "welcome", "Hallo", 1, 1)) != 0 ||
+		    (rc = outbox_queue(tx, id, "welcome", "Hallo", 1, 1, 0)) != 0 ||
 		    (rc = store_next_seq(tx, "messages", &seq)) != 0)
 			return rc;
 		store_be64(seq, key);

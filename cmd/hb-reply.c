@@ -1,0 +1,414 @@
+/*
+ * hb-reply: the 1:1 chat between a citizen and the city -- inbox, show,
+ * send, follow, done.  See hb-reply(1).
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "hb.h"
+#include "jsonl.h"
+#include "log.h"
+#include "reply.h"
+#include "sender.h"
+#include "timefmt.h"
+#include "xalloc.h"
+
+#define FOLLOW_BATCH	1000	/* messages per store session */
+#define FOLLOW_PAUSE	1	/* seconds between looks at the store */
+
+static struct cli cli;
+static const char *operator;	/* -u */
+static const char *after;	/* -s */
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: hb-reply [-j] [-d dir] [-f file] inbox\n"
+	    "       hb-reply [-j] [-d dir] [-f file] show ID\n"
+	    "       hb-reply [-qv] [-d dir] [-f file] send [-u operator] ID "
+	    "[file]\n"
+	    "       hb-reply [-d dir] [-f file] follow [-s seq]\n"
+	    "       hb-reply [-qv] [-d dir] [-f file] done ID\n");
+	exit(status);
+}
+
+/* A TSV field: tabs and line breaks shown as \t and \n. */
+static void
+print_field(const char *s, int last)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		if (*s == '\t')
+			fputs("\\t", stdout);
+		else if (*s == '\n')
+			fputs("\\n", stdout);
+		else if (*s != '\r')
+			putchar(*s);
+	if (s == NULL)
+		putchar('-');
+	putchar(last ? '\n' : '\t');
+}
+
+/* How long ago: "45m", "3h", "2d". */
+static const char *
+age(json_int_t since, char buf[32])
+{
+	long long s = (long long)(time(NULL) - since);
+
+	if (s < 3600)
+		(void)snprintf(buf, 32, "%lldm", s < 0 ? 0 : s / 60);
+	else if (s < 86400)
+		(void)snprintf(buf, 32, "%lldh", s / 3600);
+	else
+		(void)snprintf(buf, 32, "%lldd", s / 86400);
+	return buf;
+}
+
+static int
+inbox_fn(struct txn *tx, void *arg)
+{
+	return reply_inbox(tx, arg);
+}
+
+static int
+cmd_inbox(int argc, char **argv)
+{
+	json_t *all = json_array(), *o;
+	char buf[32], t[TIMEFMT_SIZE], *line;
+	size_t i;
+	int rc;
+
+	(void)argv;
+	if (argc != 0)
+		usage(EX_USAGE);
+	if ((rc = store_run(&cli.store, inbox_fn, all)) != 0) {
+		json_decref(all);
+		return cli_status(rc);
+	}
+	json_array_foreach(all, i, o) {
+		json_int_t since = json_integer_value(json_object_get(o,
+		    "since"));
+
+		if (cli.json) {
+			json_object_set_new(o, "since", json_string(
+			    timefmt_rfc3339(since, t)));
+			jsonl_write(stdout, o);
+			continue;
+		}
+		print_field(jsonl_string(o, "id"), 0);
+		print_field(jsonl_string(o, "channel"), 0);
+		print_field(jsonl_string(o, "name"), 0);
+		print_field(age(since, buf), 0);
+		line = jsonl_string(o, "text") != NULL ? xstrndup(
+		    jsonl_string(o, "text"), strcspn(jsonl_string(o, "text"),
+		    "\n")) : NULL;
+		print_field(line, 1);
+		free(line);
+	}
+	json_decref(all);
+	return cli_flush();
+}
+
+struct show {
+	const char *id;
+	json_t	*out;
+	int	 known;
+};
+
+static int
+show_fn(struct txn *tx, void *arg)
+{
+	struct show *sh = arg;
+	json_t *sub;
+	int rc;
+
+	json_array_clear(sh->out);
+	if ((rc = store_get(tx, T_SUBSCRIBERS, sh->id, strlen(sh->id), &sub,
+	    0)) == 0) {
+		sh->known = 1;
+		json_decref(sub);
+	} else if (rc != STORE_NOTFOUND)
+		return rc;
+	return reply_conversation(tx, sh->id, sh->out);
+}
+
+static int
+cmd_show(int argc, char **argv)
+{
+	struct show sh = { NULL, json_array(), 0 };
+	const char *dir, *who;
+	json_t *m;
+	size_t i;
+	int rc;
+
+	if (argc != 1)
+		usage(EX_USAGE);
+	sh.id = argv[0];
+	if ((rc = store_run(&cli.store, show_fn, &sh)) != 0 ||
+	    (!sh.known && json_array_size(sh.out) == 0)) {
+		json_decref(sh.out);
+		if (rc == 0)
+			log_errorx("no conversation with '%s'", sh.id);
+		return rc == 0 ? EX_DATAERR : cli_status(rc);
+	}
+	json_array_foreach(sh.out, i, m) {
+		if (cli.json) {
+			jsonl_write(stdout, m);
+			continue;
+		}
+		dir = jsonl_string(m, "dir");
+		who = dir != NULL && strcmp(dir, "out") == 0 ?
+		    jsonl_string(m, "operator") : NULL;
+		print_field(jsonl_string(m, "time"), 0);
+		print_field(dir, 0);
+		print_field(jsonl_string(m, "type"), 0);
+		print_field(jsonl_string(m, "state"), 0);
+		print_field(who, 0);
+		print_field(jsonl_string(m, "text"), 1);
+	}
+	json_decref(sh.out);
+	return cli_flush();
+}
+
+/* send: prepare in the store, send with it closed, record the result. */
+struct answer {
+	const char *id;
+	const char *text;
+	uint64_t seq;
+	enum platform_kind kind;
+	char	 why[300];
+	const char *state;
+	struct platform_res res;
+	int	 done;
+};
+
+static int
+prepare_fn(struct txn *tx, void *arg)
+{
+	struct answer *a = arg;
+	int rc;
+
+	rc = reply_prepare(tx, &cli.conf, a->id, a->text, operator,
+	    time(NULL), &a->seq, &a->kind, a->why, sizeof(a->why));
+	return rc == REPLY_WINDOW ? 0 : rc;
+}
+
+static int
+result_fn(struct txn *tx, void *arg)
+{
+	struct answer *a = arg;
+
+	return reply_result(tx, a->seq, a->state, a->res.pid, a->res.why,
+	    time(NULL));
+}
+
+static void
+on_answer(struct send_job *j, const struct platform_res *r, void *arg)
+{
+	struct answer *a = arg;
+
+	a->res = *r;
+	if (r->outcome == PO_SENT)
+		(void)strlcpy(a->res.pid, j->pid, sizeof(a->res.pid));
+	a->done = 1;
+	send_job_free(j);
+}
+
+static int
+cmd_send(int argc, char **argv)
+{
+	struct answer a;
+	struct sender *s;
+	struct send_text *t;
+	const char *why;
+	char *text;
+	enum chan c;
+	int rc, status = 0;
+
+	if (argc < 1 || argc > 2)
+		usage(EX_USAGE);
+	memset(&a, 0, sizeof(a));
+	a.id = argv[0];
+	if (chan_check_id(a.id, &c, &why) == -1) {
+		log_errorx("bad ID '%s': %s", a.id, why);
+		return EX_DATAERR;
+	}
+	if (!cli.conf.chan[c].enabled) {
+		log_errorx("channel '%s' is not configured", chan_name(c));
+		return EX_CONFIG;
+	}
+	if ((rc = cli_read_text(argc == 2 ? argv[1] : NULL, "answer",
+	    &text)) != 0)
+		return rc;
+	a.text = text;
+	if ((rc = store_run(&cli.store, prepare_fn, &a)) != 0) {
+		free(text);
+		if (rc == STORE_NOTFOUND)
+			log_errorx("no subscriber '%s'", a.id);
+		return cli_status(rc);
+	}
+	if (a.why[0] != '\0') {
+		log_errorx("not sent: %s", a.why);
+		free(text);
+		return EX_UNAVAILABLE;
+	}
+	s = sender_new(&cli.conf, 1, on_answer, &a);
+	t = send_text_new(text, c, a.kind);
+	sender_add(s, send_job_new(a.id, t, a.kind, 0));
+	send_text_unref(t);
+	while (!a.done && sender_step(s, 1000) == 0)
+		;
+	sender_free(s);
+	free(text);
+	if (!a.done) {
+		a.res.outcome = PO_RETRY;
+		(void)strlcpy(a.res.why, "no HTTP", sizeof(a.res.why));
+	}
+	switch (a.res.outcome) {
+	case PO_SENT:
+		a.state = "sent";
+		break;
+	case PO_RETRY:
+	case PO_THROTTLE:
+	case PO_HALT:
+		a.state = "queued";
+		log_warnx("%s: %s; the answer is kept, hb-broadcast run sends "
+		    "it", a.id, a.res.why);
+		status = EX_TEMPFAIL;
+		break;
+	default:
+		a.state = "failed";
+		log_errorx("%s: not sent: %s", a.id, a.res.why);
+		status = EX_UNAVAILABLE;
+		break;
+	}
+	if ((rc = store_run(&cli.store, result_fn, &a)) != 0)
+		return cli_status(rc);
+	return status;
+}
+
+struct follow {
+	uint64_t after;
+	json_t	*out;
+};
+
+static int
+follow_fn(struct txn *tx, void *arg)
+{
+	struct follow *f = arg;
+
+	json_array_clear(f->out);
+	return reply_follow(tx, f->after, FOLLOW_BATCH, f->out);
+}
+
+static int
+cmd_follow(int argc, char **argv)
+{
+	struct follow f = { 0, json_array() };
+	const char *errstr;
+	json_t *o;
+	size_t i;
+	int rc;
+
+	(void)argv;
+	if (argc != 0)
+		usage(EX_USAGE);
+	if (after != NULL) {
+		f.after = (uint64_t)strtonum(after, 0, LLONG_MAX, &errstr);
+		if (errstr != NULL) {
+			log_errorx("bad sequence number '%s'", after);
+			usage(EX_USAGE);
+		}
+	}
+	for (;;) {
+		if ((rc = store_run(&cli.store, follow_fn, &f)) != 0 &&
+		    rc != STORE_BUSY)
+			break;
+		json_array_foreach(f.out, i, o) {
+			jsonl_write(stdout, o);
+			f.after = (uint64_t)json_integer_value(
+			    json_object_get(o, "seq"));
+		}
+		/* Print after the store is closed; a gone reader ends us. */
+		if ((rc = cli_flush()) != 0)
+			break;
+		if (json_array_size(f.out) < FOLLOW_BATCH)
+			sleep(FOLLOW_PAUSE);
+	}
+	json_decref(f.out);
+	return rc == EX_IOERR ? 0 : cli_status(rc);
+}
+
+static int
+done_fn(struct txn *tx, void *arg)
+{
+	return reply_done(tx, arg);
+}
+
+static int
+cmd_done(int argc, char **argv)
+{
+	int rc;
+
+	if (argc != 1)
+		usage(EX_USAGE);
+	if ((rc = store_run(&cli.store, done_fn, argv[0])) == STORE_NOTFOUND)
+		log_errorx("no subscriber '%s'", argv[0]);
+	return cli_status(rc);
+}
+
+int
+main(int argc, char *argv[])
+{
+	char *verb;
+	int ch, status;
+
+	cli_init(&cli, argv[0]);
+	while ((ch = getopt(argc, argv, CLI_OPTIONS "s:u:")) != -1) {
+		switch (ch) {
+		case 's':
+			after = optarg;
+			continue;
+		case 'u':
+			operator = optarg;
+			continue;
+		}
+		if (!cli_option(&cli, ch, optarg, usage))
+			usage(EX_USAGE);
+	}
+	argc -= optind;
+	argv += optind;
+	if ((status = cli_configure(&cli)) != 0)
+		return status;
+	if (argc == 0)
+		usage(EX_USAGE);
+	verb = *argv++;
+	argc--;
+	if ((operator != NULL && strcmp(verb, "send") != 0) ||
+	    (after != NULL && strcmp(verb, "follow") != 0))
+		usage(EX_USAGE);
+	if (operator == NULL)
+		operator = cli_operator();
+	if (strcmp(verb, "inbox") == 0)
+		status = cmd_inbox(argc, argv);
+	else if (strcmp(verb, "show") == 0)
+		status = cmd_show(argc, argv);
+	else if (strcmp(verb, "send") == 0)
+		status = cmd_send(argc, argv);
+	else if (strcmp(verb, "follow") == 0)
+		status = cmd_follow(argc, argv);
+	else if (strcmp(verb, "done") == 0)
+		status = cmd_done(argc, argv);
+	else {
+		log_errorx("unknown verb '%s'", verb);
+		usage(EX_USAGE);
+	}
+	cli_release(&cli);
+	return status;
+}

@@ -1,0 +1,51 @@
+/*
+ * reply.h: the 1:1 chat between a citizen and the city (hb-reply).
+ *
+ * A conversation is the person's records in the messages table, in the
+ * order they were stored (the messages-person index), both directions:
+ * "in" as hb-ingest stored them, "out" as hb-reply sends them, with
+ * "operator", "state" (sending, sent, delivered, read, queued, failed)
+ * and "pid".  A chat message (no keyword) sets the subscriber's
+ * "unanswered" to its time; an answer or hb-reply done clears it, and
+ * the inbox is the people who have it.
+ */
+#ifndef REPLY_H
+#define REPLY_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "conf.h"
+#include "platform.h"
+#include "store.h"
+
+#define REPLY_WINDOW	30	/* the platform's window is closed: see why */
+
+/* The open conversations, oldest first: id, channel, name, since, first
+ * line of the oldest unanswered message. */
+int	 reply_inbox(struct txn *, json_t *out);
+/* Every message of id, in order, exported (times as RFC 3339). */
+int	 reply_conversation(struct txn *, const char *id, json_t *out);
+/* Mark id's conversation handled.  STORE_NOTFOUND if there is no id. */
+int	 reply_done(struct txn *, const char *id);
+
+/*
+ * Check the window and store an answer to id as "sending": *seq is its
+ * number, *kind how it may go.  REPLY_WINDOW with a reason in why.
+ */
+int	 reply_prepare(struct txn *, const struct conf *, const char *id,
+	    const char *text, const char *operator, time_t now, uint64_t *seq,
+	    enum platform_kind *kind, char *why, size_t whysz);
+/*
+ * Record how the answer went: sent (with pid), failed for good, or
+ * queued in the outbox for hb-broadcast run.
+ */
+int	 reply_result(struct txn *, uint64_t seq, const char *state,
+	    const char *pid, const char *why, time_t now);
+
+/* Inbound messages after seq, oldest first, as events, at most max. */
+int	 reply_follow(struct txn *, uint64_t after, size_t max, json_t *out);
+
+#endif /* REPLY_H */

@@ -1,0 +1,168 @@
+#!/bin/sh
+test_description='hb-reply: inbox, show, send, follow, done, and the examples'
+. "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIRECTORY/lib-sim.sh"
+
+# meta object id text ts mid: a Messenger/Instagram message.
+meta () {
+	jq -nc --arg o "$1" --arg s "$2" --arg t "$3" --argjson ts "$4" --arg mid "$5" \
+	    '{object: $o, entry: [{id: "1", time: 1, messaging: [{sender: {id: $s},
+	      recipient: {id: "1"}, timestamp: $ts, message: {mid: $mid, text: $t}}]}]}'
+}
+now=$(date +%s)
+
+test_expect_success 'setup' '
+	hb_start_sim &&
+	hb_sim_conf &&
+	hb_tg_update 11 "Wann öffnet das Bürgerbüro?" 1 | hb-ingest >/dev/null &&
+	hb_tg_update 12 Start 2 | hb-ingest >/dev/null &&
+	sleep 1 &&
+	hb_tg_update 13 "Die Ampel ist kaputt.
+Zweite Zeile" 3 | hb-ingest >/dev/null
+'
+
+test_expect_success 'inbox: unanswered conversations, oldest first; keywords are none' '
+	hb-reply inbox >inbox &&
+	cut -f1,2,5 inbox >got &&
+	printf "telegram:11\ttelegram\tWann öffnet das Bürgerbüro?\ntelegram:13\ttelegram\tDie Ampel ist kaputt.\n" >expect &&
+	test_cmp expect got &&
+	hb-reply -j inbox | jq -s -e "length == 2 and .[0].id == \"telegram:11\" and .[0].name == \"Max\""
+'
+
+test_expect_success 'send: from stdin, records the operator, leaves the inbox' '
+	echo "Montags ab 8 Uhr." | USER=presse hb-reply send telegram:11 &&
+	hb_sent_to telegram:11 &&
+	jq -e ".text == \"Montags ab 8 Uhr.\"" sent_to &&
+	hb-reply -j show telegram:11 >conv &&
+	jq -s -e "length == 2 and .[0].dir == \"in\" and .[1].dir == \"out\" and .[1].operator == \"presse\" and .[1].state == \"sent\"" conv &&
+	hb-reply inbox | cut -f1 >ids &&
+	echo telegram:13 >expect &&
+	test_cmp expect ids
+'
+
+test_expect_success 'send -u names another operator; a file works too' '
+	echo "Wir kümmern uns." >answer &&
+	hb-reply send -u "Anna Weber" telegram:13 answer &&
+	hb-reply show telegram:13 >conv &&
+	test_grep "out	text	sent	Anna Weber	Wir kümmern uns.$" conv &&
+	test_grep "in	text	-	-	Die Ampel ist kaputt.\\\\nZweite Zeile$" conv
+'
+
+test_expect_success 'the window: WhatsApp refuses after 24 hours, Messenger tags within 7 days' '
+	echo "{\"id\":\"whatsapp:4917011111111\",\"state\":\"active\",\"last_inbound\":\"$(date -u -d @$((now - 2 * 86400)) +%Y-%m-%dT%H:%M:%SZ)\"}" >old.jsonl &&
+	echo "{\"id\":\"messenger:5551\",\"state\":\"active\",\"last_inbound\":\"$(date -u -d @$((now - 2 * 86400)) +%Y-%m-%dT%H:%M:%SZ)\"}" >>old.jsonl &&
+	echo "{\"id\":\"instagram:5552\",\"state\":\"active\",\"last_inbound\":\"$(date -u -d @$((now - 8 * 86400)) +%Y-%m-%dT%H:%M:%SZ)\"}" >>old.jsonl &&
+	hb-subscribe import old.jsonl &&
+	echo Hallo | test_expect_code 69 hb-reply send whatsapp:4917011111111 2>err &&
+	test_grep "whatsapp accepts free text only within 24 hours" err &&
+	test_grep "it opens again when they write" err &&
+	! hb_sent_to whatsapp:4917011111111 &&
+	echo Hallo | hb-reply send messenger:5551 &&
+	hb_sent_to messenger:5551 &&
+	jq -e ".body.messaging_type == \"MESSAGE_TAG\" and .body.tag == \"HUMAN_AGENT\"" sent_to &&
+	echo Hallo | test_expect_code 69 hb-reply send instagram:5552 2>err &&
+	test_grep "within 7 days" err
+'
+
+test_expect_success 'a temporary failure: exit 75, kept, and run sends it' '
+	hb_tg_update 14 "Frage" 4 | hb-ingest >/dev/null &&
+	hb_sim /sim/recipient "{\"to\":\"14\",\"behaviour\":\"tempfail\",\"count\":1}" &&
+	echo "Antwort" | test_expect_code 75 hb-reply send telegram:14 2>err &&
+	test_grep "hb-broadcast run sends it" err &&
+	hb-reply -j show telegram:14 | jq -s -e ".[1].state == \"queued\"" &&
+	hb-broadcast run &&
+	hb-reply -j show telegram:14 | jq -s -e ".[1].state == \"sent\" and (.[1].pid | startswith(\"telegram:14:\"))"
+'
+
+test_expect_success 'done marks a conversation handled without answering' '
+	hb_tg_update 15 "Nur zur Info" 5 | hb-ingest >/dev/null &&
+	hb-reply inbox | grep -q "^telegram:15" &&
+	hb-reply done telegram:15 &&
+	! hb-reply inbox | grep -q "^telegram:15" &&
+	test_expect_code 65 hb-reply done telegram:99 &&
+	test_expect_code 65 hb-reply show telegram:99
+'
+
+test_expect_success 'follow: a restart with -s misses nothing and repeats nothing' '
+	{ hb-reply follow >follow.1 & } && pid=$! &&
+	test_wait_for test -s follow.1 &&
+	hb_tg_update 16 "erste" 6 | hb-ingest >/dev/null &&
+	test_wait_for grep -q erste follow.1 &&
+	kill $pid && ! wait $pid &&
+	last=$(tail -n 1 follow.1 | jq .seq) &&
+	hb_tg_update 16 "zweite" 7 | hb-ingest >/dev/null &&
+	hb_tg_update 16 "dritte" 8 | hb-ingest >/dev/null &&
+	{ hb-reply follow -s "$last" >follow.2 & } && pid=$! &&
+	test_wait_for grep -q dritte follow.2 &&
+	kill $pid && ! wait $pid &&
+	jq -r "select(.id == \"telegram:16\") | .text" follow.1 follow.2 >texts &&
+	printf "erste\nzweite\ndritte\n" >expect &&
+	test_cmp expect texts &&
+	jq -e ".event == \"message\" and .channel == \"telegram\" and (.seq | type) == \"number\"" follow.2 >/dev/null
+'
+
+test_expect_success 'an erased person is gone from every view' '
+	hb_tg_update 13 "Alle Daten löschen" 9 | hb-ingest >/dev/null &&
+	test_expect_code 65 hb-reply show telegram:13 &&
+	! hb-reply inbox | grep -q telegram:13 &&
+	{ hb-reply follow >follow.3 & } && pid=$! &&
+	test_wait_for test -s follow.3 &&
+	kill $pid && ! wait $pid &&
+	! grep -q Ampel follow.3
+'
+
+# writes who: 20 messages from telegram:who, one hb-ingest each.
+writes () {
+	i=1
+	while [ $i -le 20 ]; do
+		hb_tg_update "$1" "Nachricht $i von $1" $(($1 * 100 + i)) |
+		    hb-ingest >/dev/null || return 1
+		i=$((i + 1))
+	done
+}
+
+test_expect_success 'two citizens write while a broadcast runs: each conversation is its own' '
+	HB_SIM_RATE=100 hb_sim_conf "daily_limit = 0" &&
+	hb_subscribers 1 100 &&
+	echo "Heute: Stadtfest." >news &&
+	{ hb-broadcast send news >id & } && b=$! &&
+	{ writes 21 & } && w1=$! &&
+	{ writes 22 & } && w2=$! &&
+	wait $w1 && wait $w2 && wait $b &&
+	for who in 21 22; do
+		hb-reply -j show telegram:$who | jq -r .text >got.$who &&
+		i=1 && : >expect.$who &&
+		while [ $i -le 20 ]; do
+			echo "Nachricht $i von $who" >>expect.$who
+			i=$((i + 1))
+		done &&
+		test_cmp expect.$who got.$who || return 1
+	done &&
+	hb-broadcast -j status "$(cat id)" | jq -s -e "map(.deferred) | add == 0"
+'
+
+test_expect_success 'auto-reply.sh answers outside office hours' '
+	hb_sim_conf &&
+	echo "Wir antworten ab Montag." >away &&
+	{ OFFICE_HOURS=0-0 sh "$TEST_DIRECTORY/../scripts/auto-reply.sh" away state.auto & } &&
+	pid=$! &&
+	hb_tg_update 31 "Hallo?" 31 | hb-ingest >/dev/null &&
+	test_wait_for hb_sent_to telegram:31 &&
+	kill $pid; pkill -f "hb-reply follow -s" ; wait $pid;
+	jq -e ".text == \"Wir antworten ab Montag.\"" sent_to &&
+	test -s state.auto
+'
+
+test_expect_success 'mail-forward.sh hands each message to the mailer' '
+	printf "#!/bin/sh\ncat >>\"%s/mailbox\"\n" "$TRASH_DIRECTORY" >sendmail &&
+	chmod +x sendmail &&
+	{ SENDMAIL=$TRASH_DIRECTORY/sendmail sh "$TEST_DIRECTORY/../scripts/mail-forward.sh" presse@stadt.example state.mail & } &&
+	pid=$! &&
+	test_wait_for grep -q "Hallo?" mailbox &&
+	kill $pid; pkill -f "hb-reply follow -s" ; wait $pid;
+	test_grep "^To: presse@stadt.example$" mailbox &&
+	test_grep "^Subject: \[hb\] telegram telegram:31$" mailbox &&
+	test_grep "hb-reply send telegram:31" mailbox
+'
+
+test_done
