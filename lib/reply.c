@@ -147,7 +147,7 @@ reply_prepare(struct txn *tx, const struct conf *conf, const char *id,
 	unsigned char key[8];
 	char buf[TIMEFMT_SIZE];
 	json_t *sub, *m, *li;
-	json_int_t age;
+	json_int_t age, last;
 	const char *reason;
 	enum chan c;
 	int rc;
@@ -157,7 +157,8 @@ reply_prepare(struct txn *tx, const struct conf *conf, const char *id,
 	if ((rc = sub_get(tx, id, &sub)) != 0)
 		return rc;
 	li = json_object_get(sub, "last_inbound");
-	age = json_is_integer(li) ? now - json_integer_value(li) : -1;
+	last = json_is_integer(li) ? json_integer_value(li) : -1;
+	age = last >= 0 ? now - last : -1;
 	json_decref(sub);
 	*kind = PK_RESPONSE;
 	if (c != CHAN_TELEGRAM && (age < 0 || age >= WINDOW)) {
@@ -169,7 +170,7 @@ reply_prepare(struct txn *tx, const struct conf *conf, const char *id,
 			    "opens again when they write", chan_name(c),
 			    c == CHAN_WHATSAPP ? "24 hours" : "7 days",
 			    age >= 0 ? ", which came " : "", age >= 0 ?
-			    timefmt_rfc3339(json_integer_value(li), buf) : "");
+			    timefmt_rfc3339(last, buf) : "");
 			return REPLY_WINDOW;
 		}
 	}
