@@ -463,10 +463,18 @@ cmd_cancel(int argc, char **argv)
 	return 0;
 }
 
+static const struct cli_verb verbs[] = {
+	{ "send", cmd_send },
+	{ "run", cmd_run },
+	{ "list", cmd_list },
+	{ "status", cmd_status },
+	{ "cancel", cmd_cancel },
+	{ NULL, NULL }
+};
+
 int
 main(int argc, char *argv[])
 {
-	char *verb;
 	int ch, status;
 
 	cli_init(&cli, argv[0]);
@@ -499,28 +507,10 @@ main(int argc, char *argv[])
 	if ((status = cli_configure(&cli)) != 0)
 		return status;
 	cal_init(&cli.conf);
-	if (argc == 0)
+	if (argc > 0 && strcmp(argv[0], "send") != 0 && (at_arg || chan_arg ||
+	    dry || req.emergency || req.reason || req.operator))
 		usage(EX_USAGE);
-	verb = *argv++;
-	argc--;
-	if (strcmp(verb, "send") != 0 && (at_arg || chan_arg || dry ||
-	    req.emergency || req.reason || req.operator))
-		usage(EX_USAGE);
-
-	if (strcmp(verb, "send") == 0)
-		status = cmd_send(argc, argv);
-	else if (strcmp(verb, "run") == 0)
-		status = cmd_run(argc, argv);
-	else if (strcmp(verb, "list") == 0)
-		status = cmd_list(argc, argv);
-	else if (strcmp(verb, "status") == 0)
-		status = cmd_status(argc, argv);
-	else if (strcmp(verb, "cancel") == 0)
-		status = cmd_cancel(argc, argv);
-	else {
-		log_errorx("unknown verb '%s'", verb);
-		usage(EX_USAGE);
-	}
+	status = cli_run_verb(verbs, argc, argv, usage);
 	cli_release(&cli);
 	return status;
 }

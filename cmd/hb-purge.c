@@ -235,10 +235,17 @@ cmd_scrub(int argc, char **argv)
 	return 0;
 }
 
+static const struct cli_verb verbs[] = {
+	{ "erase", cmd_erase },
+	{ "expire", cmd_expire },
+	{ "filter", cmd_filter },
+	{ "scrub", cmd_scrub },
+	{ NULL, NULL }
+};
+
 int
 main(int argc, char *argv[])
 {
-	char *verb;
 	int ch, status;
 
 	cli_init(&cli, argv[0]);
@@ -249,22 +256,7 @@ main(int argc, char *argv[])
 	argv += optind;
 	if ((status = cli_configure(&cli)) != 0)
 		return status;
-	if (argc == 0)
-		usage(EX_USAGE);
-	verb = *argv++;
-	argc--;
-	if (strcmp(verb, "erase") == 0)
-		status = cmd_erase(argc, argv);
-	else if (strcmp(verb, "expire") == 0)
-		status = cmd_expire(argc, argv);
-	else if (strcmp(verb, "filter") == 0)
-		status = cmd_filter(argc, argv);
-	else if (strcmp(verb, "scrub") == 0)
-		status = cmd_scrub(argc, argv);
-	else {
-		log_errorx("unknown verb '%s'", verb);
-		usage(EX_USAGE);
-	}
+	status = cli_run_verb(verbs, argc, argv, usage);
 	cli_release(&cli);
 	return status;
 }

@@ -363,10 +363,18 @@ cmd_done(int argc, char **argv)
 	return cli_status(rc);
 }
 
+static const struct cli_verb verbs[] = {
+	{ "inbox", cmd_inbox },
+	{ "show", cmd_show },
+	{ "send", cmd_send },
+	{ "follow", cmd_follow },
+	{ "done", cmd_done },
+	{ NULL, NULL }
+};
+
 int
 main(int argc, char *argv[])
 {
-	char *verb;
 	int ch, status;
 
 	cli_init(&cli, argv[0]);
@@ -386,29 +394,12 @@ main(int argc, char *argv[])
 	argv += optind;
 	if ((status = cli_configure(&cli)) != 0)
 		return status;
-	if (argc == 0)
-		usage(EX_USAGE);
-	verb = *argv++;
-	argc--;
-	if ((operator != NULL && strcmp(verb, "send") != 0) ||
-	    (after != NULL && strcmp(verb, "follow") != 0))
+	if (argc > 0 && ((operator != NULL && strcmp(argv[0], "send") != 0) ||
+	    (after != NULL && strcmp(argv[0], "follow") != 0)))
 		usage(EX_USAGE);
 	if (operator == NULL)
 		operator = cli_operator();
-	if (strcmp(verb, "inbox") == 0)
-		status = cmd_inbox(argc, argv);
-	else if (strcmp(verb, "show") == 0)
-		status = cmd_show(argc, argv);
-	else if (strcmp(verb, "send") == 0)
-		status = cmd_send(argc, argv);
-	else if (strcmp(verb, "follow") == 0)
-		status = cmd_follow(argc, argv);
-	else if (strcmp(verb, "done") == 0)
-		status = cmd_done(argc, argv);
-	else {
-		log_errorx("unknown verb '%s'", verb);
-		usage(EX_USAGE);
-	}
+	status = cli_run_verb(verbs, argc, argv, usage);
 	cli_release(&cli);
 	return status;
 }

@@ -122,6 +122,18 @@ cmd_add_remove(int argc, char **argv, int add)
 	return status;
 }
 
+static int
+cmd_add(int argc, char **argv)
+{
+	return cmd_add_remove(argc, argv, 1);
+}
+
+static int
+cmd_remove(int argc, char **argv)
+{
+	return cmd_add_remove(argc, argv, 0);
+}
+
 /* One batch of list, in a store session of its own. */
 struct listing {
 	struct sub_page page;
@@ -446,11 +458,20 @@ cmd_import(int argc, char **argv)
 	return cli_status(rc);
 }
 
+static const struct cli_verb verbs[] = {
+	{ "add", cmd_add },
+	{ "remove", cmd_remove },
+	{ "list", cmd_list },
+	{ "show", cmd_show },
+	{ "stats", cmd_stats },
+	{ "import", cmd_import },
+	{ NULL, NULL }
+};
+
 int
 main(int argc, char *argv[])
 {
 	const char *errstr = NULL;
-	char *verb;
 	int ch, status;
 
 	cli_init(&cli, argv[0]);
@@ -480,30 +501,11 @@ main(int argc, char *argv[])
 	argv += optind;
 	if ((status = cli_configure(&cli)) != 0)
 		return status;
-	if (argc == 0)
+	if (argc > 0 && (((filter_chan >= 0 || filter_state >= 0) &&
+	    strcmp(argv[0], "list") != 0) ||
+	    (force && strcmp(argv[0], "import") != 0)))
 		usage(EX_USAGE);
-	verb = *argv++;
-	argc--;
-	if (((filter_chan >= 0 || filter_state >= 0) &&
-	    strcmp(verb, "list") != 0) || (force && strcmp(verb, "import") != 0))
-		usage(EX_USAGE);
-
-	if (strcmp(verb, "add") == 0)
-		status = cmd_add_remove(argc, argv, 1);
-	else if (strcmp(verb, "remove") == 0)
-		status = cmd_add_remove(argc, argv, 0);
-	else if (strcmp(verb, "list") == 0)
-		status = cmd_list(argc, argv);
-	else if (strcmp(verb, "show") == 0)
-		status = cmd_show(argc, argv);
-	else if (strcmp(verb, "stats") == 0)
-		status = cmd_stats(argc, argv);
-	else if (strcmp(verb, "import") == 0)
-		status = cmd_import(argc, argv);
-	else {
-		log_errorx("unknown verb '%s'", verb);
-		usage(EX_USAGE);
-	}
+	status = cli_run_verb(verbs, argc, argv, usage);
 	cli_release(&cli);
 	return status;
 }

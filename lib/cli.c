@@ -134,6 +134,20 @@ cli_flush(void)
 	return 0;
 }
 
+int
+cli_run_verb(const struct cli_verb *verbs, int argc, char **argv,
+    void (*usage)(int))
+{
+	if (argc == 0)
+		usage(EX_USAGE);
+	for (; verbs->name != NULL; verbs++)
+		if (strcmp(verbs->name, argv[0]) == 0)
+			return verbs->run(argc - 1, argv + 1);
+	log_errorx("unknown verb '%s'", argv[0]);
+	usage(EX_USAGE);
+	return EX_USAGE;
+}
+
 const char *
 cli_operator(void)
 {

@@ -44,6 +44,18 @@ int	 cli_channel(const char *arg, void (*usage)(int));
 int	 cli_status(int rc);
 /* Flush stdout: 0, or EX_IOERR (quietly when the reader went away). */
 int	 cli_flush(void);
+/* A program's verbs: each gets the arguments after its name. */
+struct cli_verb {
+	const char *name;
+	int	 (*run)(int argc, char **argv);
+};
+
+/*
+ * Run the verb that argv[0] names, from a table that ends with a NULL
+ * name; no verb, or an unknown one, is a usage error.
+ */
+int	 cli_run_verb(const struct cli_verb *, int argc, char **argv,
+	    void (*usage)(int));
 /* Who runs this: $USER, $LOGNAME or the password file's name. */
 const char *cli_operator(void);
 /*
