@@ -64,10 +64,12 @@ open_file(DB_ENV *env, DB **dbp, const char *file, int dupsort,
 /*
  * Copy file into file.new, a batch of records per transaction, then put
  * the copy in its place in one transaction: a crash leaves the old file
- * or the new one, never neither.  1 if the file does not exist.
+ * or the new one, never neither; *files counts it.  A file the store
+ * does not have yet is no error.
  */
 static int
-rewrite(DB_ENV *env, const char *file, int dupsort, mode_t mode)
+rewrite(DB_ENV *env, const char *file, int dupsort, mode_t mode,
+    size_t *files)
 {
 	char tmp[PATH_MAX];
 	DB *old = NULL, *new = NULL;
@@ -80,7 +82,7 @@ rewrite(DB_ENV *env, const char *file, int dupsort, mode_t mode)
 	(void)snprintf(tmp, sizeof(tmp), "%s.new", file);
 	(void)env->dbremove(env, NULL, tmp, NULL, DB_AUTO_COMMIT);
 	if ((rc = open_file(env, &old, file, dupsort, 0, 0)) == ENOENT)
-		return 1;
+		return 0;
 	if (rc != 0)
 		return store_dberr(rc, file);
 	if ((rc = open_file(env, &new, tmp, dupsort, DB_CREATE | DB_EXCL,
@@ -117,7 +119,8 @@ rewrite(DB_ENV *env, const char *file, int dupsort, mode_t mode)
 		(void)t->abort(t);
 		goto out;
 	}
-	rc = t->commit(t, 0);
+	if ((rc = t->commit(t, 0)) == 0)
+		(*files)++;
 out:
 	if (c != NULL)
 		(void)c->close(c);
@@ -200,13 +203,11 @@ scrub_store(const struct store_opts *o, struct scrub_report *r)
 	rc = store_close_tables(st);
 	env = store_env(st);
 	for (i = 0; i < T_COUNT && rc == 0; i++)
-		if ((rc = rewrite(env, schema_tables[i].file, 0,
-		    store_mode(st))) >= 0)
-			r->files += rc == 0, rc = 0;
+		rc = rewrite(env, schema_tables[i].file, 0, store_mode(st),
+		    &r->files);
 	for (i = 0; i < I_COUNT && rc == 0; i++)
-		if ((rc = rewrite(env, schema_indexes[i].file, 1,
-		    store_mode(st))) >= 0)
-			r->files += rc == 0, rc = 0;
+		rc = rewrite(env, schema_indexes[i].file, 1, store_mode(st),
+		    &r->files);
 	if (rc == 0)
 		rc = drop_logs(env);
 	if (store_close(st) != 0 && rc == 0)
