@@ -175,7 +175,7 @@ outcome_fn(struct txn *tx, void *arg)
 static int
 send_now(uint64_t n)
 {
-	struct dispatch_opts opts = { 0, 1, 0 };
+	struct dispatch_opts opts = { 0, 1 };
 	struct dispatch_report rep;
 	struct outcome o;
 	size_t open = 0;
@@ -263,7 +263,7 @@ cmd_send(int argc, char **argv)
 static int
 cmd_run(int argc, char **argv)
 {
-	struct dispatch_opts opts = { 0, 0, 0 };
+	struct dispatch_opts opts = { 0, 0 };
 	struct dispatch_report rep;
 	int rc;
 

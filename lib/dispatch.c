@@ -124,16 +124,12 @@ bc_get(struct txn *tx, struct dispatch *d, uint64_t n)
 		return NULL;
 	b = xcalloc(1, sizeof(*b));
 	b->n = n;
-	b->prio = (int)json_integer_value(json_object_get(rec, "prio"));
 	b->text = xstrdup(jsonl_string(rec, "text") ? jsonl_string(rec,
 	    "text") : "");
 	b->chans = bcast_chans(rec);
 	b->cancelled = strcmp(jsonl_string(rec, "state"), "cancelled") == 0;
 	b->fanning = json_object_get(rec, "due") != NULL;
-	if (json_is_true(json_object_get(rec, "emergency")))
-		b->prio = 0;
-	else
-		b->prio = 1;
+	b->prio = json_is_true(json_object_get(rec, "emergency")) ? 0 : 1;
 	b->resumed = strcmp(jsonl_string(rec, "state"), "sending") == 0;
 	json_decref(rec);
 	d->bcs = xreallocarray(d->bcs, d->nbcs + 1, sizeof(*d->bcs));
@@ -801,6 +797,28 @@ struct recheck {
 	struct dispatch *d;
 };
 
+/* After a revocation: which of the broadcasts at work were cancelled. */
+static int
+refresh_cancelled(struct txn *tx, struct dispatch *d)
+{
+	json_t *rec;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < d->nbcs; i++) {
+		if ((rc = bcast_get(tx, d->bcs[i]->n, &rec)) == STORE_NOTFOUND)
+			continue;
+		if (rc != 0)
+			return rc;
+		if (strcmp(jsonl_string(rec, "state"), "cancelled") == 0) {
+			d->bcs[i]->cancelled = 1;
+			d->bcs[i]->fanning = 0;
+		}
+		json_decref(rec);
+	}
+	return 0;
+}
+
 /*
  * Whether a queued job may still go out (after a revocation): an answer
  * while its outbox entry is there (an erasure removes all but its own
@@ -833,12 +851,8 @@ still_wanted(const struct send_job *j, void *arg)
 	json_decref(rec);
 	if (!ok)
 		return 0;
-	if ((b = bc_get(tx, d, j->ref)) != NULL &&
-	    bcast_get(tx, j->ref, &rec) == 0) {
-		b->cancelled = strcmp(jsonl_string(rec, "state"),
-		    "cancelled") == 0;
-		json_decref(rec);
-	}
+	/* refresh_cancelled() has read each broadcast once. */
+	b = bc_get(tx, d, j->ref);
 	return b != NULL && !b->cancelled;
 }
 
@@ -860,8 +874,11 @@ round_fn(struct txn *tx, void *arg)
 		d->epoch++;
 		d->revalidate = 1;
 	}
-	if (d->revalidate)
+	if (d->revalidate) {
+		if ((rc = refresh_cancelled(tx, d)) != 0)
+			return rc;
 		sender_filter(d->sender, still_wanted, &rk, WITHDRAWN);
+	}
 	if ((rc = apply_results(tx, d)) != 0 ||
 	    (d->recovering && (rc = recover(tx, d)) != 0) ||
 	    (rc = close_finished(tx, d)) != 0)
@@ -994,8 +1011,7 @@ dispatch_run(const struct conf *conf, const struct store_opts *sopts,
 		(void)close(lockfd);
 		return -1;
 	}
-	d.sender = sender_new(conf, opts->parallel > 0 ? opts->parallel :
-	    PARALLEL, on_done, &d);
+	d.sender = sender_new(conf, PARALLEL, on_done, &d);
 	(void)revoke_seen(sopts->home, &d.mark);
 	for (;;) {
 		t = now_mono();

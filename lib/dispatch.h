@@ -29,7 +29,6 @@
 struct dispatch_opts {
 	int	 progress;	/* a progress line on stderr */
 	int	 wait;		/* wait for a running sender (else: done) */
-	size_t	 parallel;	/* requests in flight; 0: the default */
 };
 
 struct dispatch_report {

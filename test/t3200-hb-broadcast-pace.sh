@@ -67,4 +67,21 @@ test_expect_success 'two runs at once never send the same message twice' '
 	! grep -v "	1$" copies
 '
 
+test_expect_success 'cancel: a sender at work sends nothing more of it' '
+	: >"$SIM_LOG" &&
+	HB_SIM_RATE=20 hb_sim_conf "daily_limit = 0" &&
+	echo "Konzert heute Abend" >concert &&
+	{ hb-broadcast -c telegram send concert >id & } && pid=$! &&
+	test_wait_for grep -q Konzert "$SIM_LOG" &&
+	hb-broadcast cancel "$(cat id)" &&
+	wait $pid &&
+	sent=$(grep -c Konzert "$SIM_LOG") &&
+	say "$sent of 60 went before the cancel" &&
+	test "$sent" -lt 60 &&
+	hb-broadcast -j status "$(cat id)" >status &&
+	jq -e ".sent == $sent and .skipped == 60 - $sent and .why.cancelled == 60 - $sent" status &&
+	hb-broadcast run &&
+	test "$(grep -c Konzert "$SIM_LOG")" = "$sent"
+'
+
 test_done
