@@ -306,6 +306,10 @@ count_delivery(const void *key, size_t klen, json_t *rec, void *arg)
 	return 0;
 }
 
+/* The counts as "counts" keeps them: per channel, the status columns. */
+#define COUNT_MEMBERS(X) X(recipients) X(sent) X(delivered) X(read) \
+	X(failed) X(deferred) X(skipped)
+
 static void
 stored_counts(const json_t *stored, struct bcast_counts counts[CHAN_COUNT])
 {
@@ -315,19 +319,42 @@ stored_counts(const json_t *stored, struct bcast_counts counts[CHAN_COUNT])
 	for (c = 0; c < CHAN_COUNT; c++) {
 		if ((o = json_object_get(stored, chan_name(c))) == NULL)
 			continue;
-#define GET(m)	(size_t)json_integer_value(json_object_get(o, #m))
-		counts[c].recipients = GET(recipients);
-		counts[c].sent = GET(sent);
-		counts[c].delivered = GET(delivered);
-		counts[c].read = GET(read);
-		counts[c].failed = GET(failed);
-		counts[c].deferred = GET(deferred);
-		counts[c].skipped = GET(skipped);
+#define GET(m)	counts[c].m = (size_t)json_integer_value( \
+		    json_object_get(o, #m));
+		COUNT_MEMBERS(GET)
 #undef GET
 		if (json_object_get(o, "why") != NULL)
 			counts[c].why = json_deep_copy(json_object_get(o,
 			    "why"));
 	}
+}
+
+int
+bcast_keep_counts(struct txn *tx, uint64_t n, json_t *rec)
+{
+	struct bcast_counts k[CHAN_COUNT];
+	json_t *counts, *o;
+	int rc, c;
+
+	if ((rc = bcast_status(tx, n, k)) != 0)
+		return rc;
+	counts = json_object();
+	for (c = 0; c < CHAN_COUNT; c++) {
+		if (k[c].recipients == 0)
+			continue;
+		/* Not yet sent counts as deferred once nothing will be. */
+		k[c].deferred += k[c].waiting;
+		o = json_object();
+#define SET(m)	json_object_set_new(o, #m, json_integer((json_int_t)k[c].m));
+		COUNT_MEMBERS(SET)
+#undef SET
+		if (k[c].why != NULL)
+			json_object_set(o, "why", k[c].why);
+		json_object_set_new(counts, chan_name(c), o);
+	}
+	bcast_counts_release(k);
+	json_object_set_new(rec, "counts", counts);
+	return bcast_put(tx, n, rec);
 }
 
 int

@@ -101,6 +101,11 @@ struct bcast_counts {
 int	 bcast_status(struct txn *, uint64_t n,
 	    struct bcast_counts[CHAN_COUNT]);
 void	 bcast_counts_release(struct bcast_counts[CHAN_COUNT]);
+/*
+ * Keep broadcast n's counts in its record rec (as "counts"), which
+ * status reads from then on: its deliveries may go (hb-purge expire).
+ */
+int	 bcast_keep_counts(struct txn *, uint64_t n, json_t *rec);
 
 /* What a send would do, per channel, without storing anything. */
 struct bcast_plan {

@@ -57,39 +57,9 @@ expire_messages(struct txn *tx, void *arg)
 
 /*
  * A broadcast older than retain_receipts: first its counts go into its
- * record ("counts", which status reads from then on), then its
- * deliveries go, a batch per session.
+ * record (bcast_keep_counts), then its deliveries go, a batch per
+ * session.
  */
-static int
-fold_counts(struct txn *tx, uint64_t n, json_t *rec)
-{
-	struct bcast_counts k[CHAN_COUNT];
-	json_t *counts = json_object(), *o;
-	int rc, c;
-
-	if ((rc = bcast_status(tx, n, k)) != 0) {
-		json_decref(counts);
-		return rc;
-	}
-	for (c = 0; c < CHAN_COUNT; c++) {
-		if (k[c].recipients == 0)
-			continue;
-		o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
-		    "recipients", (json_int_t)k[c].recipients, "sent",
-		    (json_int_t)k[c].sent, "delivered",
-		    (json_int_t)k[c].delivered, "read", (json_int_t)k[c].read,
-		    "failed", (json_int_t)k[c].failed, "deferred",
-		    (json_int_t)(k[c].deferred + k[c].waiting), "skipped",
-		    (json_int_t)k[c].skipped);
-		if (k[c].why != NULL)
-			json_object_set(o, "why", k[c].why);
-		json_object_set_new(counts, chan_name(c), o);
-	}
-	bcast_counts_release(k);
-	json_object_set_new(rec, "counts", counts);
-	return bcast_put(tx, n, rec);
-}
-
 struct dlv_walk {
 	unsigned char prefix[8];
 	struct store_keys keys;
@@ -141,7 +111,7 @@ expire_receipts(struct txn *tx, void *arg)
 	    &b)) != 0 || b.rec == NULL)
 		return rc;
 	if (json_object_get(b.rec, "counts") == NULL &&
-	    (rc = fold_counts(tx, b.n, b.rec)) != 0)
+	    (rc = bcast_keep_counts(tx, b.n, b.rec)) != 0)
 		goto out;
 	store_be64(b.n, w.prefix);
 	rc = store_each(tx, T_DELIVERIES, w.prefix, 8, one_delivery, &w);

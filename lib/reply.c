@@ -9,6 +9,7 @@
 #include "reply.h"
 #include "sub.h"
 #include "timefmt.h"
+#include "xalloc.h"
 
 #define WINDOW		(24 * 3600)
 #define HUMAN_AGENT	(7 * 24 * 3600)	/* Messenger's tag: a week */
@@ -71,11 +72,10 @@ reply_inbox(struct txn *tx, json_t *out)
 	if ((rc = store_each(tx, T_SUBSCRIBERS, NULL, 0, open_one, out)) != 0)
 		return rc;
 	n = json_array_size(out);
-	v = n > 0 ? (json_t **)calloc(n, sizeof(*v)) : NULL;
+	v = xcalloc(n + 1, sizeof(*v));
 	for (i = 0; i < n; i++)
 		v[i] = json_incref(json_array_get(out, i));
-	if (n > 0)
-		qsort(v, n, sizeof(*v), by_since);
+	qsort(v, n, sizeof(*v), by_since);
 	json_array_clear(out);
 	for (i = 0; i < n && rc == 0; i++) {
 		o = v[i];

@@ -238,8 +238,9 @@ start(struct sender *s, struct send_job *j, double now)
 }
 
 /*
- * Start what may start: emergencies first, the channels in turn.
- * Returns the time something blocked by pacing may start (0: none).
+ * Start what may start: emergencies first, the channels in turn.  *wake
+ * is when something held back by pacing may start (0: nothing is).
+ * 0, or -1 when HTTP cannot be used.
  */
 static int
 start_ready(struct sender *s, double now, double *wake)
