@@ -129,8 +129,8 @@ show_fn(struct txn *tx, void *arg)
 	int rc;
 
 	json_array_clear(sh->out);
-	if ((rc = store_get(tx, T_SUBSCRIBERS, sh->id, strlen(sh->id), &sub,
-	    0)) == 0) {
+	if ((rc = store_get(tx, T_SUBSCRIBERS, sh->id, strlen(sh->id),
+	    &sub)) == 0) {
 		sh->known = 1;
 		json_decref(sub);
 	} else if (rc != STORE_NOTFOUND)

@@ -28,7 +28,7 @@ bcast_get(struct txn *tx, uint64_t n, json_t **rec)
 	unsigned char key[8];
 
 	store_be64(n, key);
-	return store_get(tx, T_BROADCASTS, key, sizeof(key), rec, STORE_RMW);
+	return store_get(tx, T_BROADCASTS, key, sizeof(key), rec);
 }
 
 int

@@ -233,7 +233,7 @@ apply_outbox(struct txn *tx, struct dispatch *d, json_t *r, const char *out)
 	time_t at = json_integer_value(json_object_get(r, "at"));
 
 	store_be64(json_integer_value(json_object_get(r, "ref")), key);
-	if ((rc = store_get(tx, T_OUTBOX, key, 8, &rec, STORE_RMW)) != 0)
+	if ((rc = store_get(tx, T_OUTBOX, key, 8, &rec)) != 0)
 		return rc == STORE_NOTFOUND ? 0 : rc;
 	if (strcmp(out, "retry") == 0 || strcmp(out, "throttle") == 0 ||
 	    strcmp(out, "halt") == 0) {
@@ -333,8 +333,7 @@ apply_delivery(struct txn *tx, struct dispatch *d, json_t *r, const char *out)
 		return rc == STORE_NOTFOUND ? 0 : rc;
 	/* A subscriber handed out has no record yet. */
 	rc = json_integer_value(json_object_get(r, "o")) == O_FANOUT ?
-	    STORE_NOTFOUND : store_get(tx, T_DELIVERIES, key, klen, &rec,
-	    STORE_RMW);
+	    STORE_NOTFOUND : store_get(tx, T_DELIVERIES, key, klen, &rec);
 	if (rc == STORE_NOTFOUND) {
 		rec = json_pack("{s:i, s:I, s:s}", "v", 1, "bc", (json_int_t)n,
 		    "id", id);
@@ -502,7 +501,7 @@ claim_outbox(struct txn *tx, struct dispatch *d, size_t *room)
 			break;
 		for (i = 0; i < keys.n && rc == 0; i++) {
 			if ((rc = store_get(tx, T_OUTBOX, keys.v[i],
-			    keys.len[i], &rec, STORE_RMW)) != 0)
+			    keys.len[i], &rec)) != 0)
 				break;
 			id = jsonl_string(rec, "id");
 			text = jsonl_string(rec, "text");
@@ -602,7 +601,7 @@ claim_deliveries(struct txn *tx, struct dispatch *d, int quiet,
 			break;
 		for (i = 0; i < keys.n && rc == 0; i++) {
 			if ((rc = store_get(tx, T_DELIVERIES, keys.v[i],
-			    keys.len[i], &rec, STORE_RMW)) != 0)
+			    keys.len[i], &rec)) != 0)
 				break;
 			id = jsonl_string(rec, "id");
 			b = keys.len[i] > 8 ? bc_get(tx, d,
@@ -643,7 +642,7 @@ has_delivery(struct txn *tx, uint64_t n, const char *id)
 	json_t *rec;
 	int rc;
 
-	if ((rc = store_get(tx, T_DELIVERIES, key, klen, &rec, 0)) == 0) {
+	if ((rc = store_get(tx, T_DELIVERIES, key, klen, &rec)) == 0) {
 		json_decref(rec);
 		return 1;
 	}
@@ -772,8 +771,8 @@ unlease(struct txn *tx, enum store_index ix, enum store_table t)
 	    &keys)) != 0)
 		return rc;
 	for (i = 0; i < keys.n && rc == 0; i++)
-		if ((rc = store_get(tx, t, keys.v[i], keys.len[i], &rec,
-		    STORE_RMW)) == 0) {
+		if ((rc = store_get(tx, t, keys.v[i], keys.len[i],
+		    &rec)) == 0) {
 			unlease_rec(rec);
 			rc = store_put(tx, t, keys.v[i], keys.len[i], rec, 0);
 			json_decref(rec);
@@ -839,7 +838,7 @@ still_wanted(const struct send_job *j, void *arg)
 
 	if (j->origin == O_OUTBOX) {
 		store_be64(j->ref, key);
-		if (store_get(tx, T_OUTBOX, key, sizeof(key), &rec, 0) != 0)
+		if (store_get(tx, T_OUTBOX, key, sizeof(key), &rec) != 0)
 			return 0;
 		json_decref(rec);
 		return 1;

@@ -134,7 +134,7 @@ erase_ledgered(struct txn *tx, const char *id)
 
 	if ((rc = ledger_hash(tx, id, hash)) != 0)
 		return rc;
-	rc = store_get(tx, T_LEDGER, hash, sizeof(hash), &v, 0);
+	rc = store_get(tx, T_LEDGER, hash, sizeof(hash), &v);
 	if (rc == 0)
 		json_decref(v);
 	return rc == 0 ? 1 : rc == STORE_NOTFOUND ? 0 : rc;

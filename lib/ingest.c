@@ -79,8 +79,7 @@ rekey(struct txn *tx, enum store_table table, enum store_index index,
 
 	rc = store_index_keys(tx, index, old, strlen(old), &k);
 	for (i = 0; i < k.n && rc == 0; i++)
-		if ((rc = store_get(tx, table, k.v[i], k.len[i], &rec,
-		    STORE_RMW)) == 0) {
+		if ((rc = store_get(tx, table, k.v[i], k.len[i], &rec)) == 0) {
 			json_object_set_new(rec, "id", json_string(new));
 			rc = store_put(tx, table, k.v[i], k.len[i], rec, 0);
 			json_decref(rec);
@@ -405,8 +404,8 @@ advance_watermark(struct txn *tx, enum store_index index,
 	rc = store_index_each(tx, index, ev->id, strlen(ev->id), 0,
 	    below_watermark, &w);
 	for (i = 0; i < w.keys.n && rc == 0; i++)
-		if ((rc = store_get(tx, table, w.keys.v[i], w.keys.len[i], &rec,
-		    STORE_RMW)) == 0) {
+		if ((rc = store_get(tx, table, w.keys.v[i], w.keys.len[i],
+		    &rec)) == 0) {
 			if (advance(rec, ev->status, ev->time))
 				rc = store_put(tx, table, w.keys.v[i],
 				    w.keys.len[i], rec, 0);
@@ -457,7 +456,7 @@ ingest_tg_offset(struct txn *tx, long long *offset)
 	int rc;
 
 	*offset = 0;
-	rc = store_get(tx, T_META, TG_OFFSET, strlen(TG_OFFSET), &v, 0);
+	rc = store_get(tx, T_META, TG_OFFSET, strlen(TG_OFFSET), &v);
 	if (rc == STORE_NOTFOUND)
 		return 0;
 	if (rc == 0) {

@@ -200,8 +200,7 @@ reply_result(struct txn *tx, uint64_t seq, const char *state,
 	int rc;
 
 	store_be64(seq, key);
-	if ((rc = store_get(tx, T_MESSAGES, key, sizeof(key), &m,
-	    STORE_RMW)) != 0)
+	if ((rc = store_get(tx, T_MESSAGES, key, sizeof(key), &m)) != 0)
 		return rc == STORE_NOTFOUND ? 0 : rc;	/* erased meanwhile */
 	json_object_set_new(m, "state", json_string(state));
 	if (pid != NULL && *pid != '\0') {

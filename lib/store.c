@@ -26,7 +26,6 @@
 #include "xalloc.h"
 
 #define STORE_MAGIC	0x68627374u	/* "hbst" */
-#define TXN_ATTEMPTS	5
 
 struct store {
 	unsigned magic;
@@ -48,14 +47,17 @@ struct txn {
  * the environment reads it, so every process sets it up the same way
  * (bdb.md §2).  Logs are removed as soon as no recovery needs them:
  * erasure matters more here than catastrophic recovery from old logs.
+ *
+ * There is no lock region: the store's lock file lets one process in at
+ * a time, so Berkeley DB's own locking would only cost (a fifth of a
+ * webhook's CPU, measured, most of it page faults in the lock and mutex
+ * regions).  For the same reason the cache's hash buckets share a few
+ * mutexes instead of one each.
  */
 static const char db_config[] =
     "# Written by hb; changes are overwritten.\n"
     "set_cachesize 0 33554432 1\n"
-    "set_lk_detect DB_LOCK_DEFAULT\n"
-    "set_lk_max_locks 50000\n"
-    "set_lk_max_objects 50000\n"
-    "set_lk_max_lockers 2000\n"
+    "set_mp_mtxcount 64\n"
     "set_lg_max 1048576\n"
     "set_lg_regionmax 1048576\n"
     "log_set_config DB_LOG_AUTO_REMOVE\n";
@@ -109,9 +111,6 @@ dberr(int rc, const char *what)
 		return STORE_NOTFOUND;
 	case DB_KEYEXIST:
 		return STORE_EXISTS;
-	case DB_LOCK_DEADLOCK:
-	case DB_LOCK_NOTGRANTED:
-		return STORE_BUSY;
 	case DB_RUNRECOVERY:
 		log_errorx("store: %s: the store needs recovery, which the "
 		    "next run does", what);
@@ -129,6 +128,11 @@ on_db_error(const DB_ENV *env, const char *pfx, const char *msg)
 	log_errorx("store: %s", msg);
 }
 
+/*
+ * Write DB_CONFIG unless it says what db_config says: 0 if it did, or
+ * if it was right already; 1 if it replaced another one, whose sizing
+ * the environment's regions still have; -1 after a message.
+ */
 static int
 write_db_config(const char *home, mode_t mode)
 {
@@ -156,7 +160,7 @@ write_db_config(const char *home, mode_t mode)
 	close(fd);
 	if (rename(tmp, path) == -1)
 		return log_error("store: '%s'", path);
-	return 0;
+	return n != -1;
 }
 
 /* Create the store directory, readable by the owner (and the group). */
@@ -350,7 +354,7 @@ check_schema(struct txn *tx, void *arg)
 	int rc;
 
 	(void)arg;
-	rc = store_get(tx, T_META, "schema", 6, &v, STORE_RMW);
+	rc = store_get(tx, T_META, "schema", 6, &v);
 	if (rc == STORE_NOTFOUND) {
 		v = json_pack("{s:i, s:I}", "v", STORE_SCHEMA, "created",
 		    (json_int_t)time(NULL));
@@ -407,11 +411,11 @@ store_open(struct store **stp, const struct store_opts *o)
 int
 store_open_locked(struct store **stp, const struct store_opts *o, int lockfd)
 {
-	const u_int32_t env_flags = DB_CREATE | DB_INIT_TXN | DB_INIT_LOCK |
-	    DB_INIT_LOG | DB_INIT_MPOOL | DB_REGISTER | DB_RECOVER;
+	const u_int32_t env_flags = DB_CREATE | DB_INIT_TXN | DB_INIT_LOG |
+	    DB_INIT_MPOOL | DB_REGISTER | DB_RECOVER;
 	mode_t mode = o->has_group ? 0640 : 0600;
 	struct store *st;
-	int maj, min, rc, i;
+	int maj, min, rc, i, resized;
 
 	(void)db_version(&maj, &min, NULL);
 	if (maj != DB_VERSION_MAJOR || min != DB_VERSION_MINOR) {
@@ -426,16 +430,19 @@ store_open_locked(struct store **stp, const struct store_opts *o, int lockfd)
 	inside = 1;
 	set_alarm(o->watchdog != 0 ? o->watchdog : 60);
 
-	if (write_db_config(o->home, mode) == -1)
+	if ((resized = write_db_config(o->home, mode)) == -1)
 		goto fail;
-	rc = open_env(st, o->home, mode, env_flags);
+	rc = resized ? DB_RUNRECOVERY : open_env(st, o->home, mode, env_flags);
 	if (rc == DB_RUNRECOVERY) {
 		/*
 		 * A panicked environment with no dead process in the
-		 * registry.  The lock guarantees nobody else is inside,
-		 * so recover it outright and join again.
+		 * registry, or one whose regions were made by an older
+		 * DB_CONFIG.  The lock guarantees nobody else is inside,
+		 * so recover it outright (which makes the regions anew)
+		 * and join again.
 		 */
-		log_warnx("store: recovering '%s'", o->home);
+		log_warnx("store: recovering '%s'%s", o->home, resized ?
+		    " for its new DB_CONFIG" : "");
 		if ((rc = open_env(st, o->home, mode, env_flags &
 		    ~DB_REGISTER)) == 0) {
 			(void)st->env->close(st->env, 0);
@@ -555,22 +562,16 @@ store_txn(struct store *st, store_txn_fn fn, void *arg)
 {
 	struct txn tx;
 	DB_TXN *t;
-	int attempt, rc;
+	int rc;
 
-	for (attempt = 0; attempt < TXN_ATTEMPTS; attempt++) {
-		if ((rc = st->env->txn_begin(st->env, NULL, &t, 0)) != 0)
-			return dberr(rc, "begin");
-		tx.st = st;
-		tx.t = t;
-		if ((rc = fn(&tx, arg)) == 0)
-			return dberr(t->commit(t, 0), "commit");
-		(void)t->abort(t);
-		if (rc != STORE_BUSY)
-			return rc;
-		/* A deadlock victim: back off a little and try again. */
-		usleep((1000u << attempt) + (unsigned)(random() % 1000));
-	}
-	return STORE_BUSY;
+	if ((rc = st->env->txn_begin(st->env, NULL, &t, 0)) != 0)
+		return dberr(rc, "begin");
+	tx.st = st;
+	tx.t = t;
+	if ((rc = fn(&tx, arg)) == 0)
+		return dberr(t->commit(t, 0), "commit");
+	(void)t->abort(t);
+	return rc;
 }
 
 int
@@ -612,7 +613,7 @@ decode(const DBT *d)
 
 int
 store_get(struct txn *tx, enum store_table t, const void *key, size_t klen,
-    json_t **val, int flags)
+    json_t **val)
 {
 	DBT k, d;
 	int rc;
@@ -623,7 +624,7 @@ store_get(struct txn *tx, enum store_table t, const void *key, size_t klen,
 		return -1;
 	dbt(&k, key, klen);
 	dbt(&d, NULL, 0);
-	rc = db->get(db, tx->t, &k, &d, (flags & STORE_RMW) ? DB_RMW : 0);
+	rc = db->get(db, tx->t, &k, &d, 0);
 	if (rc != 0)
 		return dberr(rc, schema_tables[t].file);
 	return (*val = decode(&d)) != NULL ? 0 : -1;
@@ -700,8 +701,7 @@ store_each(struct txn *tx, enum store_table t, const void *from,
 
 	if ((db = table(tx, t)) == NULL)
 		return -1;
-	/* Read committed: a long walk must not hold every page's lock. */
-	if ((rc = db->cursor(db, tx->t, &c, DB_READ_COMMITTED)) != 0)
+	if ((rc = db->cursor(db, tx->t, &c, 0)) != 0)
 		return dberr(rc, schema_tables[t].file);
 	dbt(&k, from, fromlen);
 	dbt(&d, NULL, 0);
@@ -729,7 +729,7 @@ walk_index(struct txn *tx, enum store_index i, const void *key, size_t klen,
 
 	if ((ix = index_db(tx, i)) == NULL)
 		return -1;
-	if ((rc = ix->cursor(ix, tx->t, &c, DB_READ_COMMITTED)) != 0)
+	if ((rc = ix->cursor(ix, tx->t, &c, 0)) != 0)
 		return dberr(rc, schema_indexes[i].file);
 	dbt(&sk, key, klen);
 	dbt(&pk, from, fromlen);
@@ -798,7 +798,7 @@ store_index_count(struct txn *tx, enum store_index i, const void *key,
 	*count = 0;
 	if ((ix = index_db(tx, i)) == NULL)
 		return -1;
-	if ((rc = ix->cursor(ix, tx->t, &c, DB_READ_COMMITTED)) != 0)
+	if ((rc = ix->cursor(ix, tx->t, &c, 0)) != 0)
 		return dberr(rc, schema_indexes[i].file);
 	dbt(&sk, key, klen);
 	dbt(&d, NULL, 0);
@@ -855,7 +855,7 @@ store_next_seq(struct txn *tx, const char *name, uint64_t *next)
 	int rc;
 
 	(void)snprintf(key, sizeof(key), "seq.%s", name);
-	rc = store_get(tx, T_META, key, strlen(key), &v, STORE_RMW);
+	rc = store_get(tx, T_META, key, strlen(key), &v);
 	if (rc == STORE_NOTFOUND)
 		*next = 1;
 	else if (rc != 0)

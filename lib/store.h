@@ -35,7 +35,7 @@ enum store_result {
 	STORE_OK = 0,
 	STORE_NOTFOUND = 1,	/* no such key */
 	STORE_EXISTS = 2,	/* STORE_NOOVERWRITE and the key is there */
-	STORE_BUSY = 3,		/* lock or deadlock: worth retrying later */
+	STORE_BUSY = 3,		/* the lock is taken: worth retrying later */
 	STORE_STOP = 4		/* an iteration callback asks to stop */
 };
 
@@ -97,7 +97,7 @@ int	 store_close(struct store *);
 
 /*
  * Run fn in a transaction and commit if it returns 0; abort otherwise and
- * return what it returned.  A deadlock is retried a few times.
+ * return what it returned.
  */
 typedef int (*store_txn_fn)(struct txn *, void *arg);
 int	 store_txn(struct store *, store_txn_fn, void *arg);
@@ -109,11 +109,10 @@ int	 store_txn(struct store *, store_txn_fn, void *arg);
 int	 store_run(const struct store_opts *, store_txn_fn, void *arg);
 
 #define STORE_NOOVERWRITE	0x1	/* store_put: fail with STORE_EXISTS */
-#define STORE_RMW		0x2	/* store_get: lock for a later write */
 
 /* *val is a new reference. */
 int	 store_get(struct txn *, enum store_table, const void *key,
-	    size_t klen, json_t **val, int flags);
+	    size_t klen, json_t **val);
 int	 store_put(struct txn *, enum store_table, const void *key,
 	    size_t klen, const json_t *val, int flags);
 int	 store_del(struct txn *, enum store_table, const void *key,

@@ -42,7 +42,7 @@ sub_state_lookup(const char *name)
 int
 sub_get(struct txn *tx, const char *id, json_t **rec)
 {
-	return store_get(tx, T_SUBSCRIBERS, id, strlen(id), rec, STORE_RMW);
+	return store_get(tx, T_SUBSCRIBERS, id, strlen(id), rec);
 }
 
 static int

@@ -67,4 +67,23 @@ test_expect_success 'the killed writer can be run again and completes' '
 	test_grep "^telegram	20001	" out
 '
 
+test_expect_success 'regions made by an older DB_CONFIG are made anew' '
+	cat >"$HB_HOME/DB_CONFIG" <<-\EOF &&
+	set_cachesize 0 33554432 1
+	set_lk_max_locks 50000
+	EOF
+	(cd "$HB_HOME" && flock lock db5.3_recover -e -h .) &&
+	db5.3_stat -h "$HB_HOME" -m >before &&
+	test_grep "^4099	Number of mutexes for the hash buckets" before &&
+	hb-subscribe stats >out 2>err &&
+	test_grep "recovering .* for its new DB_CONFIG" err &&
+	test_grep "^telegram	20001	" out &&
+	test_grep -x "set_mp_mtxcount 64" "$HB_HOME/DB_CONFIG" &&
+	db5.3_stat -h "$HB_HOME" -m >after &&
+	test_grep "^64	Number of mutexes for the hash buckets" after &&
+	hb-subscribe stats 2>err &&
+	test_must_fail test -s err &&
+	test_store_verify
+'
+
 test_done

@@ -34,8 +34,8 @@ due_now(struct txn *tx, enum store_index ix, enum store_table t)
 	rc = store_index_each(tx, ix, from, sizeof(from), STORE_RANGE,
 	    collect, &keys);
 	for (i = 0; i < keys.n && rc == 0; i++)
-		if ((rc = store_get(tx, t, keys.v[i], keys.len[i], &rec,
-		    STORE_RMW)) == 0) {
+		if ((rc = store_get(tx, t, keys.v[i], keys.len[i],
+		    &rec)) == 0) {
 			json_object_set_new(rec, "due", json_integer(time(NULL)));
 			rc = store_put(tx, t, keys.v[i], keys.len[i], rec, 0);
 			json_decref(rec);

@@ -96,7 +96,7 @@ check(struct txn *tx, void *arg)
 
 	(void)arg;
 	/* Sequences count without gaps. */
-	assert_int_equal(store_get(tx, T_META, "seq.messages", 12, &v, 0), 0);
+	assert_int_equal(store_get(tx, T_META, "seq.messages", 12, &v), 0);
 	assert_int_equal(json_integer_value(json_object_get(v, "n")), 6);
 	json_decref(v);
 	/* The person index finds a conversation without a scan. */
