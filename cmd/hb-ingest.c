@@ -32,6 +32,7 @@
 #define BATCH		1000	/* bodies per store session in batch mode */
 #define CGI_LOCK_WAIT	5	/* a platform waits a few seconds at most */
 #define SPOOL_BATCH	1000	/* bodies committed together at most */
+#define SPOOL_ROUNDS	8	/* commits in one store session, as a rule */
 #define POLL_TIMEOUT	25	/* seconds of a getUpdates long poll */
 
 static struct cli cli;
@@ -260,30 +261,23 @@ poll_telegram(int once)
 /*
  * One round as the holder of the store's lock: claim up to SPOOL_BATCH
  * waiting bodies, commit them in one transaction, and remove them (or
- * hand them back if the commit failed).  The store gets a dup of the
- * lock, so the lock stays ours, through `held', until the spool is in
- * order again.
+ * hand them back if the commit failed).  0 with *claimed set to how
+ * many bodies it took, or an error.
  */
 static int
-commit_round(int held, json_t *events)
+commit_round(struct store *st, json_t *events, size_t *claimed)
 {
 	struct ingest in = { .conf = &cli.conf, .now = time(NULL),
 	    .out = json_array() };
 	struct in_events evs = { NULL, 0 };
 	struct spool_claim claim;
-	struct store *st;
-	int rc, fd;
+	int rc;
 
 	in.evs = &evs;
-	if ((rc = spool_claim(cli.home, SPOOL_BATCH, &evs, &claim)) == 0) {
-		if ((fd = dup(held)) == -1)
-			rc = log_error("dup");
-		else if ((rc = store_open_locked(&st, &cli.store, fd)) == 0) {
-			rc = store_txn(st, ingest_apply, &in);
-			if (store_close(st) != 0 && rc == 0)
-				rc = -1;
-		}
-	}
+	if ((rc = spool_claim(cli.home, SPOOL_BATCH, &evs, &claim)) == 0 &&
+	    claim.n > 0)
+		rc = store_txn(st, ingest_apply, &in);
+	*claimed = claim.n;
 	if (rc == 0) {
 		spool_done(&claim);
 		json_array_extend(events, in.out);
@@ -296,18 +290,31 @@ commit_round(int held, json_t *events)
 
 /*
  * Commit every body waiting in the spool, ours among them, as the
- * holder of the lock; more than one round if more bodies wait than one
- * round takes.  The events go to the array events, for the hooks.  On
- * failure ours is withdrawn: the answer is 503.
+ * holder of the lock, in one store session: a transaction per round,
+ * and more rounds while bodies keep arriving (SPOOL_ROUNDS at most, so
+ * that our own answer is not held back for long).  Under load, the
+ * webhooks that came in during one commit go in the next, and their
+ * processes need no session of their own.  The events go to the array
+ * events, for the hooks.  On failure ours is withdrawn: the answer is
+ * 503.  The store gets a dup of the lock, so the lock stays ours,
+ * through lockfd, until the spool is in order again.
  */
 static int
 commit_spool(int lockfd, const char *own, json_t *events)
 {
-	int rc;
+	struct store *st = NULL;
+	size_t claimed = 1;
+	int fd, rc, round;
 
-	do
-		rc = commit_round(lockfd, events);
-	while (rc == 0 && spool_pending(own));
+	if ((fd = dup(lockfd)) == -1)
+		rc = log_error("dup");
+	else
+		rc = store_open_locked(&st, &cli.store, fd);
+	for (round = 0; rc == 0 && claimed > 0 &&
+	    (round < SPOOL_ROUNDS || spool_pending(own)); round++)
+		rc = commit_round(st, events, &claimed);
+	if (store_close(st) != 0 && rc == 0)
+		rc = -1;
 	if (rc != 0)
 		(void)spool_withdraw(own);
 	store_unlock(lockfd);

@@ -6,7 +6,7 @@
  * commit each.  Instead each checked body waits in the spool directory
  * (home/spool) while its process waits for the lock; whoever gets the
  * lock claims every waiting body, commits them in one transaction and
- * removes them.  A process that then gets the lock and finds its body
+ * removes them, and does the same for those that came in meanwhile.  A process that then gets the lock and finds its body
  * gone knows it is committed, and answers 200 without opening the store.
  *
  * The contract of DESIGN §2.1 holds: 200 only after the commit that
