@@ -21,7 +21,6 @@
 #include "hb.h"
 #include "jsonl.h"
 #include "log.h"
-#include "timefmt.h"
 #include "xalloc.h"
 
 static struct cli cli;
@@ -292,18 +291,11 @@ static json_t *
 export_bcast(const json_t *rec)
 {
 	static const char *const times[] = { "created", "at", "started",
-	    "finished", "cancelled" };
-	char buf[TIMEFMT_SIZE];
-	json_t *o = json_deep_copy(rec), *t;
-	size_t i;
+	    "finished", "cancelled", NULL };
+	json_t *o = jsonl_export(rec, times);
 
-	json_object_del(o, "v");
 	json_object_del(o, "due");
 	json_object_del(o, "prio");
-	for (i = 0; i < sizeof(times) / sizeof(times[0]); i++)
-		if (json_is_integer(t = json_object_get(o, times[i])))
-			json_object_set_new(o, times[i], json_string(
-			    timefmt_rfc3339(json_integer_value(t), buf)));
 	return o;
 }
 

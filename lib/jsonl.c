@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "jsonl.h"
+#include "timefmt.h"
 
 int
 jsonl_write(FILE *fp, const json_t *o)
@@ -45,4 +46,18 @@ const char *
 jsonl_string(const json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
+}
+
+json_t *
+jsonl_export(const json_t *rec, const char *const *times)
+{
+	char buf[TIMEFMT_SIZE];
+	json_t *o = json_deep_copy(rec), *t;
+
+	json_object_del(o, "v");
+	for (; *times != NULL; times++)
+		if (json_is_integer(t = json_object_get(o, *times)))
+			json_object_set_new(o, *times, json_string(
+			    timefmt_rfc3339(json_integer_value(t), buf)));
+	return o;
 }

@@ -27,5 +27,11 @@ json_t	*jsonl_parse_object(const char *s, size_t len, char *err,
 void	 jsonl_error(const json_error_t *, char *err, size_t errsz);
 /* The string member key of o, or NULL (borrowed). */
 const char *jsonl_string(const json_t *o, const char *key);
+/*
+ * A stored record as people read it: a copy without the record's
+ * version "v", whose members named in times (a NULL-terminated list)
+ * that hold Unix seconds are RFC 3339 strings instead.
+ */
+json_t	*jsonl_export(const json_t *rec, const char *const *times);
 
 #endif /* JSONL_H */

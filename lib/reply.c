@@ -98,17 +98,9 @@ static int
 append_message(const void *key, size_t klen, json_t *rec, void *arg)
 {
 	static const char *const times[] = { "time", "stored", "sent_at",
-	    "delivered_at", "read_at" };
-	char buf[TIMEFMT_SIZE];
-	json_t *o = json_deep_copy(rec), *t;
-	size_t i;
+	    "delivered_at", "read_at", NULL };
 
-	json_object_del(o, "v");
-	for (i = 0; i < sizeof(times) / sizeof(times[0]); i++)
-		if (json_is_integer(t = json_object_get(o, times[i])))
-			json_object_set_new(o, times[i], json_string(
-			    timefmt_rfc3339(json_integer_value(t), buf)));
-	json_array_append_new(arg, o);
+	json_array_append_new(arg, jsonl_export(rec, times));
 	return 0;
 }
 

@@ -19,8 +19,7 @@ static const char *const state_names[SUB_NSTATES] = {
 
 /* Members of a record that are times, stored as Unix seconds. */
 static const char *const time_members[] = { "since", "changed",
-    "last_inbound" };
-#define NTIMES	(sizeof(time_members) / sizeof(time_members[0]))
+    "last_inbound", NULL };
 
 const char *
 sub_state_name(enum sub_state s)
@@ -198,18 +197,13 @@ sub_page_next(struct txn *tx, struct sub_page *pg, size_t max, json_t *out)
 json_t *
 sub_export(const json_t *rec)
 {
-	char buf[TIMEFMT_SIZE];
-	json_t *o, *t;
+	json_t *o = jsonl_export(rec, time_members);
 	size_t i;
 
-	o = json_deep_copy(rec);
-	json_object_del(o, "v");
-	for (i = 0; i < NTIMES; i++) {
-		t = json_object_get(o, time_members[i]);
-		json_object_set_new(o, time_members[i], json_is_integer(t) ?
-		    json_string(timefmt_rfc3339(json_integer_value(t), buf)) :
-		    json_null());
-	}
+	/* An export has every column, null where there is nothing. */
+	for (i = 0; time_members[i] != NULL; i++)
+		if (!json_is_string(json_object_get(o, time_members[i])))
+			json_object_set_new(o, time_members[i], json_null());
 	if (json_object_get(o, "name") == NULL)
 		json_object_set_new(o, "name", json_null());
 	return o;
@@ -273,7 +267,7 @@ sub_import(const json_t *exp, time_t now, char *err, size_t errsz)
 		if (s != NULL && *s != '\0')
 			json_object_set_new(rec, strings[i], json_string(s));
 	}
-	for (i = 0; i < NTIMES; i++) {
+	for (i = 0; time_members[i] != NULL; i++) {
 		if (optional_string(exp, time_members[i], &s) == -1 ||
 		    (s != NULL && timefmt_parse(s, &t) == -1)) {
 			(void)snprintf(err, errsz, "'%s': \"%s\" is not an "

@@ -78,6 +78,29 @@ test_csv_errors(void **state)
 	assert_int_equal(parse("\n\n"), 0);
 }
 
+static void
+test_record_export(void **state)
+{
+	static const char *const times[] = { "since", "sent_at", NULL };
+	json_t *rec, *o;
+	char *s;
+
+	(void)state;
+	rec = json_pack("{s:i, s:s, s:i, s:s, s:i}", "v", 1, "id",
+	    "telegram:1", "since", 1795910400, "sent_at", "x", "n", 5);
+	o = jsonl_export(rec, times);
+	s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	/* No "v"; named seconds as RFC 3339; anything else as it was. */
+	assert_string_equal(s, "{\"id\":\"telegram:1\",\"n\":5,"
+	    "\"sent_at\":\"x\",\"since\":\"2026-11-29T00:00:00Z\"}");
+	/* The record itself is untouched. */
+	assert_int_equal(json_integer_value(json_object_get(rec, "since")),
+	    1795910400);
+	free(s);
+	json_decref(o);
+	json_decref(rec);
+}
+
 int
 main(void)
 {
@@ -86,6 +109,7 @@ main(void)
 		cmocka_unit_test(test_csv_default_columns),
 		cmocka_unit_test(test_csv_header_and_quotes),
 		cmocka_unit_test(test_csv_errors),
+		cmocka_unit_test(test_record_export),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
