@@ -10,7 +10,8 @@
 
 #include "batch.h"
 #include "cli.h"
-#include "erase.h"
+#include "ledger.h"
+#include "person.h"
 #include "expire.h"
 #include "hb.h"
 #include "jsonl.h"
@@ -23,7 +24,7 @@
 #define FILTER_BATCH	1000	/* lines checked per store session */
 
 static struct cli cli;
-static struct erase_counts *receipts;	/* one per ID erased */
+static struct person_counts *receipts;	/* one per ID erased */
 
 static void __attribute__((noreturn))
 usage(int status)
@@ -42,14 +43,14 @@ erase_one(struct txn *tx, void *arg)
 {
 	struct batch *b = arg;
 
-	return erase_person(tx, b->items->v[b->off], b->now,
+	return person_erase(tx, b->items->v[b->off], b->now,
 	    &receipts[b->off]);
 }
 
 static void
 print_receipt(struct batch_items *it, size_t i)
 {
-	const struct erase_counts *c = &receipts[i];
+	const struct person_counts *c = &receipts[i];
 	char when[TIMEFMT_SIZE];
 	json_t *o;
 
@@ -105,7 +106,7 @@ filter_batch(struct txn *tx, void *arg)
 	for (i = 0; i < f->n; i++) {
 		if (f->ids[i][0] == '\0')
 			continue;	/* a blank line */
-		if ((rc = erase_ledgered(tx, f->ids[i])) < 0)
+		if ((rc = ledger_has(tx, f->ids[i])) < 0)
 			return rc;
 		f->erased[i] = rc;
 	}

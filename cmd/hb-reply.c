@@ -15,6 +15,7 @@
 #include "jsonl.h"
 #include "log.h"
 #include "reply.h"
+#include "sub.h"
 #include "sender.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -129,8 +130,7 @@ show_fn(struct txn *tx, void *arg)
 	int rc;
 
 	json_array_clear(sh->out);
-	if ((rc = store_get(tx, T_SUBSCRIBERS, sh->id, strlen(sh->id),
-	    &sub)) == 0) {
+	if ((rc = sub_get(tx, sh->id, &sub)) == 0) {
 		sh->known = 1;
 		json_decref(sub);
 	} else if (rc != STORE_NOTFOUND)

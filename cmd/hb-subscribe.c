@@ -16,7 +16,7 @@
 
 #include "batch.h"
 #include "cli.h"
-#include "erase.h"
+#include "ledger.h"
 #include "export.h"
 #include "hb.h"
 #include "jsonl.h"
@@ -346,7 +346,7 @@ ledger_batch(struct txn *tx, void *arg)
 
 	for (i = b->off; i < b->off + b->len && rc >= 0; i++) {
 		rec = json_loads(b->items->v[i], 0, NULL);
-		rc = erase_ledgered(tx, jsonl_string(rec, "id"));
+		rc = ledger_has(tx, jsonl_string(rec, "id"));
 		json_decref(rec);
 		b->items->result[i] = rc == 1;
 	}

@@ -5,22 +5,14 @@
 
 #include "bcast.h"
 #include "calendar.h"
+#include "delivery.h"
 #include "jsonl.h"
 #include "revoke.h"
 #include "split.h"
+#include "sub.h"
 #include "xalloc.h"
 
 #define WINDOW_SECONDS	(24 * 3600)
-
-size_t
-bcast_dkey(uint64_t bc, const char *id, unsigned char key[8 + HB_ID_MAX + 1])
-{
-	size_t len = strnlen(id, HB_ID_MAX);
-
-	store_be64(bc, key);
-	memcpy(key + 8, id, len);
-	return 8 + len;
-}
 
 int
 bcast_get(struct txn *tx, uint64_t n, json_t **rec)
@@ -207,6 +199,45 @@ bcast_list(struct txn *tx, json_t *out)
 	return store_each(tx, T_BROADCASTS, NULL, 0, collect, out);
 }
 
+/* The first broadcast done with but for its receipts (expire.c). */
+struct receipts_walk {
+	time_t	 before;
+	uint64_t n;
+	json_t	*rec;
+};
+
+static int
+with_receipts(const void *key, size_t klen, json_t *rec, void *arg)
+{
+	struct receipts_walk *w = arg;
+
+	if (klen != 8 || json_object_get(rec, "due") != NULL ||
+	    json_is_true(json_object_get(rec, "expired")))
+		return 0;	/* open, or done with */
+	if (json_integer_value(json_object_get(rec, "at")) >= w->before)
+		return STORE_STOP;
+	w->n = store_get_be64(key);
+	w->rec = json_incref(rec);
+	return STORE_STOP;
+}
+
+int
+bcast_oldest_receipts(struct txn *tx, time_t before, uint64_t *n,
+    json_t **rec)
+{
+	struct receipts_walk w = { before, 0, NULL };
+	int rc;
+
+	if ((rc = store_each(tx, T_BROADCASTS, NULL, 0, with_receipts,
+	    &w)) != 0) {
+		json_decref(w.rec);
+		return rc;
+	}
+	*n = w.n;
+	*rec = w.rec;
+	return w.rec != NULL ? 0 : STORE_NOTFOUND;
+}
+
 int
 bcast_cancel(struct txn *tx, uint64_t n, time_t now)
 {
@@ -226,6 +257,64 @@ bcast_cancel(struct txn *tx, uint64_t n, time_t now)
 	/* A running sender drops what it holds of this broadcast. */
 	if ((rc = revoke_note(store_home(tx))) == 0)
 		rc = bcast_put(tx, n, rec);
+	json_decref(rec);
+	return rc;
+}
+
+int
+bcast_due(struct txn *tx, int prio, time_t now, uint64_t **v, size_t *n)
+{
+	struct store_keys keys;
+	size_t i;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	rc = store_due_keys(tx, I_BC_DUE, prio, now, 100, &keys);
+	if (rc == 0 && keys.n > 0) {
+		*v = xcalloc(keys.n, sizeof(**v));
+		for (i = 0; i < keys.n; i++)
+			if (keys.len[i] == 8)
+				(*v)[(*n)++] = store_get_be64(keys.v[i]);
+	}
+	store_keys_release(&keys);
+	return rc;
+}
+
+int
+bcast_started(struct txn *tx, uint64_t n, time_t now)
+{
+	json_t *rec;
+	int rc;
+
+	if ((rc = bcast_get(tx, n, &rec)) != 0)
+		return rc;
+	if (is_state(rec, "scheduled")) {
+		json_object_set_new(rec, "state", json_string("sending"));
+		json_object_set_new(rec, "started", json_integer(now));
+		rc = bcast_put(tx, n, rec);
+	}
+	json_decref(rec);
+	return rc;
+}
+
+int
+bcast_finished(struct txn *tx, uint64_t n, time_t now)
+{
+	json_t *rec;
+	int rc;
+
+	if ((rc = bcast_get(tx, n, &rec)) != 0)
+		return rc == STORE_NOTFOUND ? 0 : rc;
+	if (json_object_get(rec, "due") != NULL) {
+		json_object_del(rec, "due");
+		json_object_del(rec, "prio");
+		if (!is_state(rec, "cancelled")) {
+			json_object_set_new(rec, "state", json_string("sent"));
+			json_object_set_new(rec, "finished", json_integer(now));
+		}
+		rc = bcast_put(tx, n, rec);
+	}
 	json_decref(rec);
 	return rc;
 }
@@ -269,25 +358,17 @@ count_why(json_t **why, const char *reason)
 	    json_integer(json_integer_value(v) + 1));
 }
 
-struct status_walk {
-	unsigned char prefix[8];
-	struct bcast_counts *counts;
-};
-
 static int
 count_delivery(const void *key, size_t klen, json_t *rec, void *arg)
 {
-	struct status_walk *w = arg;
+	struct bcast_counts *counts = arg, *k;
 	const char *state = jsonl_string(rec, "state"), *id, *why;
-	struct bcast_counts *k;
 	enum chan c;
 
-	if (klen < 8 || memcmp(key, w->prefix, 8) != 0)
-		return STORE_STOP;
 	id = jsonl_string(rec, "id");
 	if (id == NULL || chan_check_id(id, &c, &why) == -1 || state == NULL)
 		return 0;
-	k = &w->counts[c];
+	k = &counts[c];
 	k->recipients++;
 	if (strcmp(state, "read") == 0)
 		k->read++, k->delivered++, k->sent++;
@@ -360,12 +441,10 @@ bcast_keep_counts(struct txn *tx, uint64_t n, json_t *rec)
 int
 bcast_status(struct txn *tx, uint64_t n, struct bcast_counts counts[CHAN_COUNT])
 {
-	struct status_walk w;
 	struct bcast_counts *k;
-	char key[64];
 	json_t *rec;
 	unsigned chans;
-	size_t active, klen;
+	size_t active;
 	int rc, c;
 
 	memset(counts, 0, sizeof(*counts) * CHAN_COUNT);
@@ -377,9 +456,7 @@ bcast_status(struct txn *tx, uint64_t n, struct bcast_counts counts[CHAN_COUNT])
 		json_decref(rec);
 		return 0;
 	}
-	store_be64(n, w.prefix);
-	w.counts = counts;
-	rc = store_each(tx, T_DELIVERIES, w.prefix, 8, count_delivery, &w);
+	rc = delivery_each_of_bc(tx, n, count_delivery, counts);
 	chans = bcast_chans(rec);
 	/*
 	 * While it is open, the active subscribers without a record yet are
@@ -389,9 +466,7 @@ bcast_status(struct txn *tx, uint64_t n, struct bcast_counts counts[CHAN_COUNT])
 		if (!(chans & (1u << c)) || json_object_get(rec, "due") ==
 		    NULL)
 			continue;
-		klen = (size_t)snprintf(key, sizeof(key), "active:%s",
-		    chan_name(c));
-		rc = store_index_count(tx, I_SUB_STATE, key, klen, &active);
+		rc = sub_count_in(tx, SUB_ACTIVE, c, &active);
 		k = &counts[c];
 		k->waiting = active > k->recipients ? active - k->recipients :
 		    0;
@@ -449,8 +524,7 @@ bcast_plan(struct txn *tx, const struct conf *conf,
 {
 	const struct platform_limit *l;
 	struct plan_walk w = { conf, req->text, now, plan, 0 };
-	char key[64], **parts;
-	size_t klen;
+	char **parts;
 	int rc = 0, c;
 
 	memset(plan, 0, sizeof(*plan) * CHAN_COUNT);
@@ -461,10 +535,7 @@ bcast_plan(struct txn *tx, const struct conf *conf,
 		plan[c].parts = split_text(req->text, l->max, l->unit, &parts);
 		split_free(parts, plan[c].parts);
 		w.chan = c;
-		klen = (size_t)snprintf(key, sizeof(key), "active:%s",
-		    chan_name(c));
-		rc = store_index_each(tx, I_SUB_STATE, key, klen, 0, plan_one,
-		    &w);
+		rc = sub_each_in(tx, SUB_ACTIVE, c, NULL, plan_one, &w);
 	}
 	return rc == STORE_NOTFOUND ? 0 : rc;
 }

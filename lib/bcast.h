@@ -15,22 +15,10 @@
  *               broadcasts-due index
  *
  * Subscribers are handed out in ID order from the active-subscriber
- * index, and a delivery record is written once, with the answer; a run
- * that resumes a broadcast passes over those with a record (dispatch.c).
- * The record holds no subscriber ID, which would outlive an erasure.
- *
- * A delivery (table deliveries, key: the broadcast's number, then the
- * subscriber ID):
- *
- *   bc, id      the broadcast and the subscriber
- *   state       "sent", "delivered", "read" (from hb-ingest), "failed",
- *               "skipped", "deferred" or "pending"; "why" says why for
- *               the last four
- *   pid         the platform's id of the message, for receipts
- *   sent_at     when the platform accepted it; "parts": how many parts
- *   template    true when it went as the WhatsApp template
- *   tries       failed attempts so far
- *   due, prio   while it is to be tried again (deliveries-due index)
+ * index, and a delivery record (delivery.h) is written once, with the
+ * answer; a run that resumes a broadcast passes over those with a record
+ * (dispatch.c).  The record holds no subscriber ID, which would outlive
+ * an erasure.  This module alone writes the table and its keys.
  */
 #ifndef BCAST_H
 #define BCAST_H
@@ -76,6 +64,19 @@ int	 bcast_put(struct txn *, uint64_t n, json_t *rec);
 int	 bcast_list(struct txn *, json_t *out);
 /* Stop a broadcast: STORE_NOTFOUND, BCAST_FINISHED or 0. */
 int	 bcast_cancel(struct txn *, uint64_t n, time_t now);
+/*
+ * The broadcasts of priority prio due at now (at most 100), by number,
+ * in *v (malloc'd), of *n.
+ */
+int	 bcast_due(struct txn *, int prio, time_t now, uint64_t **v,
+	    size_t *n);
+/* A run has begun handing out broadcast n: "scheduled" becomes "sending". */
+int	 bcast_started(struct txn *, uint64_t n, time_t now);
+/*
+ * Every subscriber of broadcast n is handed out and answered: it leaves
+ * the due index, and is "sent" unless it was cancelled.
+ */
+int	 bcast_finished(struct txn *, uint64_t n, time_t now);
 /* The channel bits of a broadcast record. */
 unsigned bcast_chans(const json_t *rec);
 
@@ -116,8 +117,12 @@ struct bcast_plan {
 int	 bcast_plan(struct txn *, const struct conf *, const struct bcast_req *,
 	    time_t now, struct bcast_plan[CHAN_COUNT]);
 
-/* The key of a delivery: 8 bytes of bc, then the ID.  Returns its length. */
-size_t	 bcast_dkey(uint64_t bc, const char *id,
-	    unsigned char key[8 + HB_ID_MAX + 1]);
+/*
+ * The oldest broadcast, sent before `before', that still has its
+ * delivery records (hb-purge expire): its number and record (a new
+ * reference), or STORE_NOTFOUND.
+ */
+int	 bcast_oldest_receipts(struct txn *, time_t before, uint64_t *n,
+	    json_t **rec);
 
 #endif /* BCAST_H */

@@ -363,7 +363,7 @@ on_text(struct parse *p, const char *lang, const char *name,
 	int id;
 
 	for (id = 0; id < TEXT_COUNT; id++)
-		if (strcmp(conf_text_name(id), name) == 0)
+		if (strcmp(texts_name(id), name) == 0)
 			break;
 	if (id == TEXT_COUNT)
 		return fail(p, "unknown text '%s' (welcome, goodbye, erased, "
@@ -565,7 +565,7 @@ conf_print(const struct conf *conf, FILE *fp)
 		if (i == 0 || strcmp(conf->texts[i].lang,
 		    conf->texts[i - 1].lang) != 0)
 			fprintf(fp, "\n[texts.%s]\n", conf->texts[i].lang);
-		fprintf(fp, "%s = ", conf_text_name(conf->texts[i].id));
+		fprintf(fp, "%s = ", texts_name(conf->texts[i].id));
 		for (s = conf->texts[i].value; *s != '\0'; s++)
 			if (*s == '\n')
 				fputs("\\n", fp);

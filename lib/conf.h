@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "chan.h"
+#include "texts.h"
 
 /* A secret read from a file named by a *_file key. */
 struct secret {
@@ -62,16 +63,6 @@ struct conf {
 	size_t	 ntexts;
 };
 
-/* Messages that hb sends on its own; each has built-in German and English. */
-enum text_id {
-	TEXT_WELCOME,
-	TEXT_GOODBYE,
-	TEXT_ERASED,
-	TEXT_HELP,
-	TEXT_MYDATA,
-	TEXT_COUNT
-};
-
 /* Fill in every default; no file is read. */
 void	 conf_init(struct conf *);
 /* Read and check path.  0, or -1 after a "file:line: problem" message. */
@@ -83,6 +74,5 @@ void	 conf_release(struct conf *);
 
 /* The text id in language lang, from [texts.LANG] or the built-ins. */
 const char *conf_text(const struct conf *, const char *lang, enum text_id);
-const char *conf_text_name(enum text_id);
 
 #endif /* CONF_H */

@@ -12,6 +12,7 @@
 int
 journal_open(struct journal *j, const struct store_opts *opts)
 {
+	memset(j, 0, sizeof(*j));
 	xasprintf(&j->path, "%s/journal", opts->home);
 	j->fd = open(j->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC,
 	    opts->has_group ? 0640 : 0600);
@@ -24,16 +25,41 @@ journal_open(struct journal *j, const struct store_opts *opts)
 	return 0;
 }
 
-int
-journal_write(struct journal *j, const char *lines, size_t len)
+void
+journal_add(struct journal *j, const struct answer *a)
 {
-	if (write(j->fd, lines, len) != (ssize_t)len)
+	json_t *o = answer_encode(a);
+	char *line;
+	size_t len;
+
+	if (o == NULL || (line = json_dumps(o, JSON_COMPACT)) == NULL) {
+		/* Sent again after a crash, at worst. */
+		log_errorx("%s: an answer could not be recorded", a->id);
+		json_decref(o);
+		return;
+	}
+	len = strlen(line);
+	j->pending = xreallocarray(j->pending, j->npending + len + 1, 1);
+	memcpy(j->pending + j->npending, line, len);
+	j->pending[j->npending + len] = '\n';
+	j->npending += len + 1;
+	free(line);
+	json_decref(o);
+}
+
+int
+journal_flush(struct journal *j)
+{
+	ssize_t n = (ssize_t)j->npending;
+
+	j->npending = 0;
+	if (n > 0 && write(j->fd, j->pending, n) != n)
 		return log_error("%s", j->path);
 	return 0;
 }
 
 int
-journal_read(struct journal *j, json_t *out)
+journal_read(struct journal *j, struct answer **v, size_t *nv)
 {
 	char *buf = NULL, *p, *nl;
 	size_t len = 0, cap = 0;
@@ -55,8 +81,12 @@ journal_read(struct journal *j, json_t *out)
 	}
 	for (p = buf; p < buf + len && (nl = memchr(p, '\n',
 	    buf + len - p)) != NULL; p = nl + 1)
-		if ((o = json_loadb(p, nl - p, 0, NULL)) != NULL)
-			json_array_append_new(out, o);
+		if ((o = json_loadb(p, nl - p, 0, NULL)) != NULL) {
+			*v = xreallocarray(*v, *nv + 1, sizeof(**v));
+			if (answer_decode(o, &(*v)[*nv]) == 0)
+				(*nv)++;
+			json_decref(o);
+		}
 	free(buf);
 	return 0;
 }
@@ -77,4 +107,7 @@ journal_close(struct journal *j)
 	j->fd = -1;
 	free(j->path);
 	j->path = NULL;
+	free(j->pending);
+	j->pending = NULL;
+	j->npending = 0;
 }

@@ -1,9 +1,18 @@
 /* outbox.c: answers owed to citizens; see outbox.h. */
 #include <stdint.h>
+#include <string.h>
 
 #include <jansson.h>
 
+#include "chan.h"
+#include "jsonl.h"
+#include "lease.h"
+#include "log.h"
 #include "outbox.h"
+#include "reply.h"
+#include "sub.h"
+
+#define OUTBOX_TTL	(24 * 3600)	/* an answer older is dropped */
 
 int
 outbox_queue(struct txn *tx, const char *id, const char *kind,
@@ -25,4 +34,149 @@ outbox_queue(struct txn *tx, const char *id, const char *kind,
 	rc = store_put(tx, T_OUTBOX, key, sizeof(key), rec, 0);
 	json_decref(rec);
 	return rc;
+}
+
+static int
+get(struct txn *tx, uint64_t seq, json_t **rec)
+{
+	unsigned char key[8];
+
+	store_be64(seq, key);
+	return store_get(tx, T_OUTBOX, key, sizeof(key), rec);
+}
+
+static int
+put(struct txn *tx, uint64_t seq, json_t *rec)
+{
+	unsigned char key[8];
+
+	store_be64(seq, key);
+	return store_put(tx, T_OUTBOX, key, sizeof(key), rec, 0);
+}
+
+static int
+del(struct txn *tx, uint64_t seq)
+{
+	unsigned char key[8];
+
+	store_be64(seq, key);
+	return store_del(tx, T_OUTBOX, key, sizeof(key));
+}
+
+int
+outbox_has(struct txn *tx, uint64_t seq)
+{
+	json_t *rec;
+	int rc;
+
+	if ((rc = get(tx, seq, &rec)) == 0)
+		json_decref(rec);
+	return rc == 0 ? 1 : rc == STORE_NOTFOUND ? 0 : rc;
+}
+
+int
+outbox_claim(struct txn *tx, int prio, time_t now, size_t max,
+    outbox_claim_fn fn, void *arg, size_t *claimed)
+{
+	struct store_keys keys;
+	const char *id, *text, *why;
+	uint64_t seq;
+	enum chan c;
+	json_t *rec;
+	size_t i;
+	int rc;
+
+	*claimed = 0;
+	rc = store_due_keys(tx, I_OUT_DUE, prio, now, max, &keys);
+	for (i = 0; i < keys.n && rc == 0; i++) {
+		if (keys.len[i] != 8) {
+			rc = store_del(tx, T_OUTBOX, keys.v[i], keys.len[i]);
+			continue;
+		}
+		seq = store_get_be64(keys.v[i]);
+		if ((rc = get(tx, seq, &rec)) != 0)
+			break;
+		id = jsonl_string(rec, "id");
+		text = jsonl_string(rec, "text");
+		if (id == NULL || text == NULL ||
+		    chan_check_id(id, &c, &why) == -1)
+			rc = del(tx, seq);
+		else {
+			fn(seq, id, text, (int)json_integer_value(
+			    json_object_get(rec, "tries")), arg);
+			(*claimed)++;
+			lease_take(rec);
+			rc = put(tx, seq, rec);
+		}
+		json_decref(rec);
+	}
+	store_keys_release(&keys);
+	return rc;
+}
+
+/* A temporary failure: again after a backoff, unless tried enough. */
+static int
+again(struct txn *tx, const struct answer *a, json_t *rec)
+{
+	json_object_set_new(rec, "tries", json_integer(a->tries + 1));
+	json_object_set_new(rec, "due", json_integer(a->at +
+	    lease_backoff(a->tries)));
+	lease_return(rec);
+	if (a->tries + 1 >= LEASE_MAX_TRIES || a->at - json_integer_value(
+	    json_object_get(rec, "created")) >= OUTBOX_TTL)
+		return 0;
+	return put(tx, a->ref, rec) == 0 ? 1 : -1;
+}
+
+int
+outbox_settle(struct txn *tx, const struct answer *a)
+{
+	int sent = a->outcome == PO_SENT, rc;
+	json_t *rec, *msg;
+
+	if ((rc = get(tx, a->ref, &rec)) != 0)
+		return rc == STORE_NOTFOUND ? 0 : rc;	/* erased meanwhile */
+	if (platform_outcome_temporary(a->outcome) &&
+	    (rc = again(tx, a, rec)) != 0) {
+		json_decref(rec);
+		return rc == 1 ? 0 : rc;
+	}
+	if (!sent)
+		log_warnx("%s: an answer was not sent: %s", a->id, a->why);
+	/* An answer of hb-reply: its place in the conversation says so. */
+	msg = json_object_get(rec, "msg");
+	rc = 0;
+	if (json_is_integer(msg))
+		rc = reply_result(tx, (uint64_t)json_integer_value(msg),
+		    sent ? "sent" : "failed", a->pid, a->why, a->at);
+	json_decref(rec);
+	if (rc == 0 && a->outcome == PO_GONE &&
+	    (rc = sub_set_state(tx, a->id, SUB_UNREACHABLE, a->at)) ==
+	    STORE_NOTFOUND)
+		rc = 0;
+	return rc != 0 ? rc : del(tx, a->ref);
+}
+
+int
+outbox_unlease(struct txn *tx)
+{
+	return lease_return_all(tx, I_OUT_DUE, T_OUTBOX);
+}
+
+int
+outbox_each_of(struct txn *tx, const char *id, store_each_fn fn, void *arg)
+{
+	return store_index_each(tx, I_OUT_PERSON, id, strlen(id), 0, fn, arg);
+}
+
+int
+outbox_move(struct txn *tx, const char *old, const char *new)
+{
+	return store_index_set(tx, I_OUT_PERSON, old, strlen(old), "id", new);
+}
+
+int
+outbox_erase(struct txn *tx, const char *id, size_t *n)
+{
+	return store_index_delete(tx, I_OUT_PERSON, id, strlen(id), n);
 }

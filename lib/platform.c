@@ -303,11 +303,37 @@ platform_result(enum chan c, const char *id, long status, const char *body,
 	json_decref(o);
 }
 
+static const char *const outcome_names[] = {
+	[PO_SENT] = "sent",
+	[PO_RETRY] = "retry",
+	[PO_THROTTLE] = "throttle",
+	[PO_WINDOW] = "window",
+	[PO_GONE] = "gone",
+	[PO_REFUSED] = "refused",
+	[PO_HALT] = "halt",
+	[PO_WITHDRAWN] = "withdrawn",
+};
+
 const char *
 platform_outcome_name(enum platform_outcome o)
 {
-	static const char *const names[] = { "sent", "retry", "throttle",
-	    "window", "gone", "refused", "halt" };
+	return (unsigned)o < sizeof(outcome_names) / sizeof(outcome_names[0]) ?
+	    outcome_names[o] : "?";
+}
 
-	return names[o];
+int
+platform_outcome_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(outcome_names) / sizeof(outcome_names[0]); i++)
+		if (strcmp(outcome_names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+platform_outcome_temporary(enum platform_outcome o)
+{
+	return o == PO_RETRY || o == PO_THROTTLE || o == PO_HALT;
 }

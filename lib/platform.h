@@ -54,7 +54,9 @@ enum platform_outcome {
 	PO_WINDOW,		/* outside the 24 hour window */
 	PO_GONE,		/* blocked, unknown: the subscriber is unreachable */
 	PO_REFUSED,		/* this message will never be accepted */
-	PO_HALT			/* token or account: stop the whole channel */
+	PO_HALT,		/* token or account: stop the whole channel */
+	PO_WITHDRAWN		/* not sent: its owner took it back
+				   (sender_filter: an erasure, a cancel) */
 };
 
 struct platform_res {
@@ -72,5 +74,9 @@ struct platform_res {
 void	 platform_result(enum chan, const char *id, long status,
 	    const char *body, size_t len, struct platform_res *);
 const char *platform_outcome_name(enum platform_outcome);
+/* The outcome called name, or -1. */
+int	 platform_outcome_lookup(const char *name);
+/* Is it worth sending the same message again later? */
+int	 platform_outcome_temporary(enum platform_outcome);
 
 #endif /* PLATFORM_H */

@@ -5,6 +5,7 @@
 
 #include "chan.h"
 #include "jsonl.h"
+#include "msg.h"
 #include "outbox.h"
 #include "reply.h"
 #include "sub.h"
@@ -69,7 +70,7 @@ reply_inbox(struct txn *tx, json_t *out)
 	size_t i, n;
 	int rc;
 
-	if ((rc = store_each(tx, T_SUBSCRIBERS, NULL, 0, open_one, out)) != 0)
+	if ((rc = sub_each(tx, open_one, out)) != 0)
 		return rc;
 	n = json_array_size(out);
 	v = xcalloc(n + 1, sizeof(*v));
@@ -82,8 +83,7 @@ reply_inbox(struct txn *tx, json_t *out)
 		id = jsonl_string(o, "id");
 		w.since = json_integer_value(json_object_get(o, "since"));
 		w.text = NULL;
-		rc = store_index_each(tx, I_MSG_PERSON, id, strlen(id), 0,
-		    first_line, &w);
+		rc = msg_each_of(tx, id, first_line, &w);
 		json_object_set_new(o, "text", w.text != NULL ? w.text :
 		    json_null());
 		json_array_append_new(out, o);
@@ -107,28 +107,13 @@ append_message(const void *key, size_t klen, json_t *rec, void *arg)
 int
 reply_conversation(struct txn *tx, const char *id, json_t *out)
 {
-	return store_index_each(tx, I_MSG_PERSON, id, strlen(id), 0,
-	    append_message, out);
-}
-
-static int
-clear_unanswered(struct txn *tx, const char *id)
-{
-	json_t *rec;
-	int rc;
-
-	if ((rc = sub_get(tx, id, &rec)) != 0)
-		return rc;
-	if (json_object_del(rec, "unanswered") == 0)
-		rc = store_put(tx, T_SUBSCRIBERS, id, strlen(id), rec, 0);
-	json_decref(rec);
-	return rc;
+	return msg_each_of(tx, id, append_message, out);
 }
 
 int
 reply_done(struct txn *tx, const char *id)
 {
-	return clear_unanswered(tx, id);
+	return sub_clear_unanswered(tx, id);
 }
 
 int
@@ -136,7 +121,6 @@ reply_prepare(struct txn *tx, const struct conf *conf, const char *id,
     const char *text, const char *operator, time_t now, uint64_t *seq,
     enum platform_kind *kind, char *why, size_t whysz)
 {
-	unsigned char key[8];
 	char buf[TIMEFMT_SIZE];
 	json_t *sub, *m, *li;
 	json_int_t age, last;
@@ -166,19 +150,16 @@ reply_prepare(struct txn *tx, const struct conf *conf, const char *id,
 			return REPLY_WINDOW;
 		}
 	}
-	if ((rc = store_next_seq(tx, "messages", seq)) != 0)
-		return rc;
-	store_be64(*seq, key);
-	m = json_pack("{s:i, s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s}",
-	    "v", 1, "seq", (json_int_t)*seq, "id", id, "dir", "out", "type",
+	m = json_pack("{s:i, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s}",
+	    "v", 1, "id", id, "dir", "out", "type",
 	    "text", "text", text, "time", (json_int_t)now, "stored",
 	    (json_int_t)now, "operator", operator, "state", "sending");
 	if (m == NULL)
 		return -1;
-	rc = store_put(tx, T_MESSAGES, key, sizeof(key), m, 0);
+	rc = msg_add(tx, m, seq);
 	json_decref(m);
 	if (rc == 0)
-		rc = clear_unanswered(tx, id);
+		rc = sub_clear_unanswered(tx, id);
 	return rc;
 }
 
@@ -186,13 +167,11 @@ int
 reply_result(struct txn *tx, uint64_t seq, const char *state,
     const char *pid, const char *why, time_t now)
 {
-	unsigned char key[8];
 	const char *id, *text;
 	json_t *m;
 	int rc;
 
-	store_be64(seq, key);
-	if ((rc = store_get(tx, T_MESSAGES, key, sizeof(key), &m)) != 0)
+	if ((rc = msg_get(tx, seq, &m)) != 0)
 		return rc == STORE_NOTFOUND ? 0 : rc;	/* erased meanwhile */
 	json_object_set_new(m, "state", json_string(state));
 	if (pid != NULL && *pid != '\0') {
@@ -201,7 +180,7 @@ reply_result(struct txn *tx, uint64_t seq, const char *state,
 	}
 	if (why != NULL && *why != '\0' && strcmp(state, "sent") != 0)
 		json_object_set_new(m, "why", json_string(why));
-	rc = store_put(tx, T_MESSAGES, key, sizeof(key), m, 0);
+	rc = msg_put(tx, seq, m);
 	id = jsonl_string(m, "id");
 	text = jsonl_string(m, "text");
 	if (rc == 0 && strcmp(state, "queued") == 0 && id != NULL &&
@@ -246,8 +225,6 @@ int
 reply_follow(struct txn *tx, uint64_t after, size_t max, json_t *out)
 {
 	struct follow_walk w = { max, out };
-	unsigned char from[8];
 
-	store_be64(after + 1, from);
-	return store_each(tx, T_MESSAGES, from, sizeof(from), follow_one, &w);
+	return msg_each_after(tx, after, follow_one, &w);
 }

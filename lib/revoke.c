@@ -6,12 +6,14 @@
 #include <sys/stat.h>
 
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "revoke.h"
+#include "store.h"
 
 #define REVOKED		"revoked"
 #define MAX_SIZE	65536
@@ -19,11 +21,12 @@
 int
 revoke_note(const char *home)
 {
-	char path[4096];
+	char path[PATH_MAX];
 	struct stat sb;
 	int fd;
 
-	(void)snprintf(path, sizeof(path), "%s/%s", home, REVOKED);
+	if (store_path(path, sizeof(path), home, REVOKED) == -1)
+		return -1;
 	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
 	    0600)) == -1)
 		return log_error("%s", path);
@@ -39,11 +42,11 @@ revoke_note(const char *home)
 int
 revoke_seen(const char *home, struct revoke_mark *m)
 {
-	char path[4096];
+	char path[PATH_MAX];
 	struct stat sb;
 
-	(void)snprintf(path, sizeof(path), "%s/%s", home, REVOKED);
-	if (stat(path, &sb) == -1)
+	if (store_path(path, sizeof(path), home, REVOKED) == -1 ||
+	    stat(path, &sb) == -1)
 		memset(&sb, 0, sizeof(sb));
 	if (sb.st_size == m->size &&
 	    sb.st_mtim.tv_sec == m->mtime.tv_sec &&

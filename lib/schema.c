@@ -104,6 +104,13 @@ parsed(const void *rec, size_t len)
 	return o;
 }
 
+void
+store_due_key(int prio, int64_t due, unsigned char k[STORE_DUE_KEY])
+{
+	k[0] = prio < 0 ? 0 : prio > 255 ? 255 : prio;
+	store_be64(due < 0 ? 0 : (uint64_t)due, k + 1);
+}
+
 int
 schema_index_key(const struct index_def *ix, const void *rec, size_t len,
     void **key, size_t *klen)
@@ -141,11 +148,10 @@ schema_index_key(const struct index_def *ix, const void *rec, size_t len,
 		if (json_is_integer(due)) {
 			when = json_integer_value(due);
 			p = json_is_integer(prio) ? json_integer_value(prio) : 1;
-			k = xmalloc(9);
-			k[0] = p < 0 ? 0 : p > 255 ? 255 : p;
-			store_be64(when < 0 ? 0 : (uint64_t)when, k + 1);
+			k = xmalloc(STORE_DUE_KEY);
+			store_due_key(p, when, k);
 			*key = k;
-			*klen = 9;
+			*klen = STORE_DUE_KEY;
 			rc = 0;
 		}
 		break;

@@ -32,8 +32,8 @@ dir_size(const char *dir, size_t *logs)
 	if ((dp = opendir(dir)) == NULL)
 		return 0;
 	while ((d = readdir(dp)) != NULL) {
-		(void)snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
-		if (lstat(path, &sb) == -1 || !S_ISREG(sb.st_mode))
+		if (store_path(path, sizeof(path), dir, d->d_name) == -1 ||
+		    lstat(path, &sb) == -1 || !S_ISREG(sb.st_mode))
 			continue;
 		total += sb.st_size;
 		*logs += strncmp(d->d_name, "log.", 4) == 0;
@@ -77,7 +77,7 @@ rewrite(DB_ENV *env, const char *file, int dupsort, mode_t mode,
 	DBC *c = NULL;
 	DBT k, d;
 	size_t n;
-	int rc;
+	int rc, crc;
 
 	(void)snprintf(tmp, sizeof(tmp), "%s.new", file);
 	(void)env->dbremove(env, NULL, tmp, NULL, DB_AUTO_COMMIT);
@@ -101,8 +101,11 @@ rewrite(DB_ENV *env, const char *file, int dupsort, mode_t mode,
 			(void)t->abort(t);
 			goto out;
 		}
-		if (t->commit(t, 0) != 0)
+		/* rc is 0 or DB_NOTFOUND here: a failed commit must win. */
+		if ((crc = t->commit(t, 0)) != 0) {
+			rc = crc;
 			goto out;
+		}
 	} while (rc == 0);
 	rc = c->close(c);
 	c = NULL;
@@ -171,7 +174,8 @@ journal_empty(const char *home)
 	char path[PATH_MAX];
 	struct stat sb;
 
-	(void)snprintf(path, sizeof(path), "%s/journal", home);
+	if (store_path(path, sizeof(path), home, "journal") == -1)
+		return 0;
 	return stat(path, &sb) == -1 || sb.st_size == 0;
 }
 

@@ -5,6 +5,7 @@
 
 #include "http.h"
 #include "log.h"
+#include "monotime.h"
 #include "sender.h"
 #include "xalloc.h"
 
@@ -92,15 +93,6 @@ send_job_free(struct send_job *j)
 		send_text_unref(j->text);
 		free(j);
 	}
-}
-
-static double
-now_mono(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 struct sender *
@@ -322,7 +314,7 @@ on_answer(void *tag, int result, const struct http_response *resp,
 		}
 		break;
 	case PO_THROTTLE:
-		now = now_mono();
+		now = monotime_now();
 		wait = r.retry_after > 0 ? (double)r.retry_after : pc->backoff;
 		if (wait <= MAX_PAUSE) {
 			/*
@@ -357,7 +349,7 @@ on_answer(void *tag, int result, const struct http_response *resp,
 int
 sender_step(struct sender *s, int wait_ms)
 {
-	double now = now_mono(), wake;
+	double now = monotime_now(), wake;
 	struct timespec ts;
 	int ms = wait_ms;
 
@@ -381,7 +373,7 @@ sender_step(struct sender *s, int wait_ms)
 
 void
 sender_filter(struct sender *s, int (*keep)(const struct send_job *, void *),
-    void *arg, const char *why)
+    void *arg)
 {
 	struct queue kept;
 	struct send_job *j;
@@ -395,7 +387,7 @@ sender_filter(struct sender *s, int (*keep)(const struct send_job *, void *),
 					push(&kept, j, 0);
 				else {
 					s->queued--;
-					give_back(s, j, PO_REFUSED, why);
+					give_back(s, j, PO_WITHDRAWN, "withdrawn");
 				}
 			}
 			s->q[p][c] = kept;

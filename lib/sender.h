@@ -1,7 +1,8 @@
 /*
  * sender.h: sending many messages at once, within each platform's rules.
  *
- * The sender knows nothing of the store.  Its owner (bcast.c) hands it
+ * The sender knows nothing of the store.  Its owner (dispatch.c for
+ * hb-broadcast, hb-reply for one answer) hands it
  * jobs, each one text (perhaps in several parts) for one subscriber,
  * and gets each job back once through done(), with what the platform
  * answered.  In between the sender keeps up to `parallel' requests in
@@ -81,10 +82,10 @@ size_t	 sender_inflight(const struct sender *);
  */
 int	 sender_step(struct sender *, int wait_ms);
 /*
- * Hand back through done(), with PO_REFUSED and the reason why, every
- * queued job that keep() says no to (an erasure, a cancelled broadcast).
+ * Hand back through done(), with PO_WITHDRAWN, every queued job that
+ * keep() says no to (an erasure, a cancelled broadcast).
  */
 void	 sender_filter(struct sender *, int (*keep)(const struct send_job *,
-	    void *), void *arg, const char *why);
+	    void *), void *arg);
 
 #endif /* SENDER_H */

@@ -19,6 +19,7 @@
 #include <db.h>
 
 #include "hb.h"
+#include "lockfile.h"
 #include "log.h"
 #include "schema.h"
 #include "store.h"
@@ -140,7 +141,9 @@ write_db_config(const char *home, mode_t mode)
 	ssize_t n = -1;
 	int fd;
 
-	(void)snprintf(path, sizeof(path), "%s/DB_CONFIG", home);
+	if (store_path(path, sizeof(path), home, "DB_CONFIG") == -1 ||
+	    store_path(tmp, sizeof(tmp), home, "DB_CONFIG.tmp") == -1)
+		return -1;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
 		n = read(fd, cur, sizeof(cur));
 		close(fd);
@@ -148,7 +151,6 @@ write_db_config(const char *home, mode_t mode)
 	if (n == (ssize_t)sizeof(db_config) - 1 &&
 	    memcmp(cur, db_config, n) == 0)
 		return 0;
-	(void)snprintf(tmp, sizeof(tmp), "%s/DB_CONFIG.tmp", home);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    mode)) == -1)
 		return log_error("store: '%s'", tmp);
@@ -194,18 +196,11 @@ take_lock(const char *home, unsigned wait, mode_t mode)
 	char path[PATH_MAX];
 	int fd, rc, saved;
 
-	(void)snprintf(path, sizeof(path), "%s/lock", home);
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, mode)) == -1) {
-		log_error("store: '%s'", path);
+	if (store_path(path, sizeof(path), home, "lock") == -1 ||
+	    (rc = lockfile_take(path, mode, &fd)) == -1)
 		return -1;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+	if (rc == 0)
 		return fd;
-	if (errno != EWOULDBLOCK) {
-		log_error("store: lock '%s'", path);
-		close(fd);
-		return -1;
-	}
 	if (wait == 0) {
 		close(fd);	/* only a try */
 		return -2;
@@ -305,7 +300,8 @@ access_db(const char *home, const char *file)
 {
 	char path[PATH_MAX];
 
-	(void)snprintf(path, sizeof(path), "%s/%s", home, file);
+	if (store_path(path, sizeof(path), home, file) == -1)
+		return -1;
 	return access(path, F_OK);
 }
 
@@ -369,6 +365,17 @@ check_schema(struct txn *tx, void *arg)
 	if (have != STORE_SCHEMA)
 		return log_errorx("store: schema version %lld, this hb "
 		    "knows %d", (long long)have, STORE_SCHEMA);
+	return 0;
+}
+
+int
+store_path(char *buf, size_t size, const char *home, const char *name)
+{
+	int n = snprintf(buf, size, "%s/%s", home, name);
+
+	if (n < 0 || (size_t)n >= size)
+		return log_errorx("store: '%s/%s' is too long a path", home,
+		    name);
 	return 0;
 }
 
@@ -848,6 +855,107 @@ store_index_keys(struct txn *tx, enum store_index i, const void *key,
 }
 
 int
+store_index_change(struct txn *tx, enum store_index i, const void *key,
+    size_t klen, store_change_fn fn, void *arg, size_t *changed)
+{
+	struct store_keys k = { NULL, NULL, 0 };
+	enum store_table t = schema_indexes[i].primary;
+	size_t j, n = 0;
+	json_t *rec;
+	int rc;
+
+	rc = store_index_keys(tx, i, key, klen, &k);
+	for (j = 0; j < k.n && rc == 0; j++) {
+		if ((rc = store_get(tx, t, k.v[j], k.len[j], &rec)) != 0)
+			break;
+		switch ((rc = fn(k.v[j], k.len[j], rec, arg))) {
+		case STORE_WRITE:
+			rc = store_put(tx, t, k.v[j], k.len[j], rec, 0);
+			n++;
+			break;
+		case STORE_DELETE:
+			rc = store_del(tx, t, k.v[j], k.len[j]);
+			n++;
+			break;
+		}
+		json_decref(rec);
+	}
+	store_keys_release(&k);
+	if (changed != NULL)
+		*changed = rc == 0 ? n : 0;
+	return rc;
+}
+
+static int
+delete_one(const void *key, size_t klen, json_t *rec, void *arg)
+{
+	return STORE_DELETE;
+}
+
+int
+store_index_delete(struct txn *tx, enum store_index i, const void *key,
+    size_t klen, size_t *n)
+{
+	return store_index_change(tx, i, key, klen, delete_one, NULL, n);
+}
+
+struct member {
+	const char *name, *value;
+};
+
+static int
+set_member(const void *key, size_t klen, json_t *rec, void *arg)
+{
+	const struct member *m = arg;
+
+	json_object_set_new(rec, m->name, json_string(m->value));
+	return STORE_WRITE;
+}
+
+int
+store_index_set(struct txn *tx, enum store_index i, const void *key,
+    size_t klen, const char *member, const char *value)
+{
+	struct member m = { member, value };
+
+	return store_index_change(tx, i, key, klen, set_member, &m, NULL);
+}
+
+/* Due work of one priority, up to max, as keys (store_due_keys). */
+struct due_walk {
+	int	 prio;
+	time_t	 now;
+	size_t	 max;
+	struct store_keys *keys;
+};
+
+static int
+due_one(const void *key, size_t klen, json_t *rec, void *arg)
+{
+	struct due_walk *w = arg;
+
+	if (json_integer_value(json_object_get(rec, "prio")) != w->prio ||
+	    json_integer_value(json_object_get(rec, "due")) > w->now ||
+	    w->keys->n >= w->max)
+		return STORE_STOP;
+	store_keys_add(w->keys, key, klen);
+	return 0;
+}
+
+int
+store_due_keys(struct txn *tx, enum store_index i, int prio, time_t now,
+    size_t max, struct store_keys *keys)
+{
+	unsigned char from[STORE_DUE_KEY];
+	struct due_walk w = { prio, now, max, keys };
+
+	memset(keys, 0, sizeof(*keys));
+	store_due_key(prio, 0, from);
+	return store_index_each(tx, i, from, sizeof(from), STORE_RANGE, due_one,
+	    &w);
+}
+
+int
 store_next_seq(struct txn *tx, const char *name, uint64_t *next)
 {
 	char key[64];
@@ -870,22 +978,30 @@ store_next_seq(struct txn *tx, const char *name, uint64_t *next)
 	return rc;
 }
 
-void
-store_be64(uint64_t v, unsigned char b[8])
+int
+store_meta_get(struct txn *tx, const char *name, long long *n)
 {
-	int i;
+	json_t *v;
+	int rc;
 
-	for (i = 7; i >= 0; i--, v >>= 8)
-		b[i] = v & 0xff;
+	*n = 0;
+	rc = store_get(tx, T_META, name, strlen(name), &v);
+	if (rc == STORE_NOTFOUND)
+		return 0;
+	if (rc == 0) {
+		*n = json_integer_value(json_object_get(v, "n"));
+		json_decref(v);
+	}
+	return rc;
 }
 
-uint64_t
-store_get_be64(const unsigned char b[8])
+int
+store_meta_put(struct txn *tx, const char *name, long long n)
 {
-	uint64_t v = 0;
-	int i;
+	json_t *v = json_pack("{s:I}", "n", (json_int_t)n);
+	int rc;
 
-	for (i = 0; i < 8; i++)
-		v = v << 8 | b[i];
-	return v;
+	rc = store_put(tx, T_META, name, strlen(name), v, 0);
+	json_decref(v);
+	return rc;
 }

@@ -29,6 +29,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <time.h>
+
 #include <jansson.h>
 
 enum store_result {
@@ -36,7 +38,9 @@ enum store_result {
 	STORE_NOTFOUND = 1,	/* no such key */
 	STORE_EXISTS = 2,	/* STORE_NOOVERWRITE and the key is there */
 	STORE_BUSY = 3,		/* the lock is taken: worth retrying later */
-	STORE_STOP = 4		/* an iteration callback asks to stop */
+	STORE_STOP = 4,		/* an iteration callback asks to stop */
+	STORE_WRITE = 5,	/* store_index_change: write the record back */
+	STORE_DELETE = 6	/* store_index_change: delete it */
 };
 
 enum store_table {
@@ -155,6 +159,9 @@ int	 store_index_count(struct txn *, enum store_index, const void *key,
 
 /* The store directory, for files that live beside the databases. */
 const char *store_home(struct txn *);
+/* home/name into buf: 0, or -1 after a message when it does not fit. */
+int	 store_path(char *buf, size_t size, const char *home,
+	    const char *name);
 
 /*
  * Primary keys gathered during a walk, to write to once the walk is
@@ -172,11 +179,65 @@ void	 store_keys_release(struct store_keys *);
 int	 store_index_keys(struct txn *, enum store_index, const void *key,
 	    size_t klen, struct store_keys *);
 
+/*
+ * Change every record whose index key is key: fn gets each primary key
+ * and record (its own to change) and returns 0 to leave it, STORE_WRITE
+ * to write it back, STORE_DELETE to delete it, or an error that ends the
+ * walk.  *changed (if not NULL) counts what was written or deleted.
+ * The keys are gathered first, so fn may change the index walked.
+ */
+typedef int (*store_change_fn)(const void *key, size_t klen, json_t *rec,
+    void *arg);
+int	 store_index_change(struct txn *, enum store_index, const void *key,
+	    size_t klen, store_change_fn, void *arg, size_t *changed);
+/* Delete every record whose index key is key; *n (or NULL) counts them. */
+int	 store_index_delete(struct txn *, enum store_index, const void *key,
+	    size_t klen, size_t *n);
+/* Set the string member of every record whose index key is key. */
+int	 store_index_set(struct txn *, enum store_index, const void *key,
+	    size_t klen, const char *member, const char *value);
+
+/*
+ * The due indexes (schema.c): a key of 1 byte priority and 8 bytes of
+ * due time, so that a walk meets priority 0 first, each in time order.
+ */
+#define STORE_DUE_KEY	9
+void	 store_due_key(int prio, int64_t due, unsigned char[STORE_DUE_KEY]);
+/*
+ * The primary keys of up to max records of priority prio in due index
+ * ix that are due at now or before, most overdue first.
+ */
+int	 store_due_keys(struct txn *, enum store_index, int prio, time_t now,
+	    size_t max, struct store_keys *);
+
 /* Next value of the counter called name: 1, 2, 3... without gaps. */
 int	 store_next_seq(struct txn *, const char *name, uint64_t *);
+/*
+ * The store's own small values by name (the meta table): a number kept
+ * between runs, such as Telegram's polling offset.  0 if never set.
+ */
+int	 store_meta_get(struct txn *, const char *name, long long *);
+int	 store_meta_put(struct txn *, const char *name, long long);
 
 /* Big-endian 64-bit keys sort in numeric order. */
-void	 store_be64(uint64_t, unsigned char[8]);
-uint64_t store_get_be64(const unsigned char[8]);
+static inline void
+store_be64(uint64_t v, unsigned char b[8])
+{
+	int i;
+
+	for (i = 7; i >= 0; i--, v >>= 8)
+		b[i] = v & 0xff;
+}
+
+static inline uint64_t
+store_get_be64(const unsigned char b[8])
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+}
 
 #endif /* STORE_H */

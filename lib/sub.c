@@ -117,20 +117,151 @@ sub_put_new(struct txn *tx, json_t *rec)
 	return put(tx, rec, STORE_NOOVERWRITE);
 }
 
+static void
+set_string(json_t *o, const char *key, const char *s)
+{
+	if (s != NULL)
+		json_object_set_new(o, key, json_string(s));
+}
+
+int
+sub_seen(struct txn *tx, const struct sub_contact *c, time_t now,
+    json_t **recp)
+{
+	json_t *rec, *last;
+	time_t when;
+	int rc;
+
+	rc = sub_get(tx, c->id, &rec);
+	if (rc == STORE_NOTFOUND)
+		rec = json_pack("{s:i, s:s, s:s, s:s, s:I, s:s}", "v", 1,
+		    "id", c->id, "channel", chan_name(c->chan),
+		    "state", "stopped", "changed", (json_int_t)now,
+		    "source", "message");
+	else if (rc != 0)
+		return rc;
+	set_string(rec, "name", c->name);
+	set_string(rec, "phone", c->phone);
+	set_string(rec, "alias", c->alias);
+	if (c->lang != NULL && jsonl_string(rec, "lang") == NULL &&
+	    strlen(c->lang) >= 2)
+		json_object_set_new(rec, "lang", json_stringn(c->lang, 2));
+	/* Some items (a Telegram button) come without a time: now, then. */
+	when = c->time > 0 ? c->time : now;
+	last = json_object_get(rec, "last_inbound");
+	if (!json_is_integer(last) || json_integer_value(last) < when)
+		json_object_set_new(rec, "last_inbound", json_integer(when));
+	if ((rc = put(tx, rec, 0)) == 0)
+		*recp = rec;
+	else
+		json_decref(rec);
+	return rc;
+}
+
+int
+sub_set_unanswered(struct txn *tx, const char *id, time_t t)
+{
+	json_t *rec;
+	int rc;
+
+	if ((rc = sub_get(tx, id, &rec)) != 0)
+		return rc;
+	if (!json_is_integer(json_object_get(rec, "unanswered"))) {
+		json_object_set_new(rec, "unanswered", json_integer(t));
+		rc = put(tx, rec, 0);
+	}
+	json_decref(rec);
+	return rc;
+}
+
+int
+sub_clear_unanswered(struct txn *tx, const char *id)
+{
+	json_t *rec;
+	int rc;
+
+	if ((rc = sub_get(tx, id, &rec)) != 0)
+		return rc;
+	if (json_object_del(rec, "unanswered") == 0)
+		rc = put(tx, rec, 0);
+	json_decref(rec);
+	return rc;
+}
+
+int
+sub_move(struct txn *tx, const char *old, const char *new)
+{
+	const char *colon = strchr(new, ':');
+	json_t *rec, *have;
+	int rc;
+
+	if ((rc = sub_get(tx, old, &rec)) != 0)
+		return rc == STORE_NOTFOUND ? 0 : rc;
+	if ((rc = sub_get(tx, new, &have)) == STORE_NOTFOUND) {
+		json_object_set_new(rec, "id", json_string(new));
+		/* A WhatsApp phone number; a BSUID has a dot. */
+		if (colon != NULL && strchr(colon, '.') == NULL)
+			json_object_set_new(rec, "phone",
+			    json_string(colon + 1));
+		rc = put(tx, rec, 0);
+	} else if (rc == 0)
+		json_decref(have);
+	json_decref(rec);
+	return rc != 0 ? rc : sub_delete(tx, old);
+}
+
+int
+sub_delete(struct txn *tx, const char *id)
+{
+	return store_del(tx, T_SUBSCRIBERS, id, strlen(id));
+}
+
+size_t
+sub_state_key(enum sub_state state, enum chan c, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%s:%s", sub_state_name(state),
+	    chan_name(c));
+
+	return n < 0 || (size_t)n >= size ? 0 : (size_t)n;
+}
+
+int
+sub_each_in(struct txn *tx, enum sub_state state, enum chan c,
+    const char *from, store_each_fn fn, void *arg)
+{
+	char key[64];
+	size_t klen = sub_state_key(state, c, key, sizeof(key));
+
+	if (from != NULL && *from != '\0')
+		return store_index_each_from(tx, I_SUB_STATE, key, klen, from,
+		    strlen(from), fn, arg);
+	return store_index_each(tx, I_SUB_STATE, key, klen, 0, fn, arg);
+}
+
+int
+sub_each(struct txn *tx, store_each_fn fn, void *arg)
+{
+	return store_each(tx, T_SUBSCRIBERS, NULL, 0, fn, arg);
+}
+
+int
+sub_count_in(struct txn *tx, enum sub_state state, enum chan c, size_t *n)
+{
+	char key[64];
+	size_t klen = sub_state_key(state, c, key, sizeof(key));
+
+	return store_index_count(tx, I_SUB_STATE, key, klen, n);
+}
+
 int
 sub_count(struct txn *tx, size_t counts[CHAN_COUNT][SUB_NSTATES])
 {
-	char key[64];
 	int c, s, rc;
 
 	for (c = 0; c < CHAN_COUNT; c++)
-		for (s = 0; s < SUB_NSTATES; s++) {
-			(void)snprintf(key, sizeof(key), "%s:%s",
-			    sub_state_name(s), chan_name(c));
-			if ((rc = store_index_count(tx, I_SUB_STATE, key,
-			    strlen(key), &counts[c][s])) != 0)
+		for (s = 0; s < SUB_NSTATES; s++)
+			if ((rc = sub_count_in(tx, s, c, &counts[c][s])) != 0)
 				return rc;
-		}
 	return 0;
 }
 

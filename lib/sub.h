@@ -15,7 +15,11 @@
  *   changed       when the state last changed
  *   last_inbound  platform time of their last message (24 hour window)
  *   source        "admin", "import" or "message"
+ *   unanswered    time of the oldest chat message the city owes an
+ *                 answer to (hb-reply's inbox)
  *
+ * This module alone writes the table and builds the state index's keys
+ * ("state:channel", sub_state_key()).
  * Exported (hb-subscribe list -j, show) the times are RFC 3339 strings;
  * import takes the exported form back.
  */
@@ -56,6 +60,46 @@ int	 sub_set_state(struct txn *, const char *id, enum sub_state,
 int	 sub_get(struct txn *, const char *id, json_t **rec);
 /* Store an imported record unless the ID exists (STORE_EXISTS). */
 int	 sub_put_new(struct txn *, json_t *rec);
+
+/* What a message tells of its sender. */
+struct sub_contact {
+	const char *id;
+	enum chan chan;
+	const char *name, *phone, *alias, *lang;	/* or NULL */
+	time_t	 time;		/* of the message; 0: now */
+};
+
+/*
+ * The sender of a message, recorded or brought up to date: name, phone,
+ * alias, language, and the time of their last message.  Someone new is
+ * recorded as stopped.  *rec is the record as written (a new reference).
+ */
+int	 sub_seen(struct txn *, const struct sub_contact *, time_t now,
+	    json_t **rec);
+/* A chat message at time t waits for an answer, unless one waits already. */
+int	 sub_set_unanswered(struct txn *, const char *id, time_t t);
+/* The city has answered id.  STORE_NOTFOUND if there is no such ID. */
+int	 sub_clear_unanswered(struct txn *, const char *id);
+/*
+ * Give the record of old the ID new (and the phone it names), unless
+ * new has a record already; old's goes.  0 also when old has none.
+ */
+int	 sub_move(struct txn *, const char *old, const char *new);
+/* Delete id's record: 0, or STORE_NOTFOUND. */
+int	 sub_delete(struct txn *, const char *id);
+
+/* The state index's key of a state and channel, "active:telegram". */
+size_t	 sub_state_key(enum sub_state, enum chan, char *buf, size_t size);
+/*
+ * The subscribers in state on channel, in ID order, from the ID from
+ * on (NULL: the first), without a scan; the callback sees ID and record.
+ */
+int	 sub_each_in(struct txn *, enum sub_state, enum chan, const char *from,
+	    store_each_fn, void *arg);
+/* Every subscriber, in ID order. */
+int	 sub_each(struct txn *, store_each_fn, void *arg);
+/* How many subscribers are in state on channel. */
+int	 sub_count_in(struct txn *, enum sub_state, enum chan, size_t *);
 
 /* Subscribers per channel and state, from the state index (no scan). */
 int	 sub_count(struct txn *, size_t counts[CHAN_COUNT][SUB_NSTATES]);

@@ -5,14 +5,9 @@
  * the age of consent for information society services at 16 (Art. 8
  * GDPR, § 8 BDSG has no lower age), whatever a platform's own minimum.
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "jsonl.h"
 #include "texts.h"
-#include "xalloc.h"
 
 static const char *const names[TEXT_COUNT] = {
 	[TEXT_WELCOME] = "welcome",
@@ -81,7 +76,7 @@ static const char *const en[TEXT_COUNT] = {
 };
 
 const char *
-conf_text_name(enum text_id id)
+texts_name(enum text_id id)
 {
 	return (unsigned)id < TEXT_COUNT ? names[id] : "?";
 }
@@ -96,82 +91,4 @@ texts_builtin(const char *lang, enum text_id id)
 	if (strcmp(lang, "en") == 0)
 		return en[id];
 	return NULL;
-}
-
-/* Labels of the "Meine Daten" answer. */
-enum label { L_ACCOUNT, L_NAME, L_PHONE, L_STATE, L_SINCE, L_MESSAGES,
-    L_RECEIVED, L_READ, L_ERASE, L_ACTIVE, L_STOPPED, L_UNREACHABLE,
-    L_PENDING, L_COUNT };
-
-static const char *const labels_de[L_COUNT] = {
-	"Konto", "Name", "Telefon", "Status", "seit", "Ihre Nachrichten an uns",
-	"Mitteilungen an Sie", "davon gelesen",
-	"Mit \"Alle Daten löschen\" löschen wir alles.",
-	"angemeldet", "nicht angemeldet", "nicht erreichbar", "unbestätigt",
-};
-static const char *const labels_en[L_COUNT] = {
-	"Account", "Name", "Phone", "State", "since", "Your messages to us",
-	"Messages to you", "read",
-	"Send \"Delete all data\" and we erase everything.",
-	"subscribed", "not subscribed", "unreachable", "unconfirmed",
-};
-
-/* A subscriber's state in words. */
-static const char *
-state_words(const char *const *l, const char *state)
-{
-	static const char *const states[] = { "active", "stopped",
-	    "unreachable", "pending" };
-	size_t i;
-
-	for (i = 0; state != NULL && i < 4; i++)
-		if (strcmp(state, states[i]) == 0)
-			return l[L_ACTIVE + i];
-	return state != NULL ? state : "?";
-}
-
-static size_t
-count_read(const json_t *a)
-{
-	const char *state;
-	const json_t *r;
-	size_t i, n = 0;
-
-	json_array_foreach(a, i, r)
-		if ((state = jsonl_string(r, "state")) != NULL &&
-		    strcmp(state, "read") == 0)
-			n++;
-	return n;
-}
-
-char *
-texts_mydata(const struct conf *conf, const char *lang, const json_t *all)
-{
-	const char *const *l = lang != NULL && strcmp(lang, "en") == 0 ?
-	    labels_en : labels_de;
-	const json_t *sub = json_object_get(all, "subscriber");
-	const char *v;
-	char *out, *prev;
-	size_t received;
-
-	xasprintf(&out, "%s\n%s: %s", conf_text(conf, lang, TEXT_MYDATA),
-	    l[L_ACCOUNT], jsonl_string(sub, "id"));
-#define APPEND(...) do { prev = out; xasprintf(&out, __VA_ARGS__); \
-	free(prev); } while (0)
-	if ((v = jsonl_string(sub, "name")) != NULL)
-		APPEND("%s\n%s: %s", out, l[L_NAME], v);
-	if ((v = jsonl_string(sub, "phone")) != NULL)
-		APPEND("%s\n%s: +%s", out, l[L_PHONE], v);
-	APPEND("%s\n%s: %s", out, l[L_STATE], state_words(l,
-	    jsonl_string(sub, "state")));
-	if ((v = jsonl_string(sub, "since")) != NULL)
-		APPEND("%s (%s %.10s)", out, l[L_SINCE], v);
-	APPEND("%s\n%s: %zu", out, l[L_MESSAGES],
-	    json_array_size(json_object_get(all, "messages")));
-	received = json_array_size(json_object_get(all, "deliveries"));
-	APPEND("%s\n%s: %zu, %s: %zu", out, l[L_RECEIVED], received,
-	    l[L_READ], count_read(json_object_get(all, "deliveries")));
-	APPEND("%s\n\n%s", out, l[L_ERASE]);
-#undef APPEND
-	return out;
 }

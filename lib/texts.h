@@ -1,22 +1,25 @@
 /*
- * texts.h: the built-in texts hb sends on its own (welcome, goodbye,
- * erased, help, mydata), in German and English.  hb.conf's [texts.LANG]
- * sections override them; conf_text() picks the one to send.
+ * texts.h: the texts hb sends on its own (welcome, goodbye, erased,
+ * help, mydata), their names, and the built-in ones in German and
+ * English.  hb.conf's [texts.LANG] sections override them; conf_text()
+ * picks the one to send.
  */
 #ifndef TEXTS_H
 #define TEXTS_H
 
-#include <jansson.h>
+/* Messages that hb sends on its own; each has built-in German and English. */
+enum text_id {
+	TEXT_WELCOME,
+	TEXT_GOODBYE,
+	TEXT_ERASED,
+	TEXT_HELP,
+	TEXT_MYDATA,
+	TEXT_COUNT
+};
 
-#include "conf.h"
-
+/* The text's name, as [texts.LANG] keys and outbox entries say it. */
+const char *texts_name(enum text_id);
 /* The built-in text, or NULL when lang has none. */
 const char *texts_builtin(const char *lang, enum text_id);
-
-/*
- * The answer to "Meine Daten": what person_collect() found, in words
- * (a malloc'd string).
- */
-char	*texts_mydata(const struct conf *, const char *lang, const json_t *all);
 
 #endif /* TEXTS_H */

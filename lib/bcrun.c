@@ -1,0 +1,241 @@
+/* bcrun.c: the broadcasts of one run of hb-broadcast; see bcrun.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bcast.h"
+#include "bcrun.h"
+#include "delivery.h"
+#include "jsonl.h"
+#include "sub.h"
+#include "xalloc.h"
+
+void
+bcrun_init(struct bcrun *r, const struct conf *conf)
+{
+	memset(r, 0, sizeof(*r));
+	r->conf = conf;
+}
+
+static void
+bc_free(struct bcrun_bc *b)
+{
+	int c, k;
+
+	for (c = 0; c < CHAN_COUNT; c++)
+		for (k = 0; k < 2; k++)
+			send_text_unref(b->texts[c][k]);
+	free(b->text);
+	free(b);
+}
+
+void
+bcrun_release(struct bcrun *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		bc_free(r->v[i]);
+	free(r->v);
+	r->v = NULL;
+	r->n = 0;
+}
+
+static int
+is_state(const json_t *rec, const char *state)
+{
+	const char *s = jsonl_string(rec, "state");
+
+	return s != NULL && strcmp(s, state) == 0;
+}
+
+/* Whether a WhatsApp subscriber could get text as the template. */
+static int
+template_fits(const struct conf *conf, const char *text)
+{
+	json_t *outside = json_object();	/* no last_inbound */
+	const char *why;
+	int ok;
+
+	ok = bcast_fate(conf, CHAN_WHATSAPP, outside, text, time(NULL),
+	    &why) == FATE_TEMPLATE;
+	json_decref(outside);
+	return ok;
+}
+
+struct bcrun_bc *
+bcrun_get(struct txn *tx, struct bcrun *r, uint64_t n)
+{
+	struct bcrun_bc *b;
+	const char *text;
+	json_t *rec;
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->v[i]->n == n)
+			return r->v[i];
+	if (bcast_get(tx, n, &rec) != 0)
+		return NULL;
+	b = xcalloc(1, sizeof(*b));
+	b->n = n;
+	text = jsonl_string(rec, "text");
+	b->text = xstrdup(text != NULL ? text : "");
+	b->chans = bcast_chans(rec);
+	b->cancelled = is_state(rec, "cancelled");
+	b->fanning = json_object_get(rec, "due") != NULL;
+	b->prio = json_is_true(json_object_get(rec, "emergency")) ? 0 : 1;
+	b->resumed = is_state(rec, "sending");
+	b->template_fits = template_fits(r->conf, b->text);
+	json_decref(rec);
+	r->v = xreallocarray(r->v, r->n + 1, sizeof(*r->v));
+	r->v[r->n++] = b;
+	return b;
+}
+
+int
+bcrun_refresh(struct txn *tx, struct bcrun *r)
+{
+	json_t *rec;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < r->n; i++) {
+		if ((rc = bcast_get(tx, r->v[i]->n, &rec)) == STORE_NOTFOUND)
+			continue;
+		if (rc != 0)
+			return rc;
+		if (is_state(rec, "cancelled")) {
+			r->v[i]->cancelled = 1;
+			r->v[i]->fanning = 0;
+		}
+		json_decref(rec);
+	}
+	return 0;
+}
+
+int
+bcrun_close_finished(struct txn *tx, struct bcrun *r, time_t now)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < r->n; i++)
+		if (!r->v[i]->fanning && r->v[i]->outstanding == 0 &&
+		    (rc = bcast_finished(tx, r->v[i]->n, now)) != 0)
+			return rc;
+	return 0;
+}
+
+static struct send_text *
+text_of(struct bcrun_bc *b, enum chan c, enum platform_kind kind)
+{
+	int k = kind == PK_TEMPLATE;
+
+	if (b->texts[c][k] == NULL)
+		b->texts[c][k] = send_text_new(b->text, c, kind);
+	return b->texts[c][k];
+}
+
+struct send_job *
+bcrun_job(const struct bcrun *r, struct bcrun_bc *b, const char *id,
+    const json_t *sub, const json_t *rec, time_t now, const char **why)
+{
+	enum platform_kind kind;
+	struct send_job *j;
+	enum chan c;
+
+	if (chan_check_id(id, &c, why) == -1)
+		return NULL;
+	if (json_is_true(json_object_get(rec, "template")))
+		kind = PK_TEMPLATE;
+	else
+		switch (bcast_fate(r->conf, c, sub, b->text, now, why)) {
+		case FATE_TEXT:
+			kind = PK_UPDATE;
+			break;
+		case FATE_TEMPLATE:
+			kind = PK_TEMPLATE;
+			break;
+		default:
+			return NULL;
+		}
+	j = send_job_new(id, text_of(b, c, kind), kind, b->prio);
+	j->ref = b->n;
+	if (rec != NULL) {
+		j->tries = (int)json_integer_value(json_object_get(rec,
+		    "tries"));
+		j->part = json_integer_value(json_object_get(rec, "parts"));
+		if (j->part >= j->text->nparts)
+			j->part = 0;
+	}
+	return j;
+}
+
+struct fan_walk {
+	struct txn *tx;
+	struct bcrun_bc *b;
+	size_t	*room;
+	bcrun_hand_fn hand;
+	void	*arg;
+	int	 rc;
+};
+
+static int
+fan_one(const void *key, size_t klen, json_t *sub, void *arg)
+{
+	struct fan_walk *w = arg;
+	struct bcrun_bc *b = w->b;
+	char id[HB_ID_MAX + 1];
+
+	if (*w->room == 0)
+		return STORE_STOP;
+	if (klen > HB_ID_MAX)
+		return 0;
+	memcpy(id, key, klen);
+	id[klen] = '\0';
+	if (strcmp(id, b->pos) <= 0)
+		return 0;	/* pos itself, where the walk resumed */
+	(void)strlcpy(b->pos, id, sizeof(b->pos));
+	if (b->resumed && (w->rc = delivery_has(w->tx, b->n, id)) != 0)
+		return w->rc == 1 ? (w->rc = 0) : w->rc;
+	if ((w->rc = w->hand(w->tx, b, id, sub, w->arg)) < 0)
+		return w->rc;
+	if (w->rc == 1) {
+		b->outstanding++;
+		(*w->room)--;
+	}
+	return w->rc = 0;
+}
+
+/* Channels go out in the order of their names, which is the IDs' order. */
+int
+bcrun_fan_out(struct txn *tx, struct bcrun_bc *b, time_t now, size_t *room,
+    bcrun_hand_fn hand, void *arg, int *more)
+{
+	static const enum chan by_name[CHAN_COUNT] = { CHAN_INSTAGRAM,
+	    CHAN_MESSENGER, CHAN_TELEGRAM, CHAN_WHATSAPP };
+	struct fan_walk w = { tx, b, room, hand, arg, 0 };
+	char pchan[32];
+	int i, c, same, rc = 0;
+
+	(void)snprintf(pchan, sizeof(pchan), "%.*s", (int)strcspn(b->pos,
+	    ":"), b->pos);
+	for (i = 0; i < CHAN_COUNT && rc == 0 && *room > 0; i++) {
+		c = by_name[i];
+		if (!(b->chans & (1u << c)) || (b->pos[0] != '\0' &&
+		    strcmp(chan_name(c), pchan) < 0))
+			continue;
+		same = strcmp(chan_name(c), pchan) == 0;
+		rc = sub_each_in(tx, SUB_ACTIVE, c, same ? b->pos : NULL,
+		    fan_one, &w);
+		if (rc == 0)
+			rc = w.rc;
+	}
+	if (rc != 0)
+		return rc;
+	if (*room > 0)
+		b->fanning = 0;	/* everyone handed out */
+	else
+		*more = 1;
+	return bcast_started(tx, b->n, now);
+}

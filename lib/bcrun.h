@@ -1,0 +1,77 @@
+/*
+ * bcrun.h: the broadcasts that one run of hb-broadcast works on.
+ *
+ * Each broadcast is read from the store once and kept for the run with
+ * its text cut into parts per channel and kind, how far its handing out
+ * has come, and how many subscribers it has handed out that have no
+ * answer committed yet (then it is not finished).  The store keeps no
+ * position (an ID there would outlive its person's erasure): a run that
+ * resumes a broadcast starts from the beginning and passes over whoever
+ * has a delivery record already, so after a crash only the handouts in
+ * flight, which have none, go again.
+ */
+#ifndef BCRUN_H
+#define BCRUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "chan.h"
+#include "conf.h"
+#include "hb.h"
+#include "sender.h"
+#include "store.h"
+
+struct bcrun_bc {
+	uint64_t n;
+	int	 prio;		/* 0 for emergencies */
+	int	 cancelled;
+	int	 fanning;	/* subscribers left to hand out */
+	int	 resumed;	/* begun by an earlier run */
+	char	*text;
+	unsigned chans;
+	struct send_text *texts[CHAN_COUNT][2];	/* free text, template */
+	int	 template_fits;	/* could go as the WhatsApp template */
+	char	 pos[HB_ID_MAX + 1];	/* last handed out, in this run */
+	size_t	 outstanding;	/* handed out, no answer committed */
+};
+
+struct bcrun {
+	const struct conf *conf;
+	struct bcrun_bc **v;
+	size_t	 n;
+};
+
+void	 bcrun_init(struct bcrun *, const struct conf *);
+void	 bcrun_release(struct bcrun *);
+/* Broadcast n, read on first use; NULL if it is gone. */
+struct bcrun_bc *bcrun_get(struct txn *, struct bcrun *, uint64_t n);
+/* After a revocation: which of the broadcasts were cancelled since. */
+int	 bcrun_refresh(struct txn *, struct bcrun *);
+/* Close each broadcast that is handed out and answered (bcast_finished). */
+int	 bcrun_close_finished(struct txn *, struct bcrun *, time_t now);
+
+/*
+ * The job that takes broadcast b to subscriber id on their channel;
+ * sub is their record, rec the delivery record of an earlier try or
+ * NULL.  NULL when the rules skip them, with the reason in *why.
+ */
+struct send_job *bcrun_job(const struct bcrun *, struct bcrun_bc *b,
+	    const char *id, const json_t *sub, const json_t *rec, time_t now,
+	    const char **why);
+
+/*
+ * Hand out b's active subscribers, channel by channel in ID order, from
+ * where this run left off, to hand(), which returns 1 if it took one
+ * (then it is outstanding, and room goes down), 0 if not, or an error.
+ * Stops when room is 0; then *more is set.
+ */
+typedef int (*bcrun_hand_fn)(struct txn *, struct bcrun_bc *,
+    const char *id, json_t *sub, void *arg);
+int	 bcrun_fan_out(struct txn *, struct bcrun_bc *, time_t now,
+	    size_t *room, bcrun_hand_fn hand, void *arg, int *more);
+
+#endif /* BCRUN_H */

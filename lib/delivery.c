@@ -1,0 +1,306 @@
+/* delivery.c: the delivery records of announcements; see delivery.h. */
+#include <string.h>
+
+#include "delivery.h"
+#include "hb.h"
+#include "jsonl.h"
+#include "lease.h"
+#include "receipt.h"
+#include "sub.h"
+
+#define KEY_MAX	(8 + HB_ID_MAX)
+
+/* The key of a delivery: 8 bytes of bc, then the ID.  Its length. */
+static size_t
+key_of(uint64_t bc, const char *id, unsigned char key[KEY_MAX])
+{
+	size_t len = strnlen(id, HB_ID_MAX);
+
+	store_be64(bc, key);
+	memcpy(key + 8, id, len);
+	return 8 + len;
+}
+
+static int
+get(struct txn *tx, uint64_t bc, const char *id, json_t **rec)
+{
+	unsigned char key[KEY_MAX];
+
+	return store_get(tx, T_DELIVERIES, key, key_of(bc, id, key), rec);
+}
+
+static int
+put(struct txn *tx, uint64_t bc, const char *id, json_t *rec)
+{
+	unsigned char key[KEY_MAX];
+
+	return store_put(tx, T_DELIVERIES, key, key_of(bc, id, key), rec, 0);
+}
+
+static json_t *
+new_record(uint64_t bc, const char *id)
+{
+	return json_pack("{s:i, s:I, s:s}", "v", 1, "bc", (json_int_t)bc,
+	    "id", id);
+}
+
+int
+delivery_has(struct txn *tx, uint64_t bc, const char *id)
+{
+	json_t *rec;
+	int rc;
+
+	if ((rc = get(tx, bc, id, &rec)) == 0)
+		json_decref(rec);
+	return rc == 0 ? 1 : rc == STORE_NOTFOUND ? 0 : rc;
+}
+
+int
+delivery_skip(struct txn *tx, uint64_t bc, const char *id, const char *why)
+{
+	json_t *rec = new_record(bc, id);
+	int rc;
+
+	lease_close(rec, "skipped", why);
+	rc = put(tx, bc, id, rec);
+	json_decref(rec);
+	return rc;
+}
+
+int
+delivery_claim(struct txn *tx, int prio, time_t now, size_t max,
+    delivery_claim_fn fn, void *arg, size_t *skipped)
+{
+	struct store_keys keys;
+	const char *id, *why;
+	json_t *rec;
+	size_t i;
+	int rc;
+
+	*skipped = 0;
+	rc = store_due_keys(tx, I_DLV_DUE, prio, now, max, &keys);
+	for (i = 0; i < keys.n && rc == 0; i++) {
+		if ((rc = store_get(tx, T_DELIVERIES, keys.v[i], keys.len[i],
+		    &rec)) != 0)
+			break;
+		why = NULL;
+		if ((id = jsonl_string(rec, "id")) == NULL || keys.len[i] <= 8)
+			rc = DELIVERY_DROP;
+		else
+			rc = fn(store_get_be64(keys.v[i]), id, rec, &why, arg);
+		switch (rc) {
+		case DELIVERY_TAKE:
+			lease_take(rec);
+			rc = store_put(tx, T_DELIVERIES, keys.v[i],
+			    keys.len[i], rec, 0);
+			break;
+		case DELIVERY_SKIP:
+			lease_close(rec, "skipped", why);
+			(*skipped)++;
+			rc = store_put(tx, T_DELIVERIES, keys.v[i],
+			    keys.len[i], rec, 0);
+			break;
+		case DELIVERY_DROP:
+			rc = store_del(tx, T_DELIVERIES, keys.v[i],
+			    keys.len[i]);
+			break;
+		}
+		json_decref(rec);
+	}
+	store_keys_release(&keys);
+	return rc;
+}
+
+/* What the answer means for the record rec; the end for the report. */
+static enum delivery_end
+judge(const struct answer *a, const struct delivery_rules *r, json_t *rec)
+{
+	time_t due;
+
+	switch (a->outcome) {
+	case PO_SENT:
+		lease_close(rec, "sent", NULL);
+		json_object_del(rec, "why");
+		json_object_set_new(rec, "pid", json_string(a->pid));
+		json_object_set_new(rec, "sent_at", json_integer(a->at));
+		return DELIVERY_SENT;
+	case PO_WITHDRAWN:
+		lease_close(rec, "skipped", r->cancelled ? "cancelled" :
+		    "no longer subscribed");
+		return DELIVERY_SKIPPED;
+	case PO_WINDOW:
+		if (!a->template && strncmp(a->id, "whatsapp:", 9) == 0 &&
+		    r->template_fits) {
+			/* Outside the window after all: the template, now. */
+			json_object_set_new(rec, "template", json_true());
+			lease_reopen(rec, "pending", "outside the 24 hour "
+			    "window", a->at, r->prio);
+			return DELIVERY_PENDING;
+		}
+		lease_close(rec, "skipped", "outside the 24 hour window");
+		return DELIVERY_SKIPPED;
+	case PO_GONE:
+	case PO_REFUSED:
+		lease_close(rec, "failed", a->why);
+		return DELIVERY_FAILED;
+	default:
+		break;
+	}
+	if (a->tries + 1 >= LEASE_MAX_TRIES) {
+		lease_close(rec, "failed", a->why);
+		return DELIVERY_FAILED;
+	}
+	json_object_set_new(rec, "tries", json_integer(a->tries + 1));
+	due = a->at + lease_backoff(a->tries);
+	if (a->retry_after > 0 && a->at + a->retry_after > due)
+		due = a->at + a->retry_after;
+	lease_reopen(rec, "deferred", a->why, due, r->prio);
+	return DELIVERY_DEFERRED;
+}
+
+int
+delivery_settle(struct txn *tx, const struct answer *a,
+    const struct delivery_rules *r, enum delivery_end *end)
+{
+	json_t *rec;
+	int rc;
+
+	/* A subscriber handed out has no record yet. */
+	rc = a->origin == ANSWER_FANOUT ? STORE_NOTFOUND :
+	    get(tx, a->ref, a->id, &rec);
+	if (rc == STORE_NOTFOUND)
+		rec = new_record(a->ref, a->id);
+	else if (rc != 0)
+		return rc;
+	json_object_set_new(rec, "parts", json_integer((json_int_t)a->parts));
+	if (a->template)
+		json_object_set_new(rec, "template", json_true());
+	*end = judge(a, r, rec);
+	rc = 0;
+	if (a->outcome == PO_GONE)
+		rc = sub_set_state(tx, a->id, SUB_UNREACHABLE, a->at);
+	if (rc == 0)
+		rc = put(tx, a->ref, a->id, rec);
+	json_decref(rec);
+	return rc;
+}
+
+int
+delivery_unlease(struct txn *tx)
+{
+	return lease_return_all(tx, I_DLV_DUE, T_DELIVERIES);
+}
+
+/* The records of one broadcast: its number is their keys' prefix. */
+struct bc_walk {
+	unsigned char prefix[8];
+	store_each_fn fn;
+	void	*arg;
+};
+
+static int
+of_bc(const void *key, size_t klen, json_t *rec, void *arg)
+{
+	struct bc_walk *w = arg;
+
+	if (klen < 8 || memcmp(key, w->prefix, 8) != 0)
+		return STORE_STOP;
+	return w->fn(key, klen, rec, w->arg);
+}
+
+int
+delivery_each_of_bc(struct txn *tx, uint64_t bc, store_each_fn fn, void *arg)
+{
+	struct bc_walk w;
+
+	store_be64(bc, w.prefix);
+	w.fn = fn;
+	w.arg = arg;
+	return store_each(tx, T_DELIVERIES, w.prefix, 8, of_bc, &w);
+}
+
+struct expiry {
+	size_t	 max;
+	struct store_keys keys;
+};
+
+static int
+expire_one(const void *key, size_t klen, json_t *rec, void *arg)
+{
+	struct expiry *e = arg;
+
+	if (e->keys.n >= e->max)
+		return STORE_STOP;
+	store_keys_add(&e->keys, key, klen);
+	return 0;
+}
+
+int
+delivery_expire(struct txn *tx, uint64_t bc, size_t max, size_t *n)
+{
+	struct expiry e = { max, { NULL, NULL, 0 } };
+	size_t i;
+	int rc;
+
+	rc = delivery_each_of_bc(tx, bc, expire_one, &e);
+	for (i = 0; i < e.keys.n && rc == 0; i++)
+		rc = store_del(tx, T_DELIVERIES, e.keys.v[i], e.keys.len[i]);
+	*n = rc == 0 ? e.keys.n : 0;
+	store_keys_release(&e.keys);
+	return rc;
+}
+
+int
+delivery_receipt(struct txn *tx, const char *ref, const char *status,
+    time_t when)
+{
+	return receipt_by_ref(tx, I_DLV_PID, ref, status, when);
+}
+
+int
+delivery_receipt_upto(struct txn *tx, const char *id, time_t watermark,
+    const char *status, time_t when)
+{
+	return receipt_upto(tx, I_DLV_PERSON, id, watermark, status, when);
+}
+
+int
+delivery_each_of(struct txn *tx, const char *id, store_each_fn fn, void *arg)
+{
+	return store_index_each(tx, I_DLV_PERSON, id, strlen(id), 0, fn, arg);
+}
+
+/* The key holds the ID: a moved delivery is a new record. */
+struct move {
+	struct txn *tx;
+	const char *new;
+};
+
+static int
+move_one(const void *key, size_t klen, json_t *rec, void *arg)
+{
+	const struct move *m = arg;
+	int rc;
+
+	if (klen > 8) {
+		json_object_set_new(rec, "id", json_string(m->new));
+		if ((rc = put(m->tx, store_get_be64(key), m->new, rec)) != 0)
+			return rc;
+	}
+	return STORE_DELETE;
+}
+
+int
+delivery_move(struct txn *tx, const char *old, const char *new)
+{
+	struct move m = { tx, new };
+
+	return store_index_change(tx, I_DLV_PERSON, old, strlen(old), move_one,
+	    &m, NULL);
+}
+
+int
+delivery_erase(struct txn *tx, const char *id, size_t *n)
+{
+	return store_index_delete(tx, I_DLV_PERSON, id, strlen(id), n);
+}

@@ -1,0 +1,94 @@
+/*
+ * delivery.h: one announcement to one subscriber.
+ *
+ * A delivery (table deliveries, key: the broadcast's number, 8 bytes
+ * big-endian, then the subscriber ID):
+ *
+ *   bc, id      the broadcast and the subscriber
+ *   state       "sent", "delivered", "read" (receipt.h), "failed",
+ *               "skipped", "deferred" or "pending"; "why" says why for
+ *               the last four
+ *   pid         the platform's id of the message, for receipts
+ *   sent_at     when the platform accepted it; "parts": how many parts
+ *   template    true when it goes as the WhatsApp template
+ *   tries       failed attempts so far
+ *   due, prio   while it is to be tried again (deliveries-due index;
+ *               lease.h while a sender holds it)
+ *
+ * A record is written once a subscriber has an answer (or is skipped);
+ * subscribers handed out of a broadcast and not yet answered have none
+ * (dispatch.h).  This module alone writes the table and its keys.
+ */
+#ifndef DELIVERY_H
+#define DELIVERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "answer.h"
+#include "store.h"
+
+/* Has subscriber id a record of broadcast bc?  1 yes, 0 no, or error. */
+int	 delivery_has(struct txn *, uint64_t bc, const char *id);
+/* A final "skipped" record for id, with the reason why. */
+int	 delivery_skip(struct txn *, uint64_t bc, const char *id,
+	    const char *why);
+
+/*
+ * Claiming for hb-broadcast run: each due delivery of priority prio, up
+ * to max, is offered to fn, which returns DELIVERY_TAKE (it goes out:
+ * the record is leased), DELIVERY_SKIP (final, for the reason *why),
+ * DELIVERY_DROP (its broadcast is gone), or -1.  rec is borrowed.
+ */
+#define DELIVERY_TAKE	0
+#define DELIVERY_SKIP	1
+#define DELIVERY_DROP	2
+typedef int (*delivery_claim_fn)(uint64_t bc, const char *id,
+    const json_t *rec, const char **why, void *arg);
+int	 delivery_claim(struct txn *, int prio, time_t now, size_t max,
+	    delivery_claim_fn, void *arg, size_t *skipped);
+
+/* What the broadcast's rules say for an answer to settle. */
+struct delivery_rules {
+	int	 prio;		/* of the broadcast: 0 for emergencies */
+	int	 cancelled;	/* the broadcast was cancelled */
+	int	 template_fits;	/* its text could go as the template */
+};
+
+/* How a delivery ended up, for hb-broadcast's report. */
+enum delivery_end {
+	DELIVERY_SENT,
+	DELIVERY_SKIPPED,
+	DELIVERY_FAILED,
+	DELIVERY_DEFERRED,	/* tried again after a backoff */
+	DELIVERY_PENDING	/* again at once, as the template */
+};
+
+/* Write what the answer a means for its delivery. */
+int	 delivery_settle(struct txn *, const struct answer *a,
+	    const struct delivery_rules *, enum delivery_end *);
+/* After a crash: give back what a dead sender had claimed. */
+int	 delivery_unlease(struct txn *);
+
+/* Every delivery of broadcast bc, in ID order. */
+int	 delivery_each_of_bc(struct txn *, uint64_t bc, store_each_fn,
+	    void *arg);
+/* Delete up to max deliveries of broadcast bc; *n says how many. */
+int	 delivery_expire(struct txn *, uint64_t bc, size_t max, size_t *n);
+
+/* A status notice (receipt.h): 0, or STORE_NOTFOUND. */
+int	 delivery_receipt(struct txn *, const char *ref, const char *status,
+	    time_t when);
+int	 delivery_receipt_upto(struct txn *, const char *id,
+	    time_t watermark, const char *status, time_t when);
+
+/* A person's part (person.h): what the city sent them. */
+int	 delivery_each_of(struct txn *, const char *id, store_each_fn,
+	    void *arg);
+int	 delivery_move(struct txn *, const char *old, const char *new);
+int	 delivery_erase(struct txn *, const char *id, size_t *n);
+
+#endif /* DELIVERY_H */
