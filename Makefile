@@ -126,13 +126,13 @@ check-valgrind:
 	    $(PROVE_FLAGS) $(SHELL_TESTS)
 
 # Fuzz targets (libFuzzer): one per platform parser, the keyword
-# matcher, the export reader, the send APIs' answers and the text
+# matcher, the import reader, the send APIs' answers and the text
 # splitter, built with clang into build-fuzz/.
 # fuzz-smoke runs each briefly on its seed corpus (CI does);
 # make fuzz FUZZ_TIME=600 runs them longer.
 FUZZ_TARGETS =	telegram whatsapp messenger instagram $(FUZZ_OWN)
 # Targets with a source of their own; the platforms share fuzz-inbound.c.
-FUZZ_OWN =	keyword export answer split
+FUZZ_OWN =	keyword import answer split
 FUZZ_BINS =	$(FUZZ_TARGETS:%=build-fuzz/fuzz-%)
 FUZZ_TIME ?=	10
 FUZZ_FLAGS =	-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -154,7 +154,7 @@ fuzz fuzz-smoke: fuzz-build
 		mkdir -p build-fuzz/corpus/$$t && \
 		cp test/fuzz/corpus/$$t/* build-fuzz/corpus/$$t/ && \
 		echo "fuzz-$$t: $(FUZZ_TIME) s" && \
-		dict=; case $$t in keyword|export|split) ;; \
+		dict=; case $$t in keyword|import|split) ;; \
 		*) dict=-dict=test/fuzz/inbound.dict ;; esac; \
 		build-fuzz/fuzz-$$t -max_total_time=$(FUZZ_TIME) -max_len=65536 \
 		    $$dict -print_final_stats=0 build-fuzz/corpus/$$t \

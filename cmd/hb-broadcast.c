@@ -17,7 +17,6 @@
 #include "calendar.h"
 #include "cli.h"
 #include "dispatch.h"
-#include "export.h"
 #include "hb.h"
 #include "jsonl.h"
 #include "log.h"
@@ -145,7 +144,7 @@ print_plan(struct create *cr)
 		return;
 	if (!cli.json)
 		fprintf(stderr, "hb-broadcast: would go out %s, taking about "
-		    "%.0f s\n", cal_format(cr->at, buf), longest);
+		    "%.0f s\n", calendar_format(cr->at, buf), longest);
 }
 
 static void
@@ -211,7 +210,7 @@ cmd_send(int argc, char **argv)
 	    (!req.emergency && req.reason != NULL))
 		usage(EX_USAGE);
 	if (at_arg != NULL) {
-		if (cal_parse(at_arg, &req.at) == -1) {
+		if (calendar_parse(at_arg, &req.at) == -1) {
 			log_errorx("bad time '%s' (YYYY-MM-DDTHH:MM)", at_arg);
 			usage(EX_USAGE);
 		}
@@ -253,7 +252,7 @@ cmd_send(int argc, char **argv)
 	if (req.scheduled) {
 		if (cr.why[0] != '\0')
 			log_warnx("%s; broadcast %llu moved to %s", cr.why,
-			    (unsigned long long)cr.n, cal_format(cr.at, buf));
+			    (unsigned long long)cr.n, calendar_format(cr.at, buf));
 		return 0;
 	}
 	return send_now(cr.n);
@@ -335,7 +334,7 @@ cmd_list(int argc, char **argv)
 		printf("%lld\t%s\t%s\t%s\t%s\t%s\t%.*s\n",
 		    json_integer_value(json_object_get(rec, "n")),
 		    jsonl_string(rec, "state"),
-		    cal_format(json_integer_value(json_object_get(rec, "at")),
+		    calendar_format(json_integer_value(json_object_get(rec, "at")),
 		    buf), json_is_true(json_object_get(rec, "emergency")) ?
 		    "emergency" : "regular", jsonl_string(rec, "operator"),
 		    chans ? chans : "", (int)strcspn(text, "\n"), text);
@@ -498,7 +497,7 @@ main(int argc, char *argv[])
 	argv += optind;
 	if ((status = cli_configure(&cli)) != 0)
 		return status;
-	cal_init(&cli.conf);
+	calendar_init(&cli.conf);
 	if (argc > 0 && strcmp(argv[0], "send") != 0 && (at_arg || chan_arg ||
 	    dry || req.emergency || req.reason || req.operator))
 		usage(EX_USAGE);

@@ -18,21 +18,19 @@
 
 #include "cgi.h"
 #include "cli.h"
-#include "export.h"
 #include "hb.h"
 #include "hook.h"
 #include "inbound.h"
 #include "ingest.h"
 #include "jsonl.h"
 #include "log.h"
+#include "readall.h"
 #include "spool.h"
 #include "webhook.h"
 #include "tgpoll.h"
 
 #define BATCH		1000	/* bodies per store session in batch mode */
 #define CGI_LOCK_WAIT	5	/* a platform waits a few seconds at most */
-#define SPOOL_BATCH	1000	/* bodies committed together at most */
-#define SPOOL_ROUNDS	8	/* commits in one store session, as a rule */
 #define POLL_TIMEOUT	25	/* seconds of a getUpdates long poll */
 
 static struct cli cli;
@@ -127,18 +125,14 @@ batch(int argc, char **argv, int chan, int replay)
 	const char *name;
 	json_error_t je;
 	json_t *o;
-	FILE *fp;
 	int k, rc = 0;
 
 	for (k = 0; k < (argc > 0 ? argc : 1) && rc == 0; k++) {
 		name = argc > 0 ? argv[k] : "stdin";
-		if ((fp = argc > 0 ? fopen(name, "r") : stdin) == NULL ||
-		    export_slurp(fp, &buf, &len) == -1) {
-			log_error("%s", name);
+		if (readall(argc > 0 ? name : NULL, &buf, &len) != 0) {
+			in_events_release(&evs);
 			return EX_NOINPUT;
 		}
-		if (fp != stdin)
-			fclose(fp);
 		for (off = 0, line = 1, mark = 0; rc == 0; ) {
 			while (off < len && isspace((unsigned char)buf[off]))
 				off++;
@@ -258,110 +252,28 @@ poll_telegram(int once)
 	return 0;
 }
 
-/*
- * One round as the holder of the store's lock: claim up to SPOOL_BATCH
- * waiting bodies, commit them in one transaction, and remove them (or
- * hand them back if the commit failed).  0 with *claimed set to how
- * many bodies it took, or an error.
- */
+/* The spool's commit of a round's events (spool.h). */
 static int
-commit_round(struct store *st, json_t *events, size_t *claimed)
+apply_events(struct txn *tx, struct in_events *evs, json_t *out, void *arg)
 {
-	struct ingest in = { .conf = &cli.conf, .now = time(NULL),
-	    .out = json_array() };
-	struct in_events evs = { NULL, 0 };
-	struct spool_claim claim;
-	int rc;
+	struct ingest in = { .conf = &cli.conf, .evs = evs, .now = time(NULL),
+	    .out = out };
 
-	in.evs = &evs;
-	if ((rc = spool_claim(cli.home, SPOOL_BATCH, &evs, &claim)) == 0 &&
-	    claim.n > 0)
-		rc = store_txn(st, ingest_apply, &in);
-	*claimed = claim.n;
-	if (rc == 0) {
-		spool_done(&claim);
-		json_array_extend(events, in.out);
-	} else
-		spool_unclaim(&claim);
-	in_events_release(&evs);
-	json_decref(in.out);
-	return rc;
-}
-
-/*
- * Commit every body waiting in the spool, ours among them, as the
- * holder of the lock, in one store session: a transaction per round,
- * and more rounds while bodies keep arriving (SPOOL_ROUNDS at most, so
- * that our own answer is not held back for long).  Under load, the
- * webhooks that came in during one commit go in the next, and their
- * processes need no session of their own.  The events go to the array
- * events, for the hooks.  On failure ours is withdrawn: the answer is
- * 503.  The store gets a dup of the lock, so the lock stays ours,
- * through lockfd, until the spool is in order again.
- */
-static int
-commit_spool(int lockfd, const char *own, json_t *events)
-{
-	struct store *st = NULL;
-	size_t claimed = 1;
-	int fd, rc, round;
-
-	if ((fd = dup(lockfd)) == -1)
-		rc = log_error("dup");
-	else
-		rc = store_open_locked(&st, &cli.store, fd);
-	for (round = 0; rc == 0 && claimed > 0 &&
-	    (round < SPOOL_ROUNDS || spool_pending(own)); round++)
-		rc = commit_round(st, events, &claimed);
-	if (store_close(st) != 0 && rc == 0)
-		rc = -1;
-	if (rc != 0)
-		(void)spool_withdraw(own);
-	store_unlock(lockfd);
-	return rc;
-}
-
-#define COMMITTED	(-2)	/* wait_turn: another process committed it */
-
-/*
- * Wait until the store's lock is ours (0) or another process has
- * committed our spooled body (COMMITTED); STORE_BUSY after `limit'
- * seconds.  Trying the lock and looking at the spool in turn, rather
- * than queueing for the lock, spares each waiter a turn in the store
- * just to learn that its body is in.
- */
-static int
-wait_turn(const char *own, long long limit, int *lockfd)
-{
-	const struct timespec tick = { 0, 1000 * 1000 };
-	struct timespec start, now;
-	int rc;
-
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		if ((rc = store_lock(&cli.store, 0, lockfd)) != STORE_BUSY)
-			return rc;
-		if (!spool_pending(own))
-			return COMMITTED;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec >= limit) {
-			log_errorx("store: '%s' is busy (waited %lld s), try "
-			    "again later", cli.home, limit);
-			return STORE_BUSY;
-		}
-		nanosleep(&tick, NULL);
-	}
+	return ingest_apply(tx, &in);
 }
 
 /* CGI mode: one webhook request, committed with whatever else waits. */
 static int
 cgi(void)
 {
+	struct spool_commit sc = { &cli.store, cli.store.lock_wait <
+	    CGI_LOCK_WAIT ? cli.store.lock_wait : CGI_LOCK_WAIT,
+	    cli.conf.watchdog, apply_events, NULL };
 	struct webhook wh;
 	char own[PATH_MAX];
 	json_t *events;
 	sigset_t ending;
-	int lockfd, rc;
+	int rc;
 
 	log_use_syslog(1);
 	webhook_request(&cli.conf, &wh);
@@ -376,24 +288,8 @@ cgi(void)
 	webhook_release(&wh);
 	if (rc != 0)
 		return busy();
-	rc = wait_turn(own, cli.store.lock_wait < CGI_LOCK_WAIT ?
-	    cli.store.lock_wait : CGI_LOCK_WAIT, &lockfd);
-	if (rc != 0 && rc != COMMITTED) {
-		/* Not claimed yet: withdrawn, nothing stored, try again. */
-		if (spool_withdraw(own) != 1)
-			return busy();
-		/* Claimed: another process is committing it; wait for that. */
-		rc = wait_turn(own, cli.conf.watchdog, &lockfd);
-	}
 	events = json_array();	/* what happened, for the hooks */
-	if (rc == 0) {
-		if (spool_pending(own))
-			rc = commit_spool(lockfd, own, events);
-		else
-			store_unlock(lockfd);	/* committed meanwhile */
-	} else if (rc == COMMITTED)
-		rc = 0;
-	if (rc != 0) {
+	if ((rc = spool_commit(&sc, own, events)) != 0) {
 		json_decref(events);
 		return busy();
 	}

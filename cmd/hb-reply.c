@@ -209,7 +209,7 @@ result_fn(struct txn *tx, void *arg)
 }
 
 static void
-on_answer(struct send_job *j, const struct platform_res *r, void *arg)
+on_answer(struct sender_job *j, const struct platform_res *r, void *arg)
 {
 	struct answer *a = arg;
 
@@ -217,7 +217,7 @@ on_answer(struct send_job *j, const struct platform_res *r, void *arg)
 	if (r->outcome == PO_SENT)
 		(void)strlcpy(a->res.pid, j->pid, sizeof(a->res.pid));
 	a->done = 1;
-	send_job_free(j);
+	sender_job_free(j);
 }
 
 static int
@@ -225,7 +225,7 @@ cmd_send(int argc, char **argv)
 {
 	struct answer a;
 	struct sender *s;
-	struct send_text *t;
+	struct sender_text *t;
 	const char *why;
 	char *text;
 	enum chan c;
@@ -259,9 +259,9 @@ cmd_send(int argc, char **argv)
 		return EX_UNAVAILABLE;
 	}
 	s = sender_new(&cli.conf, 1, on_answer, &a);
-	t = send_text_new(text, c, a.kind);
-	sender_add(s, send_job_new(a.id, t, a.kind, 0));
-	send_text_unref(t);
+	t = sender_text_new(text, c, a.kind);
+	sender_add(s, sender_job_new(a.id, t, a.kind, 0));
+	sender_text_unref(t);
 	while (!a.done && sender_step(s, 1000) == 0)
 		;
 	sender_free(s);

@@ -17,10 +17,11 @@
 #include "batch.h"
 #include "cli.h"
 #include "ledger.h"
-#include "export.h"
+#include "import.h"
 #include "hb.h"
 #include "jsonl.h"
 #include "log.h"
+#include "readall.h"
 #include "person.h"
 #include "sub.h"
 #include "xalloc.h"
@@ -413,21 +414,16 @@ cmd_import(int argc, char **argv)
 	size_t bad = 0, len, i, skipped = 0;
 	const char *name;
 	char *buf;
-	FILE *fp;
 	int k, rc;
 
 	im.now = time(NULL);
 	for (k = 0; k < (argc > 0 ? argc : 1); k++) {
 		name = argc > 0 ? argv[k] : "stdin";
-		fp = argc > 0 ? fopen(name, "r") : stdin;
-		if (fp == NULL || export_slurp(fp, &buf, &len) == -1) {
-			log_error("%s", name);
+		if (readall(argc > 0 ? name : NULL, &buf, &len) != 0) {
 			batch_release(&im.recs);
 			return EX_NOINPUT;
 		}
-		if (fp != stdin)
-			fclose(fp);
-		bad += export_parse(name, buf, len, import_one, &im);
+		bad += import_parse(name, buf, len, import_one, &im);
 		free(buf);
 	}
 	if (bad > 0) {

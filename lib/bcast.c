@@ -69,7 +69,7 @@ collect_regular(const void *key, size_t klen, json_t *rec, void *arg)
 	    is_state(rec, "cancelled"))
 		return 0;
 	json_array_append_new(w->regular, json_pack("[I, I]",
-	    (json_int_t)cal_day(json_integer_value(json_object_get(rec, "at"))),
+	    (json_int_t)calendar_day(json_integer_value(json_object_get(rec, "at"))),
 	    (json_int_t)bcast_chans(rec)));
 	return 0;
 }
@@ -78,7 +78,7 @@ collect_regular(const void *key, size_t klen, json_t *rec, void *arg)
 static int
 day_full(const struct conf *conf, json_t *regular, unsigned chans, time_t t)
 {
-	long day = cal_day(t);
+	long day = calendar_day(t);
 	size_t i, count[CHAN_COUNT] = { 0 };
 	json_t *p;
 	int c;
@@ -109,10 +109,10 @@ first_free(const struct conf *conf, json_t *regular, unsigned chans,
 
 	why[0] = '\0';
 	for (i = 0; i < 1000; i++) {
-		if (cal_quiet(conf, t, &end)) {
+		if (calendar_quiet(conf, t, &end)) {
 			if (why[0] == '\0')
 				(void)snprintf(why, whysz, "quiet hours until "
-				    "%s", cal_format(end, buf));
+				    "%s", calendar_format(end, buf));
 			t = end;
 			continue;
 		}
@@ -123,8 +123,8 @@ first_free(const struct conf *conf, json_t *regular, unsigned chans,
 				    "%lld regular broadcast%s on %.10s",
 				    chan_name(c), conf->daily_limit,
 				    conf->daily_limit == 1 ? "" : "s",
-				    cal_format(t, buf));
-			t = cal_next_day(t);
+				    calendar_format(t, buf));
+			t = calendar_next_day(t);
 			continue;
 		}
 		break;
@@ -153,7 +153,7 @@ bcast_create(struct txn *tx, const struct conf *conf,
 		if (free_at != t && !req->scheduled) {
 			(void)snprintf(why, whysz, "%s; the next free time is "
 			    "%s (send -a to schedule it)", reason,
-			    cal_format(free_at, buf));
+			    calendar_format(free_at, buf));
 			rc = BCAST_REFUSED;
 		} else
 			(void)strlcpy(why, reason, whysz);

@@ -24,7 +24,7 @@ bc_free(struct bcrun_bc *b)
 
 	for (c = 0; c < CHAN_COUNT; c++)
 		for (k = 0; k < 2; k++)
-			send_text_unref(b->texts[c][k]);
+			sender_text_unref(b->texts[c][k]);
 	free(b->text);
 	free(b);
 }
@@ -126,22 +126,22 @@ bcrun_close_finished(struct txn *tx, struct bcrun *r, time_t now)
 	return 0;
 }
 
-static struct send_text *
+static struct sender_text *
 text_of(struct bcrun_bc *b, enum chan c, enum platform_kind kind)
 {
 	int k = kind == PK_TEMPLATE;
 
 	if (b->texts[c][k] == NULL)
-		b->texts[c][k] = send_text_new(b->text, c, kind);
+		b->texts[c][k] = sender_text_new(b->text, c, kind);
 	return b->texts[c][k];
 }
 
-struct send_job *
+struct sender_job *
 bcrun_job(const struct bcrun *r, struct bcrun_bc *b, const char *id,
     const json_t *sub, const json_t *rec, time_t now, const char **why)
 {
 	enum platform_kind kind;
-	struct send_job *j;
+	struct sender_job *j;
 	enum chan c;
 
 	if (chan_check_id(id, &c, why) == -1)
@@ -159,7 +159,7 @@ bcrun_job(const struct bcrun *r, struct bcrun_bc *b, const char *id,
 		default:
 			return NULL;
 		}
-	j = send_job_new(id, text_of(b, c, kind), kind, b->prio);
+	j = sender_job_new(id, text_of(b, c, kind), kind, b->prio);
 	j->ref = b->n;
 	if (rec != NULL) {
 		j->tries = (int)json_integer_value(json_object_get(rec,

@@ -33,7 +33,7 @@ struct bcrun_bc {
 	int	 resumed;	/* begun by an earlier run */
 	char	*text;
 	unsigned chans;
-	struct send_text *texts[CHAN_COUNT][2];	/* free text, template */
+	struct sender_text *texts[CHAN_COUNT][2];	/* free text, template */
 	int	 template_fits;	/* could go as the WhatsApp template */
 	char	 pos[HB_ID_MAX + 1];	/* last handed out, in this run */
 	size_t	 outstanding;	/* handed out, no answer committed */
@@ -59,7 +59,7 @@ int	 bcrun_close_finished(struct txn *, struct bcrun *, time_t now);
  * sub is their record, rec the delivery record of an earlier try or
  * NULL.  NULL when the rules skip them, with the reason in *why.
  */
-struct send_job *bcrun_job(const struct bcrun *, struct bcrun_bc *b,
+struct sender_job *bcrun_job(const struct bcrun *, struct bcrun_bc *b,
 	    const char *id, const json_t *sub, const json_t *rec, time_t now,
 	    const char **why);
 

@@ -7,14 +7,14 @@
 #include "timefmt.h"
 
 void
-cal_init(const struct conf *conf)
+calendar_init(const struct conf *conf)
 {
 	(void)setenv("TZ", conf->timezone, 1);
 	tzset();
 }
 
 long
-cal_day(time_t t)
+calendar_day(time_t t)
 {
 	struct tm tm;
 
@@ -39,13 +39,13 @@ day_at(time_t t, int days, int m)
 }
 
 time_t
-cal_next_day(time_t t)
+calendar_next_day(time_t t)
 {
 	return day_at(t, 1, 0);
 }
 
 int
-cal_quiet(const struct conf *conf, time_t t, time_t *end)
+calendar_quiet(const struct conf *conf, time_t t, time_t *end)
 {
 	int s = conf->quiet_start, e = conf->quiet_end, m;
 	struct tm tm;
@@ -63,7 +63,7 @@ cal_quiet(const struct conf *conf, time_t t, time_t *end)
 }
 
 int
-cal_parse(const char *s, time_t *t)
+calendar_parse(const char *s, time_t *t)
 {
 	struct tm tm;
 	const char *end;
@@ -82,7 +82,7 @@ cal_parse(const char *s, time_t *t)
 }
 
 char *
-cal_format(time_t t, char buf[32])
+calendar_format(time_t t, char buf[32])
 {
 	struct tm tm;
 

@@ -11,9 +11,9 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "export.h"
 #include "hb.h"
 #include "log.h"
+#include "readall.h"
 
 void
 cli_init(struct cli *cli, const char *argv0)
@@ -166,22 +166,13 @@ cli_operator(void)
 int
 cli_read_text(const char *path, const char *what, char **text)
 {
-	FILE *fp = stdin;
 	size_t len, i;
 	json_t *probe;
 	char *s;
+	int rc;
 
-	if (path != NULL && strcmp(path, "-") != 0 &&
-	    (fp = fopen(path, "r")) == NULL)
-		return log_error("%s", path), EX_NOINPUT;
-	if (export_slurp(fp, &s, &len) == -1) {
-		log_error("%s", path != NULL ? path : "stdin");
-		if (fp != stdin)
-			fclose(fp);
-		return EX_IOERR;
-	}
-	if (fp != stdin)
-		fclose(fp);
+	if ((rc = readall(path, &s, &len)) != 0)
+		return rc == READALL_NOFILE ? EX_NOINPUT : EX_IOERR;
 	if (len > CLI_TEXT_MAX || strlen(s) != len) {
 		log_errorx("the %s is %s", what, len > CLI_TEXT_MAX ?
 		    "longer than 65536 bytes" : "binary (it holds a NUL byte)");

@@ -50,7 +50,7 @@ struct dispatch {
 	size_t	 nresults;
 	size_t	 napplied;	/* of them, committed by this round */
 	struct bcrun run;
-	struct send_job *claimed; /* claimed this round, sent after commit */
+	struct sender_job *claimed; /* claimed this round, sent after commit */
 	int	 more;		/* the last claim stopped for room */
 	int	 recovering;
 	struct revoke_mark mark; /* the "revoked" file, as last seen */
@@ -60,7 +60,7 @@ struct dispatch {
 };
 
 static void
-claim_job(struct dispatch *d, struct send_job *j, enum answer_origin origin)
+claim_job(struct dispatch *d, struct sender_job *j, enum answer_origin origin)
 {
 	j->origin = origin;
 	j->epoch = d->epoch;
@@ -70,7 +70,7 @@ claim_job(struct dispatch *d, struct send_job *j, enum answer_origin origin)
 
 /* The sender's callback: journal the answer, keep it for the round. */
 static void
-on_done(struct send_job *j, const struct platform_res *r, void *arg)
+on_done(struct sender_job *j, const struct platform_res *r, void *arg)
 {
 	struct dispatch *d = arg;
 	struct answer *a;
@@ -95,7 +95,7 @@ on_done(struct send_job *j, const struct platform_res *r, void *arg)
 	journal_add(&d->journal, a);
 	if (r->outcome == PO_HALT)
 		d->rep->halted = 1;
-	send_job_free(j);
+	sender_job_free(j);
 }
 
 /* The answer to an announcement, written to its delivery record. */
@@ -174,15 +174,15 @@ take_answer(uint64_t seq, const char *id, const char *text, int tries,
     void *arg)
 {
 	struct claim *cl = arg;
-	struct send_text *t;
-	struct send_job *j;
+	struct sender_text *t;
+	struct sender_job *j;
 	const char *why;
 	enum chan c;
 
 	(void)chan_check_id(id, &c, &why);	/* checked by outbox_claim */
-	t = send_text_new(text, c, PK_RESPONSE);
-	j = send_job_new(id, t, PK_RESPONSE, 0);
-	send_text_unref(t);
+	t = sender_text_new(text, c, PK_RESPONSE);
+	j = sender_job_new(id, t, PK_RESPONSE, 0);
+	sender_text_unref(t);
 	j->ref = seq;
 	j->tries = tries;
 	claim_job(cl->d, j, ANSWER_OUTBOX);
@@ -205,7 +205,7 @@ take_delivery(uint64_t n, const char *id, const json_t *rec,
 	struct claim *cl = arg;
 	struct dispatch *d = cl->d;
 	struct bcrun_bc *b;
-	struct send_job *j;
+	struct sender_job *j;
 	json_t *sub = NULL;
 	int rc;
 
@@ -238,7 +238,7 @@ hand(struct txn *tx, struct bcrun_bc *b, const char *id, json_t *sub,
     void *arg)
 {
 	struct dispatch *d = arg;
-	struct send_job *j;
+	struct sender_job *j;
 	const char *why = NULL;
 
 	if ((j = bcrun_job(&d->run, b, id, sub, NULL, d->now, &why)) != NULL) {
@@ -296,7 +296,7 @@ claim(struct txn *tx, struct dispatch *d, int quiet, size_t *room)
  * broadcast not cancelled.
  */
 static int
-still_wanted(const struct send_job *j, void *arg)
+still_wanted(const struct sender_job *j, void *arg)
 {
 	struct claim *cl = arg;
 	struct bcrun_bc *b;
@@ -348,7 +348,7 @@ round_fn(struct txn *tx, void *arg)
 	room = sender_queued(d->sender) + sender_inflight(d->sender);
 	room = room >= BATCH ? 0 : BATCH - room;
 	d->more = 0;
-	if ((rc = claim(tx, d, cal_quiet(d->conf, d->now, &end), &room)) != 0)
+	if ((rc = claim(tx, d, calendar_quiet(d->conf, d->now, &end), &room)) != 0)
 		return rc;
 	if (room == 0)
 		d->more = 1;
@@ -359,7 +359,7 @@ round_fn(struct txn *tx, void *arg)
 static int
 round_run(struct dispatch *d)
 {
-	struct send_job *j, *rev = NULL;
+	struct sender_job *j, *rev = NULL;
 	size_t i;
 	int rc;
 

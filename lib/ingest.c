@@ -99,7 +99,7 @@ touch_person(struct txn *tx, const struct in_event *ev, time_t now,
 
 static int
 store_message(struct txn *tx, struct ingest *in, const struct in_event *ev,
-    enum kw_intent k)
+    enum keyword_intent k)
 {
 	uint64_t seq;
 	json_t *m;
@@ -113,34 +113,34 @@ store_message(struct txn *tx, struct ingest *in, const struct in_event *ev,
 	set_string(m, "payload", ev->payload);
 	if (ev->edited)
 		json_object_set_new(m, "edited", json_true());
-	if (k != KW_NONE)
+	if (k != KEYWORD_NONE)
 		json_object_set_new(m, "keyword",
-		    json_string(kw_intent_name(k)));
+		    json_string(keyword_intent_name(k)));
 	rc = msg_add(tx, m, &seq);
 	json_decref(m);
 	return rc;
 }
 
 /* What a message asks for: Get Started, then payload, then text. */
-static enum kw_intent
+static enum keyword_intent
 intent(const struct ingest *in, const struct in_event *ev)
 {
 	const char *gs = in->conf->chan[ev->chan].get_started;
-	enum kw_intent k = KW_NONE;
+	enum keyword_intent k = KEYWORD_NONE;
 
 	if (ev->edited || ev->type == NULL)
-		return KW_NONE;
+		return KEYWORD_NONE;
 	if (strcmp(ev->type, "text") != 0 && strcmp(ev->type, "postback") &&
 	    strcmp(ev->type, "button") != 0 &&
 	    strcmp(ev->type, "interactive") != 0)
-		return KW_NONE;
+		return KEYWORD_NONE;
 	if (strcmp(ev->type, "postback") == 0 && ev->payload != NULL &&
 	    gs != NULL && strcmp(ev->payload, gs) == 0)
-		return KW_SUBSCRIBE;
+		return KEYWORD_SUBSCRIBE;
 	if (ev->payload != NULL)
-		k = kw_match(ev->payload, strlen(ev->payload));
-	if (k == KW_NONE && ev->text != NULL)
-		k = kw_match(ev->text, strlen(ev->text));
+		k = keyword_match(ev->payload, strlen(ev->payload));
+	if (k == KEYWORD_NONE && ev->text != NULL)
+		k = keyword_match(ev->text, strlen(ev->text));
 	return k;
 }
 
@@ -171,7 +171,7 @@ on_erase(struct txn *tx, struct ingest *in, const struct in_event *ev)
 static int
 on_message(struct txn *tx, struct ingest *in, const struct in_event *ev)
 {
-	enum kw_intent k;
+	enum keyword_intent k;
 	json_t *rec, *all, *o;
 	char *summary;
 	int rc, was;
@@ -179,28 +179,28 @@ on_message(struct txn *tx, struct ingest *in, const struct in_event *ev)
 	/* A platform's retry of something already stored. */
 	if ((rc = msg_has_pid(tx, ev->pid)) != 0)
 		return rc == 1 ? 0 : rc;
-	if ((k = intent(in, ev)) == KW_ERASE)
+	if ((k = intent(in, ev)) == KEYWORD_ERASE)
 		return on_erase(tx, in, ev);
 	if ((rc = touch_person(tx, ev, in->now, &rec)) != 0)
 		return rc;
 	if ((rc = store_message(tx, in, ev, k)) != 0)
 		goto out;
 	switch (k) {
-	case KW_SUBSCRIBE:
+	case KEYWORD_SUBSCRIBE:
 		rc = sub_add(tx, ev->id, "message", in->now, &was);
 		if (rc == 0)
 			rc = answer(in, tx, ev->id, language(ev, rec),
 			    TEXT_WELCOME, NULL, 1);
 		o = event(in, ev, "subscribe");
 		break;
-	case KW_UNSUBSCRIBE:
+	case KEYWORD_UNSUBSCRIBE:
 		rc = sub_set_state(tx, ev->id, SUB_STOPPED, in->now);
 		if (rc == 0)
 			rc = answer(in, tx, ev->id, language(ev, rec),
 			    TEXT_GOODBYE, NULL, 1);
 		o = event(in, ev, "unsubscribe");
 		break;
-	case KW_MYDATA:
+	case KEYWORD_MYDATA:
 		if ((rc = person_collect(tx, ev->id, &all)) == 0) {
 			summary = person_summary(conf_text(in->conf,
 			    language(ev, rec), TEXT_MYDATA), language(ev, rec),
@@ -212,7 +212,7 @@ on_message(struct txn *tx, struct ingest *in, const struct in_event *ev)
 		json_decref(all);
 		o = event(in, ev, "message");
 		break;
-	case KW_HELP:
+	case KEYWORD_HELP:
 		rc = answer(in, tx, ev->id, language(ev, rec), TEXT_HELP, NULL,
 		    1);
 		o = event(in, ev, "message");
@@ -226,8 +226,8 @@ on_message(struct txn *tx, struct ingest *in, const struct in_event *ev)
 	set_string(o, "type", ev->type);
 	set_string(o, "text", ev->text);
 	set_string(o, "name", jsonl_string(rec, "name"));
-	if (k != KW_NONE)
-		json_object_set_new(o, "keyword", json_string(kw_intent_name(k)));
+	if (k != KEYWORD_NONE)
+		json_object_set_new(o, "keyword", json_string(keyword_intent_name(k)));
 out:
 	json_decref(rec);
 	return rc;

@@ -7,30 +7,30 @@
 /* Keywords as they look after fold(): lower case, umlauts spelt out. */
 static const struct {
 	const char *word;
-	enum kw_intent intent;
+	enum keyword_intent intent;
 } words[] = {
-	{ "start", KW_SUBSCRIBE },
-	{ "anmelden", KW_SUBSCRIBE },
-	{ "/start", KW_SUBSCRIBE },
-	{ "stopp", KW_UNSUBSCRIBE },
-	{ "stop", KW_UNSUBSCRIBE },
-	{ "abmelden", KW_UNSUBSCRIBE },
-	{ "abbestellen", KW_UNSUBSCRIBE },
-	{ "ende", KW_UNSUBSCRIBE },
-	{ "unsubscribe", KW_UNSUBSCRIBE },
-	{ "/stop", KW_UNSUBSCRIBE },
-	{ "alle daten loeschen", KW_ERASE },
-	{ "daten loeschen", KW_ERASE },
-	{ "delete all data", KW_ERASE },
-	{ "delete my data", KW_ERASE },
-	{ "/delete", KW_ERASE },
-	{ "hilfe", KW_HELP },
-	{ "help", KW_HELP },
-	{ "info", KW_HELP },
-	{ "/help", KW_HELP },
-	{ "meine daten", KW_MYDATA },
-	{ "my data", KW_MYDATA },
-	{ "/mydata", KW_MYDATA },
+	{ "start", KEYWORD_SUBSCRIBE },
+	{ "anmelden", KEYWORD_SUBSCRIBE },
+	{ "/start", KEYWORD_SUBSCRIBE },
+	{ "stopp", KEYWORD_UNSUBSCRIBE },
+	{ "stop", KEYWORD_UNSUBSCRIBE },
+	{ "abmelden", KEYWORD_UNSUBSCRIBE },
+	{ "abbestellen", KEYWORD_UNSUBSCRIBE },
+	{ "ende", KEYWORD_UNSUBSCRIBE },
+	{ "unsubscribe", KEYWORD_UNSUBSCRIBE },
+	{ "/stop", KEYWORD_UNSUBSCRIBE },
+	{ "alle daten loeschen", KEYWORD_ERASE },
+	{ "daten loeschen", KEYWORD_ERASE },
+	{ "delete all data", KEYWORD_ERASE },
+	{ "delete my data", KEYWORD_ERASE },
+	{ "/delete", KEYWORD_ERASE },
+	{ "hilfe", KEYWORD_HELP },
+	{ "help", KEYWORD_HELP },
+	{ "info", KEYWORD_HELP },
+	{ "/help", KEYWORD_HELP },
+	{ "meine daten", KEYWORD_MYDATA },
+	{ "my data", KEYWORD_MYDATA },
+	{ "/mydata", KEYWORD_MYDATA },
 };
 
 /* A message longer than the longest keyword plus slack is never one. */
@@ -225,8 +225,8 @@ strip_command(char *s)
 		s[word] = '\0';
 }
 
-enum kw_intent
-kw_match(const char *text, size_t len)
+enum keyword_intent
+keyword_match(const char *text, size_t len)
 {
 	char buf[FOLD_MAX], *s;
 	size_t i, n;
@@ -234,33 +234,33 @@ kw_match(const char *text, size_t len)
 
 	/* Cheap refusal of long messages before decoding them. */
 	if (len >= 4 * FOLD_MAX)
-		return KW_NONE;
+		return KEYWORD_NONE;
 	if ((folded = fold(text, len, buf)) < 0)
-		return KW_NONE;
+		return KEYWORD_NONE;
 	n = folded;
 	s = trim(buf, &n);
 	strip_command(s);
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strcmp(s, words[i].word) == 0)
 			return words[i].intent;
-	return KW_NONE;
+	return KEYWORD_NONE;
 }
 
 const char *
-kw_intent_name(enum kw_intent k)
+keyword_intent_name(enum keyword_intent k)
 {
 	switch (k) {
-	case KW_SUBSCRIBE:
+	case KEYWORD_SUBSCRIBE:
 		return "subscribe";
-	case KW_UNSUBSCRIBE:
+	case KEYWORD_UNSUBSCRIBE:
 		return "unsubscribe";
-	case KW_ERASE:
+	case KEYWORD_ERASE:
 		return "erase";
-	case KW_HELP:
+	case KEYWORD_HELP:
 		return "help";
-	case KW_MYDATA:
+	case KEYWORD_MYDATA:
 		return "mydata";
-	case KW_NONE:
+	case KEYWORD_NONE:
 		break;
 	}
 	return "none";

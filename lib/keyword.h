@@ -12,18 +12,18 @@
 
 #include <stddef.h>
 
-enum kw_intent {
-	KW_NONE,		/* a chat message */
-	KW_SUBSCRIBE,
-	KW_UNSUBSCRIBE,
-	KW_ERASE,
-	KW_HELP,
-	KW_MYDATA
+enum keyword_intent {
+	KEYWORD_NONE,		/* a chat message */
+	KEYWORD_SUBSCRIBE,
+	KEYWORD_UNSUBSCRIBE,
+	KEYWORD_ERASE,
+	KEYWORD_HELP,
+	KEYWORD_MYDATA
 };
 
-/* The intent of a message of len bytes of UTF-8; KW_NONE if invalid. */
-enum kw_intent kw_match(const char *text, size_t len);
+/* The intent of a message of len bytes of UTF-8; KEYWORD_NONE if invalid. */
+enum keyword_intent keyword_match(const char *text, size_t len);
 /* "subscribe", "unsubscribe", "erase", "help", "mydata" or "none". */
-const char *kw_intent_name(enum kw_intent);
+const char *keyword_intent_name(enum keyword_intent);
 
 #endif /* KEYWORD_H */

@@ -20,7 +20,7 @@
 #define MAX_PAUSE	60.0	/* longer waits go back to the owner */
 
 struct queue {
-	struct send_job *head, *tail;
+	struct sender_job *head, *tail;
 };
 
 struct pace {
@@ -43,11 +43,11 @@ struct sender {
 	void	*arg;
 };
 
-struct send_text *
-send_text_new(const char *text, enum chan c, enum platform_kind kind)
+struct sender_text *
+sender_text_new(const char *text, enum chan c, enum platform_kind kind)
 {
 	const struct platform_limit *l = platform_limit(c);
-	struct send_text *t = xcalloc(1, sizeof(*t));
+	struct sender_text *t = xcalloc(1, sizeof(*t));
 
 	t->refs = 1;
 	if (kind == PK_TEMPLATE) {
@@ -61,7 +61,7 @@ send_text_new(const char *text, enum chan c, enum platform_kind kind)
 }
 
 void
-send_text_unref(struct send_text *t)
+sender_text_unref(struct sender_text *t)
 {
 	if (t != NULL && --t->refs == 0) {
 		split_free(t->parts, t->nparts);
@@ -69,11 +69,11 @@ send_text_unref(struct send_text *t)
 	}
 }
 
-struct send_job *
-send_job_new(const char *id, struct send_text *text, enum platform_kind kind,
+struct sender_job *
+sender_job_new(const char *id, struct sender_text *text, enum platform_kind kind,
     int prio)
 {
-	struct send_job *j = xcalloc(1, sizeof(*j));
+	struct sender_job *j = xcalloc(1, sizeof(*j));
 	enum chan c;
 	const char *why;
 
@@ -87,10 +87,10 @@ send_job_new(const char *id, struct send_text *text, enum platform_kind kind,
 }
 
 void
-send_job_free(struct send_job *j)
+sender_job_free(struct sender_job *j)
 {
 	if (j != NULL) {
-		send_text_unref(j->text);
+		sender_text_unref(j->text);
 		free(j);
 	}
 }
@@ -114,7 +114,7 @@ sender_new(const struct conf *conf, size_t parallel, sender_done_fn done,
 }
 
 static void
-push(struct queue *q, struct send_job *j, int front)
+push(struct queue *q, struct sender_job *j, int front)
 {
 	j->next = NULL;
 	if (q->head == NULL)
@@ -128,10 +128,10 @@ push(struct queue *q, struct send_job *j, int front)
 	}
 }
 
-static struct send_job *
+static struct sender_job *
 pop(struct queue *q)
 {
-	struct send_job *j = q->head;
+	struct sender_job *j = q->head;
 
 	if (j != NULL && (q->head = j->next) == NULL)
 		q->tail = NULL;
@@ -141,7 +141,7 @@ pop(struct queue *q)
 void
 sender_free(struct sender *s)
 {
-	struct send_job *j;
+	struct sender_job *j;
 	int p, c;
 
 	if (s == NULL)
@@ -149,13 +149,13 @@ sender_free(struct sender *s)
 	for (p = 0; p < 2; p++)
 		for (c = 0; c < CHAN_COUNT; c++)
 			while ((j = pop(&s->q[p][c])) != NULL)
-				send_job_free(j);
+				sender_job_free(j);
 	http_pool_free(s->pool);
 	free(s);
 }
 
 void
-sender_add(struct sender *s, struct send_job *j)
+sender_add(struct sender *s, struct sender_job *j)
 {
 	if (s->pace[j->chan].halted) {
 		s->done(j, &s->pace[j->chan].halt, s->arg);
@@ -194,7 +194,7 @@ count_start(struct pace *pc, double now)
 }
 
 static void
-give_back(struct sender *s, struct send_job *j, enum platform_outcome o,
+give_back(struct sender *s, struct sender_job *j, enum platform_outcome o,
     const char *why)
 {
 	struct platform_res r;
@@ -207,7 +207,7 @@ give_back(struct sender *s, struct send_job *j, enum platform_outcome o,
 
 /* Start one job's next part.  0, or -1 when HTTP cannot be used. */
 static int
-start(struct sender *s, struct send_job *j, double now)
+start(struct sender *s, struct sender_job *j, double now)
 {
 	struct platform_req req;
 
@@ -237,7 +237,7 @@ start(struct sender *s, struct send_job *j, double now)
 static int
 start_ready(struct sender *s, double now, double *wake)
 {
-	struct send_job *j;
+	struct sender_job *j;
 	int p, k, c, started;
 	double t;
 
@@ -271,7 +271,7 @@ start_ready(struct sender *s, double now, double *wake)
 static void
 halt_channel(struct sender *s, enum chan c, const struct platform_res *r)
 {
-	struct send_job *j;
+	struct sender_job *j;
 	int p;
 
 	s->pace[c].halted = 1;
@@ -291,7 +291,7 @@ on_answer(void *tag, int result, const struct http_response *resp,
     void *arg)
 {
 	struct sender *s = arg;
-	struct send_job *j = tag;
+	struct sender_job *j = tag;
 	struct pace *pc = &s->pace[j->chan];
 	struct platform_res r;
 	double wait, now;
@@ -372,11 +372,11 @@ sender_step(struct sender *s, int wait_ms)
 }
 
 void
-sender_filter(struct sender *s, int (*keep)(const struct send_job *, void *),
+sender_filter(struct sender *s, int (*keep)(const struct sender_job *, void *),
     void *arg)
 {
 	struct queue kept;
-	struct send_job *j;
+	struct sender_job *j;
 	int p, c;
 
 	for (p = 0; p < 2; p++)

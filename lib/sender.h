@@ -34,23 +34,23 @@
 #include "platform.h"
 
 /* A text cut into parts, shared by the jobs that send it. */
-struct send_text {
+struct sender_text {
 	int	 refs;
 	char	**parts;
 	size_t	 nparts;
 };
 
-struct send_text *send_text_new(const char *text, enum chan,
+struct sender_text *sender_text_new(const char *text, enum chan,
 	    enum platform_kind);
-void	 send_text_unref(struct send_text *);
+void	 sender_text_unref(struct sender_text *);
 
-struct send_job {
-	struct send_job *next;
+struct sender_job {
+	struct sender_job *next;
 	char	 id[HB_ID_MAX + 1];	/* the subscriber */
 	enum chan chan;
 	int	 prio;			/* 0 goes first */
 	enum platform_kind kind;
-	struct send_text *text;
+	struct sender_text *text;
 	size_t	 part;			/* parts accepted so far */
 	char	 pid[160];		/* the platform's id of the last part */
 	/* The owner's: where the job came from. */
@@ -60,19 +60,19 @@ struct send_job {
 	int	 tries;
 };
 
-struct send_job *send_job_new(const char *id, struct send_text *,
+struct sender_job *sender_job_new(const char *id, struct sender_text *,
 	    enum platform_kind, int prio);
-void	 send_job_free(struct send_job *);
+void	 sender_job_free(struct sender_job *);
 
 struct sender;
 
-typedef void (*sender_done_fn)(struct send_job *,
+typedef void (*sender_done_fn)(struct sender_job *,
     const struct platform_res *, void *arg);
 
 struct sender *sender_new(const struct conf *, size_t parallel,
 	    sender_done_fn, void *arg);
 void	 sender_free(struct sender *);
-void	 sender_add(struct sender *, struct send_job *);
+void	 sender_add(struct sender *, struct sender_job *);
 /* Jobs queued, and requests in flight. */
 size_t	 sender_queued(const struct sender *);
 size_t	 sender_inflight(const struct sender *);
@@ -85,7 +85,7 @@ int	 sender_step(struct sender *, int wait_ms);
  * Hand back through done(), with PO_WITHDRAWN, every queued job that
  * keep() says no to (an erasure, a cancelled broadcast).
  */
-void	 sender_filter(struct sender *, int (*keep)(const struct send_job *,
+void	 sender_filter(struct sender *, int (*keep)(const struct sender_job *,
 	    void *), void *arg);
 
 #endif /* SENDER_H */

@@ -11,8 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "export.h"
 #include "log.h"
+#include "readall.h"
+#include "monotime.h"
 #include "spool.h"
 #include "xalloc.h"
 
@@ -83,18 +84,11 @@ load(const char *path, const char *name, struct in_events *evs)
 {
 	char err[256], *body;
 	size_t len;
-	FILE *fp;
 	int chan;
 
 	chan = chan_lookup(name, strcspn(name, "."));
-	if ((fp = fopen(path, "r")) == NULL || export_slurp(fp, &body,
-	    &len) == -1) {
-		log_error("spool: '%s'", path);
-		if (fp != NULL)
-			fclose(fp);
+	if (readall(path, &body, &len) != 0)
 		return;
-	}
-	fclose(fp);
 	if (chan < 0 || inbound_parse(chan, body, len, evs, err,
 	    sizeof(err)) == -1)
 		log_errorx("spool: '%s' dropped: %s", name, chan < 0 ?
@@ -192,4 +186,139 @@ spool_expire(const char *home, time_t max_age, size_t *removed)
 	}
 	closedir(dp);
 	return 0;
+}
+
+/*
+ * One round as the holder of the store's lock: claim up to SPOOL_BATCH
+ * waiting bodies, commit them in one transaction, and remove them (or
+ * hand them back if the commit failed).  0 with *claimed set to how
+ * many bodies it took, or an error.
+ */
+struct round {
+	const struct spool_commit *sc;
+	struct in_events *evs;
+	json_t	*out;
+};
+
+static int
+apply(struct txn *tx, void *arg)
+{
+	struct round *r = arg;
+
+	/* A transaction that is tried again starts its events again. */
+	json_array_clear(r->out);
+	return r->sc->apply(tx, r->evs, r->out, r->sc->arg);
+}
+
+static int
+commit_round(const struct spool_commit *sc, struct store *st, json_t *events,
+    size_t *claimed)
+{
+	struct in_events evs = { NULL, 0 };
+	struct round r = { sc, &evs, json_array() };
+	struct spool_claim claim;
+	int rc;
+
+	if ((rc = spool_claim(sc->store->home, SPOOL_BATCH, &evs, &claim)) ==
+	    0 && claim.n > 0)
+		rc = store_txn(st, apply, &r);
+	*claimed = claim.n;
+	if (rc == 0) {
+		spool_done(&claim);
+		json_array_extend(events, r.out);
+	} else
+		spool_unclaim(&claim);
+	in_events_release(&evs);
+	json_decref(r.out);
+	return rc;
+}
+
+/*
+ * Commit every body waiting in the spool, own among them, as the holder
+ * of the lock, in one store session: a round per transaction, and more
+ * rounds while bodies keep arriving (SPOOL_ROUNDS at most, so that our
+ * own answer is not held back for long, or more while own still waits).
+ * Under load, the webhooks that came in during one commit go in the
+ * next, and their processes need no session of their own.  The store
+ * gets a dup of the lock, so the lock stays ours, through lockfd, until
+ * the spool is in order again.
+ */
+static int
+commit_spool(const struct spool_commit *sc, int lockfd, const char *own,
+    json_t *events)
+{
+	struct store *st = NULL;
+	size_t claimed = 1;
+	int fd, rc, round, ours = 0;
+
+	if ((fd = dup(lockfd)) == -1)
+		rc = log_error("dup");
+	else
+		rc = store_open_locked(&st, sc->store, fd);
+	for (round = 0; rc == 0 && claimed > 0 &&
+	    (round < SPOOL_ROUNDS || !ours); round++)
+		if ((rc = commit_round(sc, st, events, &claimed)) == 0)
+			ours = !spool_pending(own);
+	if (store_close(st) != 0 && rc == 0)
+		rc = -1;
+	if (rc != 0 && !ours)
+		(void)spool_withdraw(own);
+	store_unlock(lockfd);
+	/* Committed is committed, whatever failed after. */
+	return ours ? 0 : rc != 0 ? rc : -1;
+}
+
+#define COMMITTED	(-2)	/* wait_turn: another process committed it */
+
+/*
+ * Wait until the store's lock is ours (0) or another process has
+ * committed own (COMMITTED); STORE_BUSY after `limit' seconds.  Trying
+ * the lock and looking at the spool in turn, rather than queueing for
+ * the lock, spares each waiter a turn in the store just to learn that
+ * its body is in.
+ */
+static int
+wait_turn(const struct spool_commit *sc, const char *own, unsigned limit,
+    int *lockfd)
+{
+	const struct timespec tick = { 0, 1000 * 1000 };
+	double start = monotime_now();
+	int rc;
+
+	for (;;) {
+		if ((rc = store_lock(sc->store, 0, lockfd)) != STORE_BUSY)
+			return rc;
+		if (!spool_pending(own))
+			return COMMITTED;
+		if (monotime_now() - start >= limit) {
+			log_errorx("store: '%s' is busy (waited %u s), try "
+			    "again later", sc->store->home, limit);
+			return STORE_BUSY;
+		}
+		nanosleep(&tick, NULL);
+	}
+}
+
+int
+spool_commit(const struct spool_commit *sc, const char *own, json_t *events)
+{
+	int lockfd, rc;
+
+	rc = wait_turn(sc, own, sc->lock_wait, &lockfd);
+	if (rc != 0 && rc != COMMITTED) {
+		/* Not claimed yet: withdrawn, nothing stored, try again. */
+		if ((rc = spool_withdraw(own)) != 1)
+			return rc == 0 ? STORE_BUSY : -1;
+		/* Claimed: another process is committing it; wait for that. */
+		rc = wait_turn(sc, own, sc->watchdog, &lockfd);
+	}
+	if (rc == COMMITTED)
+		return 0;
+	if (rc != 0)
+		return rc;
+	if (!spool_pending(own)) {
+		store_unlock(lockfd);	/* committed meanwhile */
+		return 0;
+	}
+	return commit_spool(sc, lockfd, own, events);
 }

@@ -6,8 +6,10 @@
  * commit each.  Instead each checked body waits in the spool directory
  * (home/spool) while its process waits for the lock; whoever gets the
  * lock claims every waiting body, commits them in one transaction and
- * removes them, and does the same for those that came in meanwhile.  A process that then gets the lock and finds its body
- * gone knows it is committed, and answers 200 without opening the store.
+ * removes them, and does the same for those that came in meanwhile, in
+ * the same store session (a round each, SPOOL_ROUNDS as a rule).  A
+ * process that then gets the lock, or sees its body gone, knows it is
+ * committed, and answers 200 without opening the store.
  *
  * The contract of DESIGN §2.1 holds: 200 only after the commit that
  * holds the body; 503 only for a body withdrawn before anyone claimed it,
@@ -22,8 +24,42 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "chan.h"
 #include "inbound.h"
+#include "store.h"
+
+#define SPOOL_BATCH	1000	/* bodies committed together at most */
+#define SPOOL_ROUNDS	8	/* commits in one store session, as a rule */
+
+/*
+ * What commits the events of a round, in the round's transaction,
+ * appending the events that happened to out (hb-ingest: ingest_apply).
+ */
+typedef int (*spool_apply_fn)(struct txn *, struct in_events *,
+    json_t *out, void *arg);
+
+struct spool_commit {
+	const struct store_opts *store;
+	unsigned lock_wait;	/* seconds to wait for the lock, then 503 */
+	unsigned watchdog;	/* seconds another holder may take to
+				   commit a body it has claimed */
+	spool_apply_fn apply;
+	void	*arg;
+};
+
+/*
+ * The whole protocol for the spooled body own (spool_put): wait until
+ * the store's lock is ours or another process has committed it; as the
+ * holder, commit rounds of whatever waits.  0 once own is committed
+ * (also when a later round, or closing the store, fails: it is stored),
+ * with the events of our own rounds appended to events, for the hooks;
+ * STORE_BUSY when own was withdrawn before anyone claimed it (nothing
+ * is stored: answer 503); -1 on other errors, own withdrawn.
+ */
+int	 spool_commit(const struct spool_commit *, const char *own,
+	    json_t *events);
 
 struct spool_claim {
 	char	**paths;	/* the claimed files, to remove after commit */

@@ -7,7 +7,7 @@
 #include "cgi.h"
 #include "jsonl.h"
 #include "log.h"
-#include "sig.h"
+#include "signature.h"
 #include "webhook.h"
 #include "xalloc.h"
 
@@ -51,7 +51,7 @@ handshake(const struct conf *conf, unsigned chans, struct webhook *wh)
 	for (c = 0; c < CHAN_COUNT; c++) {
 		vt = &conf->chan[c].verify_token;
 		if ((chans & (1u << c)) && vt->value != NULL &&
-		    token != NULL && sig_equal(token, strlen(token), vt->value,
+		    token != NULL && signature_equal(token, strlen(token), vt->value,
 		    vt->len))
 			ok = 1;
 	}
@@ -88,7 +88,7 @@ authentic(const struct conf *conf, unsigned *chans, const char *body,
 		hdr = getenv("HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN");
 		if (hdr == NULL)
 			return 401;
-		if (s->value == NULL || !sig_equal(hdr, strlen(hdr), s->value,
+		if (s->value == NULL || !signature_equal(hdr, strlen(hdr), s->value,
 		    s->len))
 			return 403;
 		return 200;
@@ -96,7 +96,7 @@ authentic(const struct conf *conf, unsigned *chans, const char *body,
 	if ((hdr = getenv("HTTP_X_HUB_SIGNATURE_256")) == NULL)
 		return 401;
 	for (c = 0; c < CHAN_COUNT; c++)
-		if ((*chans & (1u << c)) && sig_meta_ok(
+		if ((*chans & (1u << c)) && signature_meta_ok(
 		    &conf->chan[c].app_secret, hdr, body, len))
 			signed_by |= 1u << c;
 	*chans = signed_by;

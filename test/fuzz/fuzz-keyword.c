@@ -9,7 +9,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (kw_match((const char *)data, size) > KW_MYDATA)
+	if (keyword_match((const char *)data, size) > KEYWORD_MYDATA)
 		abort();
 	return 0;
 }

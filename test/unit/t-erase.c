@@ -12,7 +12,8 @@
 
 #include <cmocka.h>
 
-#include "erase.h"
+#include "ledger.h"
+#include "person.h"
 #include "outbox.h"
 #include "store.h"
 #include "sub.h"
@@ -68,7 +69,7 @@ fill(struct txn *tx, void *arg)
 static int
 erase_one(struct txn *tx, void *arg)
 {
-	return erase_person(tx, "telegram:1", 100, arg);
+	return person_erase(tx, "telegram:1", 100, arg);
 }
 
 static int
@@ -78,8 +79,8 @@ check(struct txn *tx, void *arg)
 	size_t n;
 
 	(void)arg;
-	assert_int_equal(erase_ledgered(tx, "telegram:1"), 1);
-	assert_int_equal(erase_ledgered(tx, "telegram:2"), 0);
+	assert_int_equal(ledger_has(tx, "telegram:1"), 1);
+	assert_int_equal(ledger_has(tx, "telegram:2"), 0);
 	assert_int_equal(sub_get(tx, "telegram:1", &v), STORE_NOTFOUND);
 	assert_int_equal(store_index_count(tx, I_MSG_PERSON, "telegram:1", 10,
 	    &n), 0);
@@ -99,7 +100,7 @@ check(struct txn *tx, void *arg)
 static void
 test_erase(void **state)
 {
-	struct erase_counts c;
+	struct person_counts c;
 	char path[300], buf[64];
 	FILE *fp;
 	size_t len;
@@ -122,7 +123,7 @@ test_erase(void **state)
 static void
 test_erase_nobody(void **state)
 {
-	struct erase_counts c;
+	struct person_counts c;
 
 	(void)state;
 	/* Nothing to remove is no error; the ledger notes it all the same. */

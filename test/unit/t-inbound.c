@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "export.h"
+#include "readall.h"
 #include "inbound.h"
 
 static struct in_events evs;
@@ -21,13 +21,10 @@ parse_file(int chan, const char *path)
 {
 	char *buf, err[256];
 	size_t len;
-	FILE *fp;
 	int rc;
 
 	in_events_release(&evs);
-	assert_non_null(fp = fopen(path, "r"));
-	assert_int_equal(export_slurp(fp, &buf, &len), 0);
-	fclose(fp);
+	assert_int_equal(readall(path, &buf, &len), 0);
 	rc = inbound_parse(chan, buf, len, &evs, err, sizeof(err));
 	free(buf);
 	return rc;

@@ -11,110 +11,110 @@
 
 static const struct {
 	const char *text;
-	enum kw_intent want;
+	enum keyword_intent want;
 } cases[] = {
 	/* Every keyword, as written in DESIGN. */
-	{ "Start", KW_SUBSCRIBE },
-	{ "Anmelden", KW_SUBSCRIBE },
-	{ "/start", KW_SUBSCRIBE },
-	{ "Stopp", KW_UNSUBSCRIBE },
-	{ "Stop", KW_UNSUBSCRIBE },
-	{ "Abmelden", KW_UNSUBSCRIBE },
-	{ "Abbestellen", KW_UNSUBSCRIBE },
-	{ "Ende", KW_UNSUBSCRIBE },
-	{ "/stop", KW_UNSUBSCRIBE },
-	{ "Unsubscribe", KW_UNSUBSCRIBE },
-	{ "Alle Daten löschen", KW_ERASE },
-	{ "Alle Daten loeschen", KW_ERASE },
-	{ "Daten löschen", KW_ERASE },
-	{ "/delete", KW_ERASE },
-	{ "Hilfe", KW_HELP },
-	{ "Help", KW_HELP },
-	{ "Info", KW_HELP },
-	{ "/help", KW_HELP },
-	{ "Meine Daten", KW_MYDATA },
+	{ "Start", KEYWORD_SUBSCRIBE },
+	{ "Anmelden", KEYWORD_SUBSCRIBE },
+	{ "/start", KEYWORD_SUBSCRIBE },
+	{ "Stopp", KEYWORD_UNSUBSCRIBE },
+	{ "Stop", KEYWORD_UNSUBSCRIBE },
+	{ "Abmelden", KEYWORD_UNSUBSCRIBE },
+	{ "Abbestellen", KEYWORD_UNSUBSCRIBE },
+	{ "Ende", KEYWORD_UNSUBSCRIBE },
+	{ "/stop", KEYWORD_UNSUBSCRIBE },
+	{ "Unsubscribe", KEYWORD_UNSUBSCRIBE },
+	{ "Alle Daten löschen", KEYWORD_ERASE },
+	{ "Alle Daten loeschen", KEYWORD_ERASE },
+	{ "Daten löschen", KEYWORD_ERASE },
+	{ "/delete", KEYWORD_ERASE },
+	{ "Hilfe", KEYWORD_HELP },
+	{ "Help", KEYWORD_HELP },
+	{ "Info", KEYWORD_HELP },
+	{ "/help", KEYWORD_HELP },
+	{ "Meine Daten", KEYWORD_MYDATA },
 	/* Upper, lower and mixed case. */
-	{ "START", KW_SUBSCRIBE },
-	{ "start", KW_SUBSCRIBE },
-	{ "sTaRt", KW_SUBSCRIBE },
-	{ "STOPP", KW_UNSUBSCRIBE },
-	{ "stopp", KW_UNSUBSCRIBE },
-	{ "sToPp", KW_UNSUBSCRIBE },
-	{ "ALLE DATEN LÖSCHEN", KW_ERASE },
-	{ "alle daten löschen", KW_ERASE },
-	{ "aLLe DaTen LöScHeN", KW_ERASE },
-	{ "MEINE DATEN", KW_MYDATA },
-	{ "hilfe", KW_HELP },
-	{ "ABMELDEN", KW_UNSUBSCRIBE },
+	{ "START", KEYWORD_SUBSCRIBE },
+	{ "start", KEYWORD_SUBSCRIBE },
+	{ "sTaRt", KEYWORD_SUBSCRIBE },
+	{ "STOPP", KEYWORD_UNSUBSCRIBE },
+	{ "stopp", KEYWORD_UNSUBSCRIBE },
+	{ "sToPp", KEYWORD_UNSUBSCRIBE },
+	{ "ALLE DATEN LÖSCHEN", KEYWORD_ERASE },
+	{ "alle daten löschen", KEYWORD_ERASE },
+	{ "aLLe DaTen LöScHeN", KEYWORD_ERASE },
+	{ "MEINE DATEN", KEYWORD_MYDATA },
+	{ "hilfe", KEYWORD_HELP },
+	{ "ABMELDEN", KEYWORD_UNSUBSCRIBE },
 	/* White space around and inside, trailing punctuation. */
-	{ "  Stopp  ", KW_UNSUBSCRIBE },
-	{ "\tStart\n", KW_SUBSCRIBE },
-	{ "Stopp!", KW_UNSUBSCRIBE },
-	{ "Stopp!!!", KW_UNSUBSCRIBE },
-	{ "Start.", KW_SUBSCRIBE },
-	{ "Hilfe?", KW_HELP },
-	{ "Stopp ! ", KW_UNSUBSCRIBE },
-	{ "Start…", KW_SUBSCRIBE },
-	{ "Alle  Daten   löschen", KW_ERASE },
-	{ "Alle\u00a0Daten\u00a0löschen", KW_ERASE },	/* no-break spaces */
-	{ "Alle Daten löschen.", KW_ERASE },
-	{ "Meine Daten?", KW_MYDATA },
-	{ "\xe2\x80\x8bStopp", KW_UNSUBSCRIBE },	/* zero-width space */
-	{ "„Stopp“", KW_UNSUBSCRIBE },		/* copied with quotes */
-	{ "\"Start\"", KW_SUBSCRIBE },
+	{ "  Stopp  ", KEYWORD_UNSUBSCRIBE },
+	{ "\tStart\n", KEYWORD_SUBSCRIBE },
+	{ "Stopp!", KEYWORD_UNSUBSCRIBE },
+	{ "Stopp!!!", KEYWORD_UNSUBSCRIBE },
+	{ "Start.", KEYWORD_SUBSCRIBE },
+	{ "Hilfe?", KEYWORD_HELP },
+	{ "Stopp ! ", KEYWORD_UNSUBSCRIBE },
+	{ "Start…", KEYWORD_SUBSCRIBE },
+	{ "Alle  Daten   löschen", KEYWORD_ERASE },
+	{ "Alle\u00a0Daten\u00a0löschen", KEYWORD_ERASE },	/* no-break spaces */
+	{ "Alle Daten löschen.", KEYWORD_ERASE },
+	{ "Meine Daten?", KEYWORD_MYDATA },
+	{ "\xe2\x80\x8bStopp", KEYWORD_UNSUBSCRIBE },	/* zero-width space */
+	{ "„Stopp“", KEYWORD_UNSUBSCRIBE },		/* copied with quotes */
+	{ "\"Start\"", KEYWORD_SUBSCRIBE },
 	/* Umlaut and ß folding, either spelling, either case. */
-	{ "Alle Daten LOESCHEN", KW_ERASE },
-	{ "Daten loeschen", KW_ERASE },
-	{ "ALLE DATEN LÖSCHEN!", KW_ERASE },
-	{ "Alle Daten lo\xcc\x88schen", KW_ERASE },	/* decomposed ö */
-	{ "Alle Daten löſchen", KW_NONE },	/* long s is not s */
+	{ "Alle Daten LOESCHEN", KEYWORD_ERASE },
+	{ "Daten loeschen", KEYWORD_ERASE },
+	{ "ALLE DATEN LÖSCHEN!", KEYWORD_ERASE },
+	{ "Alle Daten lo\xcc\x88schen", KEYWORD_ERASE },	/* decomposed ö */
+	{ "Alle Daten löſchen", KEYWORD_NONE },	/* long s is not s */
 	/* Telegram commands. */
-	{ "/start abc-123_XY", KW_SUBSCRIBE },	/* deep-link payload */
-	{ "/start@MusterstadtNewsBot", KW_SUBSCRIBE },
-	{ "/stop@MusterstadtNewsBot", KW_UNSUBSCRIBE },
-	{ "/START", KW_SUBSCRIBE },
-	{ "/stop now", KW_NONE },		/* only /start takes words */
-	{ "/help me", KW_NONE },
-	{ "/startx", KW_NONE },
+	{ "/start abc-123_XY", KEYWORD_SUBSCRIBE },	/* deep-link payload */
+	{ "/start@MusterstadtNewsBot", KEYWORD_SUBSCRIBE },
+	{ "/stop@MusterstadtNewsBot", KEYWORD_UNSUBSCRIBE },
+	{ "/START", KEYWORD_SUBSCRIBE },
+	{ "/stop now", KEYWORD_NONE },		/* only /start takes words */
+	{ "/help me", KEYWORD_NONE },
+	{ "/startx", KEYWORD_NONE },
 	/* Sentences that merely contain a keyword. */
-	{ "Bitte nicht stoppen", KW_NONE },
-	{ "stoppen bitte", KW_NONE },
-	{ "Stopp bitte", KW_NONE },
-	{ "Bitte Stopp", KW_NONE },
-	{ "Wann ist der Start?", KW_NONE },
-	{ "Ich will meine Daten sehen", KW_NONE },
-	{ "Alle Daten löschen bitte", KW_NONE },
-	{ "Wie kann ich alle Daten löschen?", KW_NONE },
-	{ "Startseite", KW_NONE },
-	{ "Stoppschild an der Hauptstraße", KW_NONE },
-	{ "Hilfe bei der Anmeldung", KW_NONE },
-	{ "Daten", KW_NONE },
-	{ "löschen", KW_NONE },
+	{ "Bitte nicht stoppen", KEYWORD_NONE },
+	{ "stoppen bitte", KEYWORD_NONE },
+	{ "Stopp bitte", KEYWORD_NONE },
+	{ "Bitte Stopp", KEYWORD_NONE },
+	{ "Wann ist der Start?", KEYWORD_NONE },
+	{ "Ich will meine Daten sehen", KEYWORD_NONE },
+	{ "Alle Daten löschen bitte", KEYWORD_NONE },
+	{ "Wie kann ich alle Daten löschen?", KEYWORD_NONE },
+	{ "Startseite", KEYWORD_NONE },
+	{ "Stoppschild an der Hauptstraße", KEYWORD_NONE },
+	{ "Hilfe bei der Anmeldung", KEYWORD_NONE },
+	{ "Daten", KEYWORD_NONE },
+	{ "löschen", KEYWORD_NONE },
 	/* Not keywords at all, or not text. */
-	{ "", KW_NONE },
-	{ "   ", KW_NONE },
-	{ "!!!", KW_NONE },
-	{ "\xff\xfe", KW_NONE },		/* invalid UTF-8 */
-	{ "Stopp\xc3", KW_NONE },		/* truncated sequence */
-	{ "St\xc0\xafopp", KW_NONE },		/* overlong encoding */
-	{ "🙂", KW_NONE },
+	{ "", KEYWORD_NONE },
+	{ "   ", KEYWORD_NONE },
+	{ "!!!", KEYWORD_NONE },
+	{ "\xff\xfe", KEYWORD_NONE },		/* invalid UTF-8 */
+	{ "Stopp\xc3", KEYWORD_NONE },		/* truncated sequence */
+	{ "St\xc0\xafopp", KEYWORD_NONE },		/* overlong encoding */
+	{ "🙂", KEYWORD_NONE },
 	/* English, for the built-in English texts. */
-	{ "Delete all data", KW_ERASE },
-	{ "My data", KW_MYDATA },
+	{ "Delete all data", KEYWORD_ERASE },
+	{ "My data", KEYWORD_MYDATA },
 };
 
 static void
 test_table(void **state)
 {
 	size_t i, failed = 0;
-	enum kw_intent got;
+	enum keyword_intent got;
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		got = kw_match(cases[i].text, strlen(cases[i].text));
+		got = keyword_match(cases[i].text, strlen(cases[i].text));
 		if (got != cases[i].want) {
 			print_error("\"%s\": want %s, got %s\n", cases[i].text,
-			    kw_intent_name(cases[i].want), kw_intent_name(got));
+			    keyword_intent_name(cases[i].want), keyword_intent_name(got));
 			failed++;
 		}
 	}
@@ -127,8 +127,8 @@ static void
 test_embedded_nul(void **state)
 {
 	(void)state;
-	assert_int_equal(kw_match("Stopp\0!", 7), KW_NONE);
-	assert_int_equal(kw_match("Stopp", 5), KW_UNSUBSCRIBE);
+	assert_int_equal(keyword_match("Stopp\0!", 7), KEYWORD_NONE);
+	assert_int_equal(keyword_match("Stopp", 5), KEYWORD_UNSUBSCRIBE);
 }
 
 /* A long message is never a keyword, whatever its end. */
@@ -140,17 +140,17 @@ test_long(void **state)
 	(void)state;
 	memset(buf, ' ', sizeof(buf));
 	memcpy(buf + sizeof(buf) - 5, "Stopp", 5);
-	assert_int_equal(kw_match(buf, sizeof(buf)), KW_NONE);
-	assert_int_equal(kw_match(buf + sizeof(buf) - 100, 100),
-	    KW_UNSUBSCRIBE);
+	assert_int_equal(keyword_match(buf, sizeof(buf)), KEYWORD_NONE);
+	assert_int_equal(keyword_match(buf + sizeof(buf) - 100, 100),
+	    KEYWORD_UNSUBSCRIBE);
 }
 
 static void
 test_names(void **state)
 {
 	(void)state;
-	assert_string_equal(kw_intent_name(KW_ERASE), "erase");
-	assert_string_equal(kw_intent_name(KW_NONE), "none");
+	assert_string_equal(keyword_intent_name(KEYWORD_ERASE), "erase");
+	assert_string_equal(keyword_intent_name(KEYWORD_NONE), "none");
 }
 
 int

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "export.h"
+#include "import.h"
 #include "jsonl.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -26,6 +26,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!quiet++)
 		(void)freopen("/dev/null", "w", stderr);
-	(void)export_parse("fuzz", (const char *)data, size, check, NULL);
+	(void)import_parse("fuzz", (const char *)data, size, check, NULL);
 	return 0;
 }

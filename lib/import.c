@@ -1,4 +1,4 @@
-/* export.c: reading exports; see export.h. */
+/* import.c: reading subscriber exports for import; see import.h. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,7 +6,7 @@
 
 #include <csv.h>
 
-#include "export.h"
+#include "import.h"
 #include "jsonl.h"
 #include "log.h"
 #include "xalloc.h"
@@ -18,7 +18,7 @@ static const char *const default_columns[] = { "id", "state", "name",
 
 struct csv_state {
 	const char *name;
-	export_fn fn;
+	import_fn fn;
 	void	*arg;
 	char	*columns[MAXCOLUMNS];
 	size_t	 ncolumns;
@@ -79,7 +79,7 @@ next:
 }
 
 static size_t
-parse_csv(const char *name, const char *buf, size_t len, export_fn fn,
+parse_csv(const char *name, const char *buf, size_t len, import_fn fn,
     void *arg)
 {
 	struct csv_state cs;
@@ -107,7 +107,7 @@ parse_csv(const char *name, const char *buf, size_t len, export_fn fn,
 }
 
 static size_t
-parse_jsonl(const char *name, const char *buf, size_t len, export_fn fn,
+parse_jsonl(const char *name, const char *buf, size_t len, import_fn fn,
     void *arg)
 {
 	const char *line = buf, *end = buf + len, *nl;
@@ -137,7 +137,7 @@ parse_jsonl(const char *name, const char *buf, size_t len, export_fn fn,
 }
 
 size_t
-export_parse(const char *name, const char *buf, size_t len, export_fn fn,
+import_parse(const char *name, const char *buf, size_t len, import_fn fn,
     void *arg)
 {
 	size_t i;
@@ -149,25 +149,4 @@ export_parse(const char *name, const char *buf, size_t len, export_fn fn,
 	if (buf[i] == '{')
 		return parse_jsonl(name, buf, len, fn, arg);
 	return parse_csv(name, buf, len, fn, arg);
-}
-
-int
-export_slurp(FILE *fp, char **bufp, size_t *lenp)
-{
-	size_t len = 0, cap = 65536, n;
-	char *buf = xmalloc(cap);
-
-	while ((n = fread(buf + len, 1, cap - len - 1, fp)) > 0) {
-		len += n;
-		if (cap - len - 1 == 0)
-			buf = xreallocarray(buf, 2, cap), cap *= 2;
-	}
-	if (ferror(fp)) {
-		free(buf);
-		return -1;
-	}
-	buf[len] = '\0';
-	*bufp = buf;
-	*lenp = len;
-	return 0;
 }

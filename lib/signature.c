@@ -1,5 +1,5 @@
 /*
- * sig.c: webhook signatures; see sig.h.
+ * signature.c: webhook signatures; see signature.h.
  *
  * HMAC-SHA256, hex and the constant-time comparison come from nettle:
  * it loads in a sixth of the time OpenSSL's libcrypto takes (0.09 ms
@@ -12,10 +12,10 @@
 #include <nettle/hmac.h>
 #include <nettle/memops.h>
 
-#include "sig.h"
+#include "signature.h"
 
 int
-sig_meta_ok(const struct secret *secret, const char *header,
+signature_meta_ok(const struct secret *secret, const char *header,
     const char *body, size_t len)
 {
 	uint8_t want[SHA256_DIGEST_SIZE], got[SHA256_DIGEST_SIZE];
@@ -38,7 +38,7 @@ sig_meta_ok(const struct secret *secret, const char *header,
 }
 
 int
-sig_equal(const char *a, size_t alen, const char *b, size_t blen)
+signature_equal(const char *a, size_t alen, const char *b, size_t blen)
 {
 	/* The length of a secret is no secret worth a timing channel. */
 	return alen == blen && memeql_sec(a, b, alen);

@@ -1,5 +1,5 @@
 /*
- * export.h: reading subscriber exports, as hb-subscribe list -j prints
+ * import.h: reading subscriber exports, as hb-subscribe list -j prints
  * them (JSON Lines) or as a previous provider hands them over (CSV).
  *
  * CSV follows RFC 4180 (quoted fields may hold commas, quotes and line
@@ -7,8 +7,8 @@
  * without it the columns are id,state,name,since,last_inbound.  Empty
  * fields count as absent.
  */
-#ifndef EXPORT_H
-#define EXPORT_H
+#ifndef IMPORT_H
+#define IMPORT_H
 
 #include <stddef.h>
 
@@ -19,7 +19,7 @@
  * its line (JSON) or row (CSV).  Returns 0, or -1 for a bad record after
  * reporting it.
  */
-typedef int (*export_fn)(json_t *rec, const char *name, size_t line,
+typedef int (*import_fn)(json_t *rec, const char *name, size_t line,
     void *arg);
 
 /*
@@ -27,10 +27,7 @@ typedef int (*export_fn)(json_t *rec, const char *name, size_t line,
  * is JSON Lines if the first non-blank byte is '{', else CSV.  Returns
  * the number of bad records, each reported as "name:line: problem".
  */
-size_t	 export_parse(const char *name, const char *buf, size_t len,
-	    export_fn, void *arg);
+size_t	 import_parse(const char *name, const char *buf, size_t len,
+	    import_fn, void *arg);
 
-/* Read all of fp into a NUL-terminated *buf.  0, or -1 with errno. */
-int	 export_slurp(FILE *fp, char **buf, size_t *len);
-
-#endif /* EXPORT_H */
+#endif /* IMPORT_H */

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "export.h"
+#include "import.h"
 #include "jsonl.h"
 
 /* Records seen, one compact JSON line each, with their line numbers. */
@@ -31,7 +31,7 @@ static size_t
 parse(const char *input)
 {
 	seen[0] = '\0';
-	return export_parse("test", input, strlen(input), record, NULL);
+	return import_parse("test", input, strlen(input), record, NULL);
 }
 
 static void
