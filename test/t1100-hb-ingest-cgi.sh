@@ -154,12 +154,17 @@ test_expect_success 'a challenge with a wrong verify token is 403' '
 	    "$HB_URL/whatsapp?hub.mode=unsubscribe&hub.verify_token=$VERIFY&hub.challenge=1")" = 403
 '
 
+# holds_lock pid: flock pid (or the sleep it runs) holds the store's lock.
+holds_lock () {
+	grep -q "FLOCK .* WRITE $1 " /proc/locks ||
+	    grep -q "FLOCK .* WRITE $(pgrep -P "$1" sleep) " /proc/locks
+}
+
 test_expect_success 'a busy store answers 503, so that the platform retries' '
 	fingerprint before &&
-	flock "$HB_HOME/lock" sleep 4 &
+	{ flock "$HB_HOME/lock" sleep 4 & } &&
 	holder=$! &&
-	until grep -q "FLOCK .* WRITE $holder " /proc/locks ||
-	    grep -q "FLOCK .* WRITE $(pgrep -P $holder sleep) " /proc/locks; do :; done &&
+	test_wait_for holds_lock $holder &&
 	got=$(hb_post_meta /whatsapp "$DATA/wa-start.json" 2>/dev/null) &&
 	printf "%s" "{\"update_id\":99,\"message\":{\"message_id\":9,\"chat\":{\"id\":88,\"type\":\"private\"},\"date\":1,\"text\":\"Hallo\"}}" >busy.json &&
 	got=$(hb_post_telegram busy.json) &&

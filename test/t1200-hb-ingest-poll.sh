@@ -74,7 +74,7 @@ test_expect_success 'the token appears in no message' '
 '
 
 test_expect_success 'poll runs on until SIGTERM, storing what comes' '
-	hb-ingest poll >events 2>err &
+	{ hb-ingest poll >events 2>err & } &&
 	pid=$! &&
 	hb_sim /sim/telegram/updates "[$(update 505 24 Start)]" &&
 	test_wait_for active telegram:24 &&

@@ -24,7 +24,7 @@ test_expect_success 'four writers, one killed with SIGKILL inside the store' '
 		    exec hb-subscribe -v add" <ids.$p 2>log.$p &
 		echo $! >wait.$p
 	done &&
-	until test -s pid.2; do :; done &&
+	test_wait_for test -s pid.2 &&
 	victim=$(cat pid.2) &&
 	# Kill it while it is inside, after it has committed something.
 	until grep -q added log.2 && holds_lock "$victim" "$ino"; do

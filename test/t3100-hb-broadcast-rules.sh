@@ -53,12 +53,12 @@ test_expect_success 'an emergency goes through, with its reason and operator' '
 	hb-broadcast -c telegram send -e -r "Sturm" -u presse warn >id3 &&
 	hb_texts telegram:501 >texts &&
 	test_grep Unwetterwarnung texts &&
-	hb-broadcast -j list | jq -s -e ".[] | select(.n == $(cat id3)) | .emergency and .reason == \"Sturm\" and .operator == \"presse\" and .state == \"sent\""
+	test_json -s ".[] | select(.n == $(cat id3)) | .emergency and .reason == \"Sturm\" and .operator == \"presse\" and .state == \"sent\"" hb-broadcast -j list
 '
 
 test_expect_success 'cancel marks a scheduled broadcast; an unknown one is an error' '
 	hb-broadcast -v cancel "$(cat id2)" &&
-	hb-broadcast -j list | jq -s -e ".[] | select(.n == $(cat id2)) | .state == \"cancelled\"" &&
+	test_json -s ".[] | select(.n == $(cat id2)) | .state == \"cancelled\"" hb-broadcast -j list &&
 	test_expect_code 65 hb-broadcast cancel 99
 '
 
@@ -78,7 +78,7 @@ test_expect_success 'dry run: recipients and window outcome per channel, nothing
 	test_cmp log.before "$SIM_LOG" &&
 	test_grep "^whatsapp	5	3	2	0	1	" plan &&
 	test_grep "^messenger	5	3	0	2	1	" plan &&
-	hb-broadcast -j send -n news | jq -s -e ".[] | select(.channel == \"messenger\") | .why[\"outside the 24 hour window\"] == 2" &&
+	test_json -s ".[] | select(.channel == \"messenger\") | .why[\"outside the 24 hour window\"] == 2" hb-broadcast -j send -n news &&
 	test "$(hb-broadcast list | wc -l)" = 4
 '
 
@@ -99,7 +99,7 @@ test_expect_success 'a blocked user is marked unreachable and not retried' '
 	hb-subscribe add telegram:777 &&
 	hb_sim /sim/recipient "{\"to\":\"777\",\"behaviour\":\"blocked\"}" &&
 	hb-broadcast -c telegram send news >id5 &&
-	hb-subscribe -j list -c telegram -s unreachable | jq -s -e ".[] | select(.id == \"telegram:777\")" &&
+	test_json -s ".[] | select(.id == \"telegram:777\")" hb-subscribe -j list -c telegram -s unreachable &&
 	hb-broadcast run &&
 	hb_sent_to telegram:777 &&
 	test "$(wc -l <sent_to)" = 1 &&
@@ -112,12 +112,12 @@ test_expect_success 'a temporary failure is deferred (exit 75) and sent by run' 
 	hb_sim /sim/recipient "{\"to\":\"888\",\"behaviour\":\"tempfail\",\"count\":1}" &&
 	test_expect_code 75 hb-broadcast -c telegram send news >id6 2>err &&
 	test_grep "1 deliveries deferred" err &&
-	hb-broadcast -j status "$(cat id6)" | jq -e ".deferred == 1" &&
+	test_json ".deferred == 1" hb-broadcast -j status "$(cat id6)" &&
 	hb-broadcast run &&
-	hb-broadcast -j status "$(cat id6)" | jq -e ".deferred == 1" &&
+	test_json ".deferred == 1" hb-broadcast -j status "$(cat id6)" &&
 	hb-test-due &&
 	hb-broadcast run &&
-	hb-broadcast -j status "$(cat id6)" | jq -e ".deferred == 0 and .sent == .recipients" &&
+	test_json ".deferred == 0 and .sent == .recipients" hb-broadcast -j status "$(cat id6)" &&
 	hb_sent_to telegram:888 &&
 	test "$(wc -l <sent_to)" = 2
 '

@@ -26,7 +26,7 @@ test_expect_success 'Telegram retry_after is honoured' '
 	hb-broadcast -c telegram send news >id &&
 	jq -s "[.[] | select(.channel == \"telegram\") | .t]" "$SIM_LOG" >times &&
 	jq -e "length == 61 and (.[6] - .[5]) >= 2" times &&
-	hb-broadcast -j status "$(cat id)" | jq -e ".sent == 60"
+	test_json ".sent == 60" hb-broadcast -j status "$(cat id)"
 '
 
 test_expect_success 'a flood answer from the platform pauses the channel' '
@@ -34,7 +34,7 @@ test_expect_success 'a flood answer from the platform pauses the channel' '
 	HB_SIM_RATE=0 hb_sim_conf "daily_limit = 0" &&
 	hb_sim /sim/limit "{\"channel\":\"messenger\",\"rate\":10}" &&
 	hb-broadcast -c messenger send news >id &&
-	hb-broadcast -j status "$(cat id)" | jq -e ".sent == 60" &&
+	test_json ".sent == 60" hb-broadcast -j status "$(cat id)" &&
 	test "$(jq -s "map(select(.channel == \"messenger\")) | length" "$SIM_LOG")" -gt 60 &&
 	hb_sim /sim/limit "{\"channel\":\"messenger\",\"rate\":0}"
 '

@@ -26,7 +26,7 @@ test_expect_success 'inbox: unanswered conversations, oldest first; keywords are
 	cut -f1,2,5 inbox >got &&
 	printf "telegram:11\ttelegram\tWann öffnet das Bürgerbüro?\ntelegram:13\ttelegram\tDie Ampel ist kaputt.\n" >expect &&
 	test_cmp expect got &&
-	hb-reply -j inbox | jq -s -e "length == 2 and .[0].id == \"telegram:11\" and .[0].name == \"Max\""
+	test_json -s "length == 2 and .[0].id == \"telegram:11\" and .[0].name == \"Max\"" hb-reply -j inbox
 '
 
 test_expect_success 'send: from stdin, records the operator, leaves the inbox' '
@@ -69,16 +69,18 @@ test_expect_success 'a temporary failure: exit 75, kept, and run sends it' '
 	hb_sim /sim/recipient "{\"to\":\"14\",\"behaviour\":\"tempfail\",\"count\":1}" &&
 	echo "Antwort" | test_expect_code 75 hb-reply send telegram:14 2>err &&
 	test_grep "hb-broadcast run sends it" err &&
-	hb-reply -j show telegram:14 | jq -s -e ".[1].state == \"queued\"" &&
+	test_json -s ".[1].state == \"queued\"" hb-reply -j show telegram:14 &&
 	hb-broadcast run &&
-	hb-reply -j show telegram:14 | jq -s -e ".[1].state == \"sent\" and (.[1].pid | startswith(\"telegram:14:\"))"
+	test_json -s ".[1].state == \"sent\" and (.[1].pid | startswith(\"telegram:14:\"))" hb-reply -j show telegram:14
 '
 
 test_expect_success 'done marks a conversation handled without answering' '
 	hb_tg_update 15 "Nur zur Info" 5 | hb-ingest >/dev/null &&
-	hb-reply inbox | grep -q "^telegram:15" &&
+	hb-reply inbox >inbox &&
+	grep -q "^telegram:15" inbox &&
 	hb-reply done telegram:15 &&
-	! hb-reply inbox | grep -q "^telegram:15" &&
+	hb-reply inbox >inbox &&
+	! grep -q "^telegram:15" inbox &&
 	test_expect_code 65 hb-reply done telegram:99 &&
 	test_expect_code 65 hb-reply show telegram:99
 '
@@ -104,7 +106,8 @@ test_expect_success 'follow: a restart with -s misses nothing and repeats nothin
 test_expect_success 'an erased person is gone from every view' '
 	hb_tg_update 13 "Alle Daten löschen" 9 | hb-ingest >/dev/null &&
 	test_expect_code 65 hb-reply show telegram:13 &&
-	! hb-reply inbox | grep -q telegram:13 &&
+	hb-reply inbox >inbox &&
+	! grep -q telegram:13 inbox &&
 	{ hb-reply follow >follow.3 & } && pid=$! &&
 	test_wait_for test -s follow.3 &&
 	kill $pid && ! wait $pid &&
@@ -138,17 +141,18 @@ test_expect_success 'two citizens write while a broadcast runs: each conversatio
 		done &&
 		test_cmp expect.$who got.$who || return 1
 	done &&
-	hb-broadcast -j status "$(cat id)" | jq -s -e "map(.deferred) | add == 0"
+	test_json -s "map(.deferred) | add == 0" hb-broadcast -j status "$(cat id)"
 '
 
 test_expect_success 'auto-reply.sh answers outside office hours' '
 	hb_sim_conf &&
 	echo "Wir antworten ab Montag." >away &&
-	{ OFFICE_HOURS=0-0 sh "$TEST_DIRECTORY/../scripts/auto-reply.sh" away state.auto & } &&
+	{ OFFICE_HOURS=0-0 setsid sh "$TEST_DIRECTORY/../scripts/auto-reply.sh" away state.auto & } &&
 	pid=$! &&
+	test_when_finished "kill -- -$pid 2>/dev/null" &&
 	hb_tg_update 31 "Hallo?" 31 | hb-ingest >/dev/null &&
 	test_wait_for hb_sent_to telegram:31 &&
-	kill $pid; pkill -f "hb-reply follow -s" ; wait $pid;
+	kill -- -$pid && ! wait $pid &&
 	jq -e ".text == \"Wir antworten ab Montag.\"" sent_to &&
 	test -s state.auto
 '
@@ -156,10 +160,11 @@ test_expect_success 'auto-reply.sh answers outside office hours' '
 test_expect_success 'mail-forward.sh hands each message to the mailer' '
 	printf "#!/bin/sh\ncat >>\"%s/mailbox\"\n" "$TRASH_DIRECTORY" >sendmail &&
 	chmod +x sendmail &&
-	{ SENDMAIL=$TRASH_DIRECTORY/sendmail sh "$TEST_DIRECTORY/../scripts/mail-forward.sh" presse@stadt.example state.mail & } &&
+	{ SENDMAIL=$TRASH_DIRECTORY/sendmail setsid sh "$TEST_DIRECTORY/../scripts/mail-forward.sh" presse@stadt.example state.mail & } &&
 	pid=$! &&
+	test_when_finished "kill -- -$pid 2>/dev/null" &&
 	test_wait_for grep -q "Hallo?" mailbox &&
-	kill $pid; pkill -f "hb-reply follow -s" ; wait $pid;
+	kill -- -$pid && ! wait $pid &&
 	test_grep "^To: presse@stadt.example$" mailbox &&
 	test_grep "^Subject: \[hb\] telegram telegram:31$" mailbox &&
 	test_grep "hb-reply send telegram:31" mailbox

@@ -45,8 +45,8 @@ test_expect_success 'setup: the person on every channel, and others' '
 	    "{object: \"whatsapp_business_account\", entry: [{id: \"1\", changes: [{field: \"messages\",
 	      value: {statuses: [{id: \$id, status: \"read\", timestamp: \$t, recipient_id: \$p}]}}]}]}" |
 	hb-ingest >/dev/null &&
-	hb-subscribe show whatsapp:$PHONE | jq -e ".deliveries[0].state == \"read\"" &&
-	hb-subscribe show messenger:8800112233 | jq -e ".deliveries[0].state == \"deferred\"" &&
+	test_json ".deliveries[0].state == \"read\"" hb-subscribe show whatsapp:$PHONE &&
+	test_json ".deliveries[0].state == \"deferred\"" hb-subscribe show messenger:8800112233 &&
 	grep -r -a -l "$SECRET" "$HB_HOME" >before &&
 	test -s before
 '
@@ -64,7 +64,7 @@ test_expect_success 'after Alle Daten löschen and scrub, no file holds a trace'
 	done &&
 	hb-subscribe list >list &&
 	test "$(wc -l <list)" = 80 &&
-	hb-broadcast -j status "$(cat id)" | jq -s -e "map(.sent) | add == 80" &&
+	test_json -s "map(.sent) | add == 80" hb-broadcast -j status "$(cat id)" &&
 	test_store_verify
 '
 

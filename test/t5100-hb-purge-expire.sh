@@ -37,11 +37,11 @@ test_expect_success 'expire removes what is older than each retention' '
 	hb-broadcast -j status "$(cat id.old)" >status.before &&
 	hb-purge expire 2>report &&
 	test_grep "expired 3 messages, 2 delivery records (1 broadcasts keep their counts), 2 stopped or unreachable subscribers" report &&
-	hb-subscribe show telegram:100 | jq -e "[.messages[].text] == [\"neue Frage\"]" &&
+	test_json "[.messages[].text] == [\"neue Frage\"]" hb-subscribe show telegram:100 &&
 	test_must_fail hb-subscribe show telegram:200 2>/dev/null &&
 	test_must_fail hb-subscribe show telegram:202 2>/dev/null &&
 	hb-subscribe show telegram:201 >/dev/null &&
-	hb-subscribe show telegram:300 | jq -e "[.deliveries[].bc] == [$(cat id.new)]" &&
+	test_json "[.deliveries[].bc] == [$(cat id.new)]" hb-subscribe show telegram:300 &&
 	hb-broadcast -j status "$(cat id.old)" >status.after &&
 	test_cmp status.before status.after &&
 	jq -e ".recipients == 2 and .sent == 2" status.after

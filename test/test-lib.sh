@@ -110,8 +110,21 @@ test_when_finished () {
 		} && (exit \"\$eval_ret\"); eval_ret=\$?; $test_cleanup"
 }
 
+# The chain lint, as git's: a test body whose commands are all chained
+# with && runs nothing after a leading (exit 117), and so ends with 117;
+# a link without && lets what follows it run, and the status changes.
+# It runs in a subshell, so a broken chain changes no variable here.
+test_chain_lint_ () {
+	test "$(eval "(exit 117) && $1
+echo OK-\$?" 2>/dev/null)" = "OK-117"
+}
+
 test_run_ () {
 	test_cleanup=:
+	if ! test_chain_lint_ "$1"; then
+		echo "Bail out! broken &&-chain in test $test_count: $1"
+		exit 1
+	fi
 	if [ -n "$verbose" ]; then
 		eval "$1"
 		eval_ret=$?
@@ -180,6 +193,46 @@ test_expect_code () {
 		return 1
 	fi
 	return 0
+}
+
+# test_must_be_empty file: file exists and is empty (shows it if not).
+test_must_be_empty () {
+	if [ ! -e "$1" ]; then
+		echo "test_must_be_empty: '$1' is missing" >&2
+		return 1
+	fi
+	if [ -s "$1" ]; then
+		echo "test_must_be_empty: '$1' is not empty:" >&2
+		cat "$1" >&2
+		return 1
+	fi
+}
+
+# test_json [-s] filter cmd...: cmd succeeds, prints something, and its
+# JSON output passes jq -e filter (-s: the lines as one array).  Never
+# pipe a program into jq -e: the pipe loses its status, and jq -e
+# passes on empty input.
+test_json () {
+	slurp=
+	if [ "$1" = -s ]; then
+		slurp=-s
+		shift
+	fi
+	filter=$1
+	shift
+	"$@" >"$TRASH_DIRECTORY/.json" || {
+		echo "test_json: failed ($?): $*" >&2
+		return 1
+	}
+	if [ ! -s "$TRASH_DIRECTORY/.json" ]; then
+		echo "test_json: no output: $*" >&2
+		return 1
+	fi
+	jq $slurp -e "$filter" "$TRASH_DIRECTORY/.json" >/dev/null || {
+		echo "test_json: $filter is not true of:" >&2
+		cat "$TRASH_DIRECTORY/.json" >&2
+		return 1
+	}
 }
 
 # test_cmp expected actual
