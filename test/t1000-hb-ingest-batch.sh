@@ -164,7 +164,9 @@ test_expect_success 'WhatsApp without a phone: keyed on the BSUID' '
 	jq -e ".id == \"whatsapp:DE.99\"" events
 '
 
-test_expect_success 'a number change moves the person and their conversation' '
+test_expect_success 'a number change moves the person, their conversation and deliveries' '
+	echo "{\"bc\": 7, \"id\": \"whatsapp:4917012345678\", \"state\": \"sent\", \"pid\": \"whatsapp:wamid.MOVE\"}" |
+	    hb-test-put deliveries &&
 	jq -nc "{object: \"whatsapp_business_account\", entry: [{id: \"1\", changes: [{field: \"messages\", value: {
 	    messages: [{from: \"4917012345678\", id: \"wamid.SYS\", timestamp: \"1767773000\",
 	      type: \"system\", system: {body: \"changed\", new_wa_id: \"4917099999999\",
@@ -173,7 +175,12 @@ test_expect_success 'a number change moves the person and their conversation' '
 	    .old_id == \"whatsapp:4917012345678\"" events &&
 	test_expect_code 65 hb-subscribe show whatsapp:4917012345678 &&
 	hb-subscribe show whatsapp:4917099999999 >out &&
-	jq -e ".subscriber.phone == \"4917099999999\" and (.messages | length) == 3" out
+	jq -e ".subscriber.phone == \"4917099999999\" and (.messages | length) == 3" out &&
+	jq -e ".deliveries | length == 1 and .[0].id == \"whatsapp:4917099999999\" and .[0].bc == 7" out &&
+	# Nothing stays under the old number, where an erasure would miss it.
+	hb-purge erase whatsapp:4917099999999 >receipt &&
+	hb-purge scrub &&
+	! grep -r -a -q 4917012345678 "$HB_HOME"
 '
 
 test_expect_success 'Telegram: a block marks the subscriber unreachable' '
