@@ -270,23 +270,17 @@ cmd_send(int argc, char **argv)
 		a.res.outcome = PO_RETRY;
 		(void)strlcpy(a.res.why, "no HTTP", sizeof(a.res.why));
 	}
-	switch (a.res.outcome) {
-	case PO_SENT:
+	if (a.res.outcome == PO_SENT)
 		a.state = "sent";
-		break;
-	case PO_RETRY:
-	case PO_THROTTLE:
-	case PO_HALT:
+	else if (platform_outcome_temporary(a.res.outcome)) {
 		a.state = "queued";
 		log_warnx("%s: %s; the answer is kept, hb-broadcast run sends "
 		    "it", a.id, a.res.why);
 		status = EX_TEMPFAIL;
-		break;
-	default:
+	} else {
 		a.state = "failed";
 		log_errorx("%s: not sent: %s", a.id, a.res.why);
 		status = EX_UNAVAILABLE;
-		break;
 	}
 	if ((rc = store_run(&cli.store, result_fn, &a)) != 0)
 		return cli_status(rc);

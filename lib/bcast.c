@@ -19,7 +19,7 @@ bcast_get(struct txn *tx, uint64_t n, json_t **rec)
 {
 	unsigned char key[8];
 
-	store_be64(n, key);
+	be64_put(n, key);
 	return store_get(tx, T_BROADCASTS, key, sizeof(key), rec);
 }
 
@@ -28,7 +28,7 @@ bcast_put(struct txn *tx, uint64_t n, json_t *rec)
 {
 	unsigned char key[8];
 
-	store_be64(n, key);
+	be64_put(n, key);
 	return store_put(tx, T_BROADCASTS, key, sizeof(key), rec, 0);
 }
 
@@ -179,7 +179,7 @@ bcast_create(struct txn *tx, const struct conf *conf,
 		return -1;
 	if (req->emergency && req->reason != NULL)
 		json_object_set_new(rec, "reason", json_string(req->reason));
-	store_be64(*n, key);
+	be64_put(*n, key);
 	rc = store_put(tx, T_BROADCASTS, key, sizeof(key), rec,
 	    STORE_NOOVERWRITE);
 	json_decref(rec);
@@ -216,7 +216,7 @@ with_receipts(const void *key, size_t klen, json_t *rec, void *arg)
 		return 0;	/* open, or done with */
 	if (json_integer_value(json_object_get(rec, "at")) >= w->before)
 		return STORE_STOP;
-	w->n = store_get_be64(key);
+	w->n = be64_get(key);
 	w->rec = json_incref(rec);
 	return STORE_STOP;
 }
@@ -275,7 +275,7 @@ bcast_due(struct txn *tx, int prio, time_t now, uint64_t **v, size_t *n)
 		*v = xcalloc(keys.n, sizeof(**v));
 		for (i = 0; i < keys.n; i++)
 			if (keys.len[i] == 8)
-				(*v)[(*n)++] = store_get_be64(keys.v[i]);
+				(*v)[(*n)++] = be64_get(keys.v[i]);
 	}
 	store_keys_release(&keys);
 	return rc;

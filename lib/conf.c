@@ -1,5 +1,6 @@
 /*
- * conf.c: hb.conf(5); see conf.h.
+ * conf.c: hb.conf(5); see conf.h.  One concern that reads straight
+ * through: the key tables, their setters, the loader, the printer.
  *
  * Two tables describe every key: hb_keys for [hb], chan_keys for the
  * channel sections.  The same setter parses a configured value and a

@@ -16,7 +16,7 @@ key_of(uint64_t bc, const char *id, unsigned char key[KEY_MAX])
 {
 	size_t len = strnlen(id, HB_ID_MAX);
 
-	store_be64(bc, key);
+	be64_put(bc, key);
 	memcpy(key + 8, id, len);
 	return 8 + len;
 }
@@ -87,7 +87,7 @@ delivery_claim(struct txn *tx, int prio, time_t now, size_t max,
 		if ((id = jsonl_string(rec, "id")) == NULL || keys.len[i] <= 8)
 			rc = DELIVERY_DROP;
 		else
-			rc = fn(store_get_be64(keys.v[i]), id, rec, &why, arg);
+			rc = fn(be64_get(keys.v[i]), id, rec, &why, arg);
 		switch (rc) {
 		case DELIVERY_TAKE:
 			lease_take(rec);
@@ -213,7 +213,7 @@ delivery_each_of_bc(struct txn *tx, uint64_t bc, store_each_fn fn, void *arg)
 {
 	struct bc_walk w;
 
-	store_be64(bc, w.prefix);
+	be64_put(bc, w.prefix);
 	w.fn = fn;
 	w.arg = arg;
 	return store_each(tx, T_DELIVERIES, w.prefix, 8, of_bc, &w);
@@ -284,7 +284,7 @@ move_one(const void *key, size_t klen, json_t *rec, void *arg)
 
 	if (klen > 8) {
 		json_object_set_new(rec, "id", json_string(m->new));
-		if ((rc = put(m->tx, store_get_be64(key), m->new, rec)) != 0)
+		if ((rc = put(m->tx, be64_get(key), m->new, rec)) != 0)
 			return rc;
 	}
 	return STORE_DELETE;

@@ -20,7 +20,7 @@ msg_get(struct txn *tx, uint64_t seq, json_t **m)
 {
 	unsigned char key[8];
 
-	store_be64(seq, key);
+	be64_put(seq, key);
 	return store_get(tx, T_MESSAGES, key, sizeof(key), m);
 }
 
@@ -29,8 +29,29 @@ msg_put(struct txn *tx, uint64_t seq, json_t *m)
 {
 	unsigned char key[8];
 
-	store_be64(seq, key);
+	be64_put(seq, key);
 	return store_put(tx, T_MESSAGES, key, sizeof(key), m, 0);
+}
+
+int
+msg_outcome(struct txn *tx, uint64_t seq, const char *state, const char *pid,
+    const char *why, time_t now)
+{
+	json_t *m;
+	int rc;
+
+	if ((rc = msg_get(tx, seq, &m)) != 0)
+		return rc;
+	json_object_set_new(m, "state", json_string(state));
+	if (pid != NULL && *pid != '\0') {
+		json_object_set_new(m, "pid", json_string(pid));
+		json_object_set_new(m, "sent_at", json_integer(now));
+	}
+	if (why != NULL && *why != '\0' && strcmp(state, "sent") != 0)
+		json_object_set_new(m, "why", json_string(why));
+	rc = msg_put(tx, seq, m);
+	json_decref(m);
+	return rc;
 }
 
 int
@@ -65,7 +86,7 @@ msg_each_after(struct txn *tx, uint64_t seq, store_each_fn fn, void *arg)
 {
 	unsigned char from[8];
 
-	store_be64(seq + 1, from);
+	be64_put(seq + 1, from);
 	return store_each(tx, T_MESSAGES, from, sizeof(from), fn, arg);
 }
 

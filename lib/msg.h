@@ -32,6 +32,13 @@
 int	 msg_add(struct txn *, json_t *m, uint64_t *seq);
 int	 msg_get(struct txn *, uint64_t seq, json_t **m);
 int	 msg_put(struct txn *, uint64_t seq, json_t *m);
+/*
+ * How an answer of the city went: state (sent, failed, queued...), the
+ * platform's id once sent (then "sent_at" is now), and why it did not go.
+ * STORE_NOTFOUND if the message is gone (erased meanwhile).
+ */
+int	 msg_outcome(struct txn *, uint64_t seq, const char *state,
+	    const char *pid, const char *why, time_t now);
 /* Is a message with the platform id pid stored?  1 yes, 0 no, or error. */
 int	 msg_has_pid(struct txn *, const char *pid);
 /* A status notice (receipt.h) of an answer: 0 or STORE_NOTFOUND. */

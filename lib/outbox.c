@@ -9,7 +9,7 @@
 #include "lease.h"
 #include "log.h"
 #include "outbox.h"
-#include "reply.h"
+#include "msg.h"
 #include "sub.h"
 
 #define OUTBOX_TTL	(24 * 3600)	/* an answer older is dropped */
@@ -25,7 +25,7 @@ outbox_queue(struct txn *tx, const char *id, const char *kind,
 
 	if ((rc = store_next_seq(tx, "outbox", &seq)) != 0)
 		return rc;
-	store_be64(seq, key);
+	be64_put(seq, key);
 	rec = json_pack("{s:i, s:s, s:s, s:s, s:I, s:I, s:i}", "v", 1,
 	    "id", id, "kind", kind, "text", text, "created", (json_int_t)now,
 	    "due", (json_int_t)now, "prio", prio);
@@ -41,7 +41,7 @@ get(struct txn *tx, uint64_t seq, json_t **rec)
 {
 	unsigned char key[8];
 
-	store_be64(seq, key);
+	be64_put(seq, key);
 	return store_get(tx, T_OUTBOX, key, sizeof(key), rec);
 }
 
@@ -50,7 +50,7 @@ put(struct txn *tx, uint64_t seq, json_t *rec)
 {
 	unsigned char key[8];
 
-	store_be64(seq, key);
+	be64_put(seq, key);
 	return store_put(tx, T_OUTBOX, key, sizeof(key), rec, 0);
 }
 
@@ -59,7 +59,7 @@ del(struct txn *tx, uint64_t seq)
 {
 	unsigned char key[8];
 
-	store_be64(seq, key);
+	be64_put(seq, key);
 	return store_del(tx, T_OUTBOX, key, sizeof(key));
 }
 
@@ -93,7 +93,7 @@ outbox_claim(struct txn *tx, int prio, time_t now, size_t max,
 			rc = store_del(tx, T_OUTBOX, keys.v[i], keys.len[i]);
 			continue;
 		}
-		seq = store_get_be64(keys.v[i]);
+		seq = be64_get(keys.v[i]);
 		if ((rc = get(tx, seq, &rec)) != 0)
 			break;
 		id = jsonl_string(rec, "id");
@@ -146,9 +146,10 @@ outbox_settle(struct txn *tx, const struct answer *a)
 	/* An answer of hb-reply: its place in the conversation says so. */
 	msg = json_object_get(rec, "msg");
 	rc = 0;
-	if (json_is_integer(msg))
-		rc = reply_result(tx, (uint64_t)json_integer_value(msg),
-		    sent ? "sent" : "failed", a->pid, a->why, a->at);
+	if (json_is_integer(msg) && (rc = msg_outcome(tx,
+	    (uint64_t)json_integer_value(msg), sent ? "sent" : "failed",
+	    a->pid, a->why, a->at)) == STORE_NOTFOUND)
+		rc = 0;		/* erased meanwhile */
 	json_decref(rec);
 	if (rc == 0 && a->outcome == PO_GONE &&
 	    (rc = sub_set_state(tx, a->id, SUB_UNREACHABLE, a->at)) ==

@@ -171,20 +171,14 @@ reply_result(struct txn *tx, uint64_t seq, const char *state,
 	json_t *m;
 	int rc;
 
-	if ((rc = msg_get(tx, seq, &m)) != 0)
+	if ((rc = msg_outcome(tx, seq, state, pid, why, now)) != 0 ||
+	    strcmp(state, "queued") != 0)
 		return rc == STORE_NOTFOUND ? 0 : rc;	/* erased meanwhile */
-	json_object_set_new(m, "state", json_string(state));
-	if (pid != NULL && *pid != '\0') {
-		json_object_set_new(m, "pid", json_string(pid));
-		json_object_set_new(m, "sent_at", json_integer(now));
-	}
-	if (why != NULL && *why != '\0' && strcmp(state, "sent") != 0)
-		json_object_set_new(m, "why", json_string(why));
-	rc = msg_put(tx, seq, m);
+	if ((rc = msg_get(tx, seq, &m)) != 0)
+		return rc;
 	id = jsonl_string(m, "id");
 	text = jsonl_string(m, "text");
-	if (rc == 0 && strcmp(state, "queued") == 0 && id != NULL &&
-	    text != NULL)
+	if (id != NULL && text != NULL)
 		rc = outbox_queue(tx, id, "reply", text, 0, now, seq);
 	json_decref(m);
 	return rc;

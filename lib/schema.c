@@ -38,6 +38,7 @@
 
 #include <jansson.h>
 
+#include "be64.h"
 #include "schema.h"
 #include "xalloc.h"
 
@@ -105,10 +106,10 @@ parsed(const void *rec, size_t len)
 }
 
 void
-store_due_key(int prio, int64_t due, unsigned char k[STORE_DUE_KEY])
+schema_due_key(int prio, int64_t due, unsigned char k[SCHEMA_DUE_KEY])
 {
 	k[0] = prio < 0 ? 0 : prio > 255 ? 255 : prio;
-	store_be64(due < 0 ? 0 : (uint64_t)due, k + 1);
+	be64_put(due < 0 ? 0 : (uint64_t)due, k + 1);
 }
 
 int
@@ -148,10 +149,10 @@ schema_index_key(const struct index_def *ix, const void *rec, size_t len,
 		if (json_is_integer(due)) {
 			when = json_integer_value(due);
 			p = json_is_integer(prio) ? json_integer_value(prio) : 1;
-			k = xmalloc(STORE_DUE_KEY);
-			store_due_key(p, when, k);
+			k = xmalloc(SCHEMA_DUE_KEY);
+			schema_due_key(p, when, k);
 			*key = k;
-			*klen = STORE_DUE_KEY;
+			*klen = SCHEMA_DUE_KEY;
 			rc = 0;
 		}
 		break;

@@ -1,13 +1,45 @@
 /*
- * schema.h: the store's files and how each index derives its key from a
- * record.  Private to store.c (and the unit tests); see schema.c.
+ * schema.h: the store's tables and indexes, their files, and how each
+ * index derives its key from a record (see schema.c).  The enums are
+ * the store's API (store.h includes this); the rest is store.c's.
  */
 #ifndef SCHEMA_H
 #define SCHEMA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
-#include "store.h"
+enum store_table {
+	T_META,			/* schema version, counters, poll offsets */
+	T_SUBSCRIBERS,		/* one record per person and channel */
+	T_MESSAGES,		/* conversations, both directions */
+	T_BROADCASTS,		/* announcements */
+	T_DELIVERIES,		/* one per broadcast and recipient */
+	T_OUTBOX,		/* answers and confirmations to send */
+	T_LEDGER,		/* erasure ledger: keyed hashes only */
+	T_COUNT
+};
+
+enum store_index {
+	I_SUB_STATE,		/* "state:channel" -> subscriber IDs */
+	I_SUB_ALIAS,		/* another ID of the same person -> ID */
+	I_MSG_PERSON,		/* subscriber ID -> messages */
+	I_MSG_PID,		/* platform message id -> message */
+	I_BC_DUE,		/* priority, due time -> broadcasts */
+	I_DLV_PERSON,		/* subscriber ID -> deliveries */
+	I_DLV_PID,		/* platform message id -> delivery */
+	I_DLV_DUE,		/* priority, due time -> deliveries */
+	I_OUT_PERSON,		/* subscriber ID -> outbox entries */
+	I_OUT_DUE,		/* priority, due time -> outbox entries */
+	I_COUNT
+};
+
+/*
+ * The due indexes: a key of 1 byte priority and 8 bytes of due time,
+ * so that a walk meets priority 0 first, each in time order.
+ */
+#define SCHEMA_DUE_KEY	9
+void	 schema_due_key(int prio, int64_t due, unsigned char[SCHEMA_DUE_KEY]);
 
 enum ikey_kind {
 	IK_FIELD,		/* the string member `field', as it is */

@@ -1,6 +1,12 @@
 /*
  * store.c: the Berkeley DB store; see store.h for the discipline and
  * schema.c for the tables.
+ *
+ * Longer than the other files, and one concern that reads straight
+ * through, top to bottom: the lock and the watchdog, the environment
+ * and its recovery, the tables and their indexes, then the record API
+ * (get, put, walks, counters) over Berkeley DB.  It is the only file
+ * that includes <db.h> besides scrub.c.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -946,11 +952,11 @@ int
 store_due_keys(struct txn *tx, enum store_index i, int prio, time_t now,
     size_t max, struct store_keys *keys)
 {
-	unsigned char from[STORE_DUE_KEY];
+	unsigned char from[SCHEMA_DUE_KEY];
 	struct due_walk w = { prio, now, max, keys };
 
 	memset(keys, 0, sizeof(*keys));
-	store_due_key(prio, 0, from);
+	schema_due_key(prio, 0, from);
 	return store_index_each(tx, i, from, sizeof(from), STORE_RANGE, due_one,
 	    &w);
 }

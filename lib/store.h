@@ -33,6 +33,9 @@
 
 #include <jansson.h>
 
+#include "be64.h"
+#include "schema.h"
+
 enum store_result {
 	STORE_OK = 0,
 	STORE_NOTFOUND = 1,	/* no such key */
@@ -41,31 +44,6 @@ enum store_result {
 	STORE_STOP = 4,		/* an iteration callback asks to stop */
 	STORE_WRITE = 5,	/* store_index_change: write the record back */
 	STORE_DELETE = 6	/* store_index_change: delete it */
-};
-
-enum store_table {
-	T_META,			/* schema version, counters, poll offsets */
-	T_SUBSCRIBERS,		/* one record per person and channel */
-	T_MESSAGES,		/* conversations, both directions */
-	T_BROADCASTS,		/* announcements */
-	T_DELIVERIES,		/* one per broadcast and recipient */
-	T_OUTBOX,		/* answers and confirmations to send */
-	T_LEDGER,		/* erasure ledger: keyed hashes only */
-	T_COUNT
-};
-
-enum store_index {
-	I_SUB_STATE,		/* "state:channel" -> subscriber IDs */
-	I_SUB_ALIAS,		/* another ID of the same person -> ID */
-	I_MSG_PERSON,		/* subscriber ID -> messages */
-	I_MSG_PID,		/* platform message id -> message */
-	I_BC_DUE,		/* priority, due time -> broadcasts */
-	I_DLV_PERSON,		/* subscriber ID -> deliveries */
-	I_DLV_PID,		/* platform message id -> delivery */
-	I_DLV_DUE,		/* priority, due time -> deliveries */
-	I_OUT_PERSON,		/* subscriber ID -> outbox entries */
-	I_OUT_DUE,		/* priority, due time -> outbox entries */
-	I_COUNT
 };
 
 #define STORE_SCHEMA	1	/* bumped on every incompatible change */
@@ -198,12 +176,6 @@ int	 store_index_set(struct txn *, enum store_index, const void *key,
 	    size_t klen, const char *member, const char *value);
 
 /*
- * The due indexes (schema.c): a key of 1 byte priority and 8 bytes of
- * due time, so that a walk meets priority 0 first, each in time order.
- */
-#define STORE_DUE_KEY	9
-void	 store_due_key(int prio, int64_t due, unsigned char[STORE_DUE_KEY]);
-/*
  * The primary keys of up to max records of priority prio in due index
  * ix that are due at now or before, most overdue first.
  */
@@ -218,26 +190,5 @@ int	 store_next_seq(struct txn *, const char *name, uint64_t *);
  */
 int	 store_meta_get(struct txn *, const char *name, long long *);
 int	 store_meta_put(struct txn *, const char *name, long long);
-
-/* Big-endian 64-bit keys sort in numeric order. */
-static inline void
-store_be64(uint64_t v, unsigned char b[8])
-{
-	int i;
-
-	for (i = 7; i >= 0; i--, v >>= 8)
-		b[i] = v & 0xff;
-}
-
-static inline uint64_t
-store_get_be64(const unsigned char b[8])
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | b[i];
-	return v;
-}
 
 #endif /* STORE_H */

@@ -37,7 +37,7 @@ put_all(struct txn *tx, void *arg)
 		json_object_set_new(rec, "v", json_integer(1));
 		if (strcmp(p->table, "deliveries") == 0) {
 			id = jsonl_string(rec, "id");
-			store_be64(json_is_integer(json_object_get(rec, "bc")) ?
+			be64_put(json_is_integer(json_object_get(rec, "bc")) ?
 			    json_integer_value(json_object_get(rec, "bc")) : 1,
 			    key);
 			klen = strlen(id);
@@ -46,7 +46,7 @@ put_all(struct txn *tx, void *arg)
 		} else {
 			if ((rc = store_next_seq(tx, p->table, &seq)) != 0)
 				return rc;
-			store_be64(seq, key);
+			be64_put(seq, key);
 			rc = store_put(tx, strcmp(p->table, "outbox") == 0 ?
 			    T_OUTBOX : T_MESSAGES, key, 8, rec, 0);
 		}

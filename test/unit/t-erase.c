@@ -56,7 +56,7 @@ fill(struct txn *tx, void *arg)
 		    (rc = outbox_queue(tx, id, "welcome", "Hallo", 1, 1, 0)) != 0 ||
 		    (rc = store_next_seq(tx, "messages", &seq)) != 0)
 			return rc;
-		store_be64(seq, key);
+		be64_put(seq, key);
 		m = json_pack("{s:s, s:s}", "id", id, "text", "Frage");
 		rc = store_put(tx, T_MESSAGES, key, 8, m, 0);
 		json_decref(m);

@@ -48,7 +48,7 @@ put_message(struct txn *tx, const char *id, const char *pid, uint64_t *seq)
 
 	if ((rc = store_next_seq(tx, "messages", seq)) != 0)
 		return rc;
-	store_be64(*seq, key);
+	be64_put(*seq, key);
 	m = json_pack("{s:i, s:s, s:s, s:s}", "v", 1, "id", id, "dir", "in",
 	    "text", "Hallo");
 	if (pid != NULL)
@@ -141,7 +141,7 @@ by_pid(struct txn *tx, void *arg)
 	assert_int_equal(store_index_get(tx, I_MSG_PID, "telegram:99", 11,
 	    key, &klen, &v), 0);
 	assert_int_equal(klen, 8);
-	assert_int_equal(store_get_be64(key), 6);
+	assert_int_equal(be64_get(key), 6);
 	assert_string_equal(json_string_value(json_object_get(v, "id")),
 	    "telegram:2");
 	json_decref(v);
@@ -279,10 +279,10 @@ test_be64(void **state)
 	unsigned char a[8], b[8];
 
 	(void)state;
-	store_be64(255, a);
-	store_be64(256, b);
+	be64_put(255, a);
+	be64_put(256, b);
 	assert_true(memcmp(a, b, 8) < 0);
-	assert_int_equal(store_get_be64(b), 256);
+	assert_int_equal(be64_get(b), 256);
 }
 
 int
