@@ -17,19 +17,13 @@
 int
 bcast_get(struct txn *tx, uint64_t n, json_t **rec)
 {
-	unsigned char key[8];
-
-	be64_put(n, key);
-	return store_get(tx, T_BROADCASTS, key, sizeof(key), rec);
+	return store_get_num(tx, T_BROADCASTS, n, rec);
 }
 
 int
 bcast_put(struct txn *tx, uint64_t n, json_t *rec)
 {
-	unsigned char key[8];
-
-	be64_put(n, key);
-	return store_put(tx, T_BROADCASTS, key, sizeof(key), rec, 0);
+	return store_put_num(tx, T_BROADCASTS, n, rec, 0);
 }
 
 unsigned
@@ -138,7 +132,6 @@ bcast_create(struct txn *tx, const struct conf *conf,
     char *why, size_t whysz)
 {
 	struct day_walk w = { json_array() };
-	unsigned char key[8];
 	time_t t = req->scheduled ? req->at : now, free_at;
 	char buf[32], reason[200];
 	json_t *rec, *chans;
@@ -179,9 +172,7 @@ bcast_create(struct txn *tx, const struct conf *conf,
 		return -1;
 	if (req->emergency && req->reason != NULL)
 		json_object_set_new(rec, "reason", json_string(req->reason));
-	be64_put(*n, key);
-	rc = store_put(tx, T_BROADCASTS, key, sizeof(key), rec,
-	    STORE_NOOVERWRITE);
+	rc = store_put_num(tx, T_BROADCASTS, *n, rec, STORE_NOOVERWRITE);
 	json_decref(rec);
 	return rc;
 }

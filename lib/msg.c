@@ -18,19 +18,13 @@ msg_add(struct txn *tx, json_t *m, uint64_t *seq)
 int
 msg_get(struct txn *tx, uint64_t seq, json_t **m)
 {
-	unsigned char key[8];
-
-	be64_put(seq, key);
-	return store_get(tx, T_MESSAGES, key, sizeof(key), m);
+	return store_get_num(tx, T_MESSAGES, seq, m);
 }
 
 int
 msg_put(struct txn *tx, uint64_t seq, json_t *m)
 {
-	unsigned char key[8];
-
-	be64_put(seq, key);
-	return store_put(tx, T_MESSAGES, key, sizeof(key), m, 0);
+	return store_put_num(tx, T_MESSAGES, seq, m, 0);
 }
 
 int

@@ -18,49 +18,20 @@ int
 outbox_queue(struct txn *tx, const char *id, const char *kind,
     const char *text, int prio, time_t now, uint64_t msg)
 {
-	unsigned char key[8];
 	uint64_t seq;
 	json_t *rec;
 	int rc;
 
 	if ((rc = store_next_seq(tx, "outbox", &seq)) != 0)
 		return rc;
-	be64_put(seq, key);
 	rec = json_pack("{s:i, s:s, s:s, s:s, s:I, s:I, s:i}", "v", 1,
 	    "id", id, "kind", kind, "text", text, "created", (json_int_t)now,
 	    "due", (json_int_t)now, "prio", prio);
 	if (msg != 0)
 		json_object_set_new(rec, "msg", json_integer((json_int_t)msg));
-	rc = store_put(tx, T_OUTBOX, key, sizeof(key), rec, 0);
+	rc = store_put_num(tx, T_OUTBOX, seq, rec, 0);
 	json_decref(rec);
 	return rc;
-}
-
-static int
-get(struct txn *tx, uint64_t seq, json_t **rec)
-{
-	unsigned char key[8];
-
-	be64_put(seq, key);
-	return store_get(tx, T_OUTBOX, key, sizeof(key), rec);
-}
-
-static int
-put(struct txn *tx, uint64_t seq, json_t *rec)
-{
-	unsigned char key[8];
-
-	be64_put(seq, key);
-	return store_put(tx, T_OUTBOX, key, sizeof(key), rec, 0);
-}
-
-static int
-del(struct txn *tx, uint64_t seq)
-{
-	unsigned char key[8];
-
-	be64_put(seq, key);
-	return store_del(tx, T_OUTBOX, key, sizeof(key));
 }
 
 int
@@ -69,7 +40,7 @@ outbox_has(struct txn *tx, uint64_t seq)
 	json_t *rec;
 	int rc;
 
-	if ((rc = get(tx, seq, &rec)) == 0)
+	if ((rc = store_get_num(tx, T_OUTBOX, seq, &rec)) == 0)
 		json_decref(rec);
 	return rc == 0 ? 1 : rc == STORE_NOTFOUND ? 0 : rc;
 }
@@ -94,19 +65,19 @@ outbox_claim(struct txn *tx, int prio, time_t now, size_t max,
 			continue;
 		}
 		seq = be64_get(keys.v[i]);
-		if ((rc = get(tx, seq, &rec)) != 0)
+		if ((rc = store_get_num(tx, T_OUTBOX, seq, &rec)) != 0)
 			break;
 		id = jsonl_string(rec, "id");
 		text = jsonl_string(rec, "text");
 		if (id == NULL || text == NULL ||
 		    chan_check_id(id, &c, &why) == -1)
-			rc = del(tx, seq);
+			rc = store_del_num(tx, T_OUTBOX, seq);
 		else {
 			fn(seq, id, text, (int)json_integer_value(
 			    json_object_get(rec, "tries")), arg);
 			(*claimed)++;
 			lease_take(rec);
-			rc = put(tx, seq, rec);
+			rc = store_put_num(tx, T_OUTBOX, seq, rec, 0);
 		}
 		json_decref(rec);
 	}
@@ -125,7 +96,7 @@ again(struct txn *tx, const struct answer *a, json_t *rec)
 	if (a->tries + 1 >= LEASE_MAX_TRIES || a->at - json_integer_value(
 	    json_object_get(rec, "created")) >= OUTBOX_TTL)
 		return 0;
-	return put(tx, a->ref, rec) == 0 ? 1 : -1;
+	return store_put_num(tx, T_OUTBOX, a->ref, rec, 0) == 0 ? 1 : -1;
 }
 
 int
@@ -134,7 +105,7 @@ outbox_settle(struct txn *tx, const struct answer *a)
 	int sent = a->outcome == PO_SENT, rc;
 	json_t *rec, *msg;
 
-	if ((rc = get(tx, a->ref, &rec)) != 0)
+	if ((rc = store_get_num(tx, T_OUTBOX, a->ref, &rec)) != 0)
 		return rc == STORE_NOTFOUND ? 0 : rc;	/* erased meanwhile */
 	if (platform_outcome_temporary(a->outcome) &&
 	    (rc = again(tx, a, rec)) != 0) {
@@ -155,7 +126,7 @@ outbox_settle(struct txn *tx, const struct answer *a)
 	    (rc = sub_set_state(tx, a->id, SUB_UNREACHABLE, a->at)) ==
 	    STORE_NOTFOUND)
 		rc = 0;
-	return rc != 0 ? rc : del(tx, a->ref);
+	return rc != 0 ? rc : store_del_num(tx, T_OUTBOX, a->ref);
 }
 
 int

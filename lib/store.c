@@ -861,6 +861,34 @@ store_index_keys(struct txn *tx, enum store_index i, const void *key,
 }
 
 int
+store_get_num(struct txn *tx, enum store_table t, uint64_t n, json_t **val)
+{
+	unsigned char key[8];
+
+	be64_put(n, key);
+	return store_get(tx, t, key, sizeof(key), val);
+}
+
+int
+store_put_num(struct txn *tx, enum store_table t, uint64_t n,
+    const json_t *val, int flags)
+{
+	unsigned char key[8];
+
+	be64_put(n, key);
+	return store_put(tx, t, key, sizeof(key), val, flags);
+}
+
+int
+store_del_num(struct txn *tx, enum store_table t, uint64_t n)
+{
+	unsigned char key[8];
+
+	be64_put(n, key);
+	return store_del(tx, t, key, sizeof(key));
+}
+
+int
 store_index_change(struct txn *tx, enum store_index i, const void *key,
     size_t klen, store_change_fn fn, void *arg, size_t *changed)
 {

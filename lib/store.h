@@ -100,6 +100,13 @@ int	 store_put(struct txn *, enum store_table, const void *key,
 int	 store_del(struct txn *, enum store_table, const void *key,
 	    size_t klen);
 
+/* The same, for tables keyed by a number (messages, broadcasts, outbox). */
+int	 store_get_num(struct txn *, enum store_table, uint64_t n,
+	    json_t **val);
+int	 store_put_num(struct txn *, enum store_table, uint64_t n,
+	    const json_t *val, int flags);
+int	 store_del_num(struct txn *, enum store_table, uint64_t n);
+
 /*
  * Iteration: the callback gets each key and (borrowed) value and
  * returns 0 to go on, STORE_STOP to stop, or an error that is passed up.
