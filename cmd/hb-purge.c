@@ -10,12 +10,12 @@
 
 #include "batch.h"
 #include "cli.h"
-#include "ledger.h"
-#include "person.h"
 #include "expire.h"
 #include "hb.h"
 #include "jsonl.h"
+#include "ledger.h"
 #include "log.h"
+#include "person.h"
 #include "scrub.h"
 #include "sub.h"
 #include "timefmt.h"
@@ -88,11 +88,15 @@ cmd_erase(int argc, char **argv)
 	return cli_flush();
 }
 
-/* filter: lines in, the lines of people not on the ledger out. */
+/*
+ * filter: lines in, out those of people not on the ledger, and of those
+ * who came back after their erasure (the line's "since" is later).
+ */
 struct filter {
 	char	**lines;
 	char	(*ids)[HB_ID_MAX + 1];
 	int	*erased;
+	time_t	*at;		/* when they were erased */
 	size_t	 n;
 };
 
@@ -106,9 +110,10 @@ filter_batch(struct txn *tx, void *arg)
 	for (i = 0; i < f->n; i++) {
 		if (f->ids[i][0] == '\0')
 			continue;	/* a blank line */
-		if ((rc = ledger_has(tx, f->ids[i])) < 0)
+		if ((rc = ledger_erased(tx, f->ids[i], &f->at[i])) < 0)
 			return rc;
-		f->erased[i] = rc;
+		f->erased[i] = rc == 1 &&
+		    sub_since_from_line(f->lines[i]) <= f->at[i];
 	}
 	return 0;
 }
@@ -151,6 +156,7 @@ cmd_filter(int argc, char **argv)
 	f.lines = xcalloc(FILTER_BATCH, sizeof(*f.lines));
 	f.ids = xcalloc(FILTER_BATCH, sizeof(*f.ids));
 	f.erased = xcalloc(FILTER_BATCH, sizeof(*f.erased));
+	f.at = xcalloc(FILTER_BATCH, sizeof(*f.at));
 	f.n = 0;
 	while (rc == 0 && (len = getline(&line, &cap, stdin)) != -1) {
 		lineno++;
@@ -185,6 +191,7 @@ cmd_filter(int argc, char **argv)
 	free(f.lines);
 	free(f.ids);
 	free(f.erased);
+	free(f.at);
 	if (rc == 0)
 		rc = cli_flush();
 	if (cli.verbosity >= 0 && rc == 0)

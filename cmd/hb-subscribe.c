@@ -16,13 +16,13 @@
 
 #include "batch.h"
 #include "cli.h"
-#include "ledger.h"
-#include "import.h"
 #include "hb.h"
+#include "import.h"
 #include "jsonl.h"
+#include "ledger.h"
 #include "log.h"
-#include "readall.h"
 #include "person.h"
+#include "readall.h"
 #include "sub.h"
 #include "xalloc.h"
 
@@ -32,13 +32,15 @@
 static struct cli cli;
 static int filter_chan = -1;	/* -c */
 static int filter_state = -1;	/* -s */
-static int force;		/* -F: import erased people too */
+static int force;		/* -F: add or import erased people too */
+
+#define ADD_ERASED	(-2)	/* add: on the erasure ledger, not added */
 
 static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: hb-subscribe [-jnqvV] [-d dir] [-f file] add [ID ...]\n"
+	    "usage: hb-subscribe [-jnqvV] [-d dir] [-f file] add [-F] [ID ...]\n"
 	    "       hb-subscribe [-qv] [-d dir] [-f file] remove [ID ...]\n"
 	    "       hb-subscribe [-j] [-d dir] [-f file] list [-c channel] "
 	    "[-s state]\n"
@@ -56,10 +58,17 @@ add_batch(struct txn *tx, void *arg)
 	size_t i;
 	int rc;
 
-	for (i = b->off; i < b->off + b->len; i++)
-		if ((rc = sub_add(tx, b->items->v[i], "admin", b->now,
+	for (i = b->off; i < b->off + b->len; i++) {
+		/* Someone who asked to be forgotten comes back on their own. */
+		if (!force && (rc = ledger_erased(tx, b->items->v[i],
+		    NULL)) != 0) {
+			if (rc < 0)
+				return rc;
+			b->items->result[i] = ADD_ERASED;
+		} else if ((rc = sub_add(tx, b->items->v[i], "admin", b->now,
 		    &b->items->result[i])) != 0)
 			return rc;
+	}
 	return 0;
 }
 
@@ -82,7 +91,10 @@ remove_batch(struct txn *tx, void *arg)
 static void
 report_add(struct batch_items *it, size_t i)
 {
-	if (it->result[i] == SUB_ACTIVE)
+	if (it->result[i] == ADD_ERASED)
+		log_errorx("%s: erased on request before (on the erasure "
+		    "ledger); not added, -F adds it all the same", it->v[i]);
+	else if (it->result[i] == SUB_ACTIVE)
 		log_info("%s: already active", it->v[i]);
 	else if (it->result[i] < 0)
 		log_info("%s: added", it->v[i]);
@@ -115,9 +127,9 @@ cmd_add_remove(int argc, char **argv, int add)
 	    add ? report_add : report_remove);
 	if (rc != 0)
 		status = cli_status(rc);
-	else if (!add)
+	else
 		for (i = 0; i < it.n; i++)
-			if (it.result[i] == STORE_NOTFOUND)
+			if (it.result[i] == (add ? ADD_ERASED : STORE_NOTFOUND))
 				status = EX_DATAERR;
 	batch_release(&it);
 	return status;
@@ -347,7 +359,7 @@ ledger_batch(struct txn *tx, void *arg)
 
 	for (i = b->off; i < b->off + b->len && rc >= 0; i++) {
 		rec = json_loads(b->items->v[i], 0, NULL);
-		rc = ledger_has(tx, jsonl_string(rec, "id"));
+		rc = ledger_erased(tx, jsonl_string(rec, "id"), NULL);
 		json_decref(rec);
 		b->items->result[i] = rc == 1;
 	}
@@ -499,7 +511,8 @@ main(int argc, char *argv[])
 		return status;
 	if (argc > 0 && (((filter_chan >= 0 || filter_state >= 0) &&
 	    strcmp(argv[0], "list") != 0) ||
-	    (force && strcmp(argv[0], "import") != 0)))
+	    (force && strcmp(argv[0], "import") != 0 &&
+	    strcmp(argv[0], "add") != 0)))
 		usage(EX_USAGE);
 	status = cli_run_verb(verbs, argc, argv, usage);
 	cli_release(&cli);

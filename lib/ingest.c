@@ -9,6 +9,7 @@
 #include "ingest.h"
 #include "jsonl.h"
 #include "keyword.h"
+#include "ledger.h"
 #include "msg.h"
 #include "outbox.h"
 #include "person.h"
@@ -158,7 +159,9 @@ on_erase(struct txn *tx, struct ingest *in, const struct in_event *ev)
 	if ((lang = language(ev, rec)) != NULL)
 		(void)strlcpy(l, lang, sizeof(l));
 	json_decref(rec);
-	if ((rc = person_erase(tx, ev->id, in->now, &counts)) != 0)
+	/* The platform's time: what it dates before this is older. */
+	if ((rc = person_erase(tx, ev->id, ev->time > 0 ? ev->time : in->now,
+	    &counts)) != 0)
 		return rc;
 	/* The confirmation is the only trace left, until it is sent. */
 	if ((rc = answer(in, tx, ev->id, l[0] != '\0' ? l : NULL, TEXT_ERASED,
@@ -275,6 +278,24 @@ ingest_tg_offset(struct txn *tx, long long *offset)
 	return store_meta_get(tx, TG_OFFSET, offset);
 }
 
+/*
+ * Did ev happen before its person asked to be erased?  Then it is a
+ * platform's retry, a replay or a body a dead process left, and must not
+ * bring them back: 1.  Only what they send afterwards, their own new
+ * Start, does.  0, 1, or an error.
+ */
+static int
+before_erasure(struct txn *tx, const struct ingest *in,
+    const struct in_event *ev)
+{
+	time_t at;
+	int rc;
+
+	if ((rc = ledger_erased(tx, ev->id, &at)) != 1)
+		return rc;
+	return (ev->time > 0 ? ev->time : in->now) <= at;
+}
+
 int
 ingest_apply(struct txn *tx, void *arg)
 {
@@ -288,6 +309,10 @@ ingest_apply(struct txn *tx, void *arg)
 	json_array_clear(in->out);
 	for (i = 0; i < in->evs->n && rc == 0; i++) {
 		ev = &in->evs->v[i];
+		if ((rc = before_erasure(tx, in, ev)) != 0) {
+			rc = rc == 1 ? 0 : rc;
+			continue;
+		}
 		switch (ev->kind) {
 		case IN_MESSAGE:
 			rc = on_message(tx, in, ev);

@@ -12,6 +12,9 @@
  * - A status notice updates the delivery records of the city's
  *   messages; a block marks the subscriber unreachable.
  * - A WhatsApp number change moves the person to the new ID.
+ * - What the platform dates at or before a person's erasure (a retry, a
+ *   replay, a body left in the spool) is dropped: it must not bring back
+ *   someone who asked to be forgotten (ledger.h).
  *
  * Each event that happened is appended to `out' as a JSON object for
  * the event stream and the hooks (DESIGN §5).

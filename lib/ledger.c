@@ -17,49 +17,60 @@
 #define KEY_SIZE	32
 
 /*
- * The installation's ledger key: read it, or make it on first use.  It
+ * The installation's ledger key, read once per process: 0, or 1 when
+ * there is none yet (nobody was erased), unless create makes it.  It
  * never leaves the machine; without it a ledger entry names nobody.
  */
 static int
-ledger_key(struct txn *tx, unsigned char key[KEY_SIZE])
+ledger_key(struct txn *tx, int create, unsigned char key[KEY_SIZE])
 {
+	static unsigned char cached[KEY_SIZE];
+	static char cached_home[PATH_MAX];
 	char path[PATH_MAX];
 	ssize_t n;
 	int fd;
 
+	if (cached_home[0] != '\0' && strcmp(cached_home, store_home(tx)) == 0) {
+		memcpy(key, cached, KEY_SIZE);
+		return 0;
+	}
 	if (store_path(path, sizeof(path), store_home(tx), "ledger.key") == -1)
 		return -1;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
 		n = read(fd, key, KEY_SIZE);
 		close(fd);
-		if (n == KEY_SIZE)
-			return 0;
-		return log_errorx("store: '%s' is damaged", path);
-	}
-	if (errno != ENOENT)
+		if (n != KEY_SIZE)
+			return log_errorx("store: '%s' is damaged", path);
+	} else if (errno != ENOENT)
 		return log_error("store: '%s'", path);
-	if (getrandom(key, KEY_SIZE, 0) != KEY_SIZE)
+	else if (!create)
+		return 1;
+	else if (getrandom(key, KEY_SIZE, 0) != KEY_SIZE)
 		return log_error("getrandom");
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	else if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600)) == -1)
 		return log_error("store: '%s'", path);
-	if (write(fd, key, KEY_SIZE) != KEY_SIZE || fsync(fd) == -1) {
+	else if (write(fd, key, KEY_SIZE) != KEY_SIZE || fsync(fd) == -1) {
 		close(fd);
 		unlink(path);
 		return log_error("store: '%s'", path);
-	}
-	close(fd);
+	} else
+		close(fd);
+	memcpy(cached, key, KEY_SIZE);
+	(void)strlcpy(cached_home, store_home(tx), sizeof(cached_home));
 	return 0;
 }
 
+/* The ledger's key of id: 0, 1 (no ledger key yet, see above), or -1. */
 static int
-ledger_hash(struct txn *tx, const char *id, unsigned char out[32])
+ledger_hash(struct txn *tx, const char *id, int create,
+    unsigned char out[32])
 {
 	unsigned char key[KEY_SIZE];
 	struct hmac_sha256_ctx mac;
 	int rc;
 
-	if ((rc = ledger_key(tx, key)) != 0)
+	if ((rc = ledger_key(tx, create, key)) != 0)
 		return rc;
 	hmac_sha256_set_key(&mac, KEY_SIZE, key);
 	hmac_sha256_update(&mac, strlen(id), (const uint8_t *)id);
@@ -70,31 +81,35 @@ ledger_hash(struct txn *tx, const char *id, unsigned char out[32])
 }
 
 int
-ledger_add(struct txn *tx, const char *id, time_t now)
+ledger_add(struct txn *tx, const char *id, time_t when)
 {
 	unsigned char hash[32];
 	json_t *v;
 	int rc;
 
-	if ((rc = ledger_hash(tx, id, hash)) != 0)
+	if ((rc = ledger_hash(tx, id, 1, hash)) != 0)
 		return rc;
-	v = json_pack("{s:I}", "time", (json_int_t)now);
+	v = json_pack("{s:I}", "time", (json_int_t)when);
 	rc = store_put(tx, T_LEDGER, hash, sizeof(hash), v, 0);
 	json_decref(v);
 	return rc;
 }
 
 int
-ledger_has(struct txn *tx, const char *id)
+ledger_erased(struct txn *tx, const char *id, time_t *when)
 {
 	unsigned char hash[32];
 	json_t *v;
 	int rc;
 
-	if ((rc = ledger_hash(tx, id, hash)) != 0)
-		return rc;
-	rc = store_get(tx, T_LEDGER, hash, sizeof(hash), &v);
-	if (rc == 0)
-		json_decref(v);
-	return rc == 0 ? 1 : rc == STORE_NOTFOUND ? 0 : rc;
+	if (when != NULL)
+		*when = 0;
+	if ((rc = ledger_hash(tx, id, 0, hash)) != 0)
+		return rc == 1 ? 0 : rc;
+	if ((rc = store_get(tx, T_LEDGER, hash, sizeof(hash), &v)) != 0)
+		return rc == STORE_NOTFOUND ? 0 : rc;
+	if (when != NULL)
+		*when = (time_t)json_integer_value(json_object_get(v, "time"));
+	json_decref(v);
+	return 1;
 }

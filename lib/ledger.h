@@ -4,7 +4,9 @@
  * An entry (table ledger) is keyed by an HMAC-SHA256 of the ID under a
  * key kept in the store directory (ledger.key), never the ID itself, so
  * that imports and exports can be checked against it while the ledger
- * names nobody without the key.  Its value holds the erasure's time.
+ * names nobody without the key.  Its value holds the erasure's time:
+ * what is dated before it belongs to the person who was erased, what
+ * comes after (their own new Start) to a person who came back.
  * This module alone writes the table.
  */
 #ifndef LEDGER_H
@@ -14,9 +16,16 @@
 
 #include "store.h"
 
-/* Put id on the ledger, erased at now. */
-int	 ledger_add(struct txn *, const char *id, time_t now);
-/* Is id on the ledger?  0 no, 1 yes, or an error. */
-int	 ledger_has(struct txn *, const char *id);
+/*
+ * Put id on the ledger, erased at `when': the platform's time of the
+ * request, so that what the platform dates before it is known as older
+ * (hb-ingest drops it), or now.
+ */
+int	 ledger_add(struct txn *, const char *id, time_t when);
+/*
+ * Is id on the ledger?  0 no, 1 yes (*when, if not NULL, the time of
+ * the erasure), or an error.
+ */
+int	 ledger_erased(struct txn *, const char *id, time_t *when);
 
 #endif /* LEDGER_H */

@@ -419,6 +419,36 @@ fail:
 	return NULL;
 }
 
+time_t
+sub_since_from_line(const char *line)
+{
+	char err[64], field[TIMEFMT_SIZE + 8];
+	const char *s = line, *v;
+	time_t t = 0;
+	json_t *o;
+	size_t n;
+	int i;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '{') {
+		if ((o = jsonl_parse_object(s, strlen(s), err, sizeof(err))) !=
+		    NULL && (v = jsonl_string(o, "since")) != NULL &&
+		    timefmt_parse(v, &t) == -1)
+			t = 0;
+		json_decref(o);
+		return t;
+	}
+	for (i = 0; i < 3 && s != NULL; i++)
+		if ((s = strchr(s, '\t')) != NULL)
+			s++;
+	if (s == NULL || (n = strcspn(s, "\t\r\n")) >= sizeof(field))
+		return 0;
+	memcpy(field, s, n);
+	field[n] = '\0';
+	return timefmt_parse(field, &t) == 0 ? t : 0;
+}
+
 int
 sub_id_from_line(const char *line, char *id, size_t idsz, char *err,
     size_t errsz)

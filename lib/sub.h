@@ -137,4 +137,10 @@ json_t	*sub_import(const json_t *exp, time_t now, char *err, size_t errsz);
 int	 sub_id_from_line(const char *line, char *id, size_t idsz, char *err,
 	    size_t errsz);
 
+/*
+ * When the subscription of such a line began: a JSON line's "since", or
+ * the fourth field of a TSV line as list prints it.  0 if it has none.
+ */
+time_t	 sub_since_from_line(const char *line);
+
 #endif /* SUB_H */
