@@ -296,10 +296,46 @@ before_erasure(struct txn *tx, const struct ingest *in,
 	return (ev->time > 0 ? ev->time : in->now) <= at;
 }
 
+/* Events by the platform's time, then as they came (a stable sort). */
+struct in_order {
+	time_t	 time;
+	size_t	 i;
+};
+
+static int
+by_time(const void *a, const void *b)
+{
+	const struct in_order *x = a, *y = b;
+
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * The order to apply the events in: bodies committed together came in
+ * any order (the spool, a batch file), and a Stopp must not be undone by
+ * the Start before it.  A dateless event counts as now.
+ */
+static struct in_order *
+time_order(const struct in_events *evs, time_t now)
+{
+	struct in_order *o = xcalloc(evs->n + 1, sizeof(*o));
+	size_t i;
+
+	for (i = 0; i < evs->n; i++) {
+		o[i].time = evs->v[i].time > 0 ? evs->v[i].time : now;
+		o[i].i = i;
+	}
+	qsort(o, evs->n, sizeof(*o), by_time);
+	return o;
+}
+
 int
 ingest_apply(struct txn *tx, void *arg)
 {
 	struct ingest *in = arg;
+	struct in_order *order;
 	const struct in_event *ev;
 	json_t *o;
 	size_t i;
@@ -307,8 +343,9 @@ ingest_apply(struct txn *tx, void *arg)
 
 	/* A retried transaction starts its list of events again. */
 	json_array_clear(in->out);
+	order = time_order(in->evs, in->now);
 	for (i = 0; i < in->evs->n && rc == 0; i++) {
-		ev = &in->evs->v[i];
+		ev = &in->evs->v[order[i].i];
 		if ((rc = before_erasure(tx, in, ev)) != 0) {
 			rc = rc == 1 ? 0 : rc;
 			continue;
@@ -336,6 +373,7 @@ ingest_apply(struct txn *tx, void *arg)
 			break;
 		}
 	}
+	free(order);
 	/* The offset commits with the events of the updates before it. */
 	if (rc == 0 && in->tg_offset > 0)
 		rc = store_meta_put(tx, TG_OFFSET, in->tg_offset);

@@ -77,6 +77,18 @@ test_expect_success 'Stopp unsubscribes and queues the goodbye; a sentence does 
 	    (.outbox | map(.kind) == [\"welcome\", \"goodbye\"])" out
 '
 
+test_expect_success 'bodies committed together apply in the platform'"'"'s time order' '
+	# The Stopp came second but stands first: the platform retried the
+	# Start, or the spool listed it later.  The Stopp must win.
+	tg 4300 Start >start.json &&
+	tg 4300 Stopp >stopp.json &&
+	cat stopp.json start.json | hb-ingest >events &&
+	jq -r .event events >order &&
+	printf "subscribe\nunsubscribe\n" >expect &&
+	test_cmp expect order &&
+	test_json ".subscriber.state == \"stopped\"" hb-subscribe show telegram:4300
+'
+
 test_expect_success 'Hilfe and Meine Daten queue their answers' '
 	{ tg 11 Hilfe; tg 11 "Meine Daten"; } | hb-ingest >events &&
 	jq -sc "map(.keyword)" events >got &&
