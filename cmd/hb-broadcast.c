@@ -429,7 +429,7 @@ cancel_fn(struct txn *tx, void *arg)
 	struct cancel *cn = arg;
 
 	cn->rc = bcast_cancel(tx, cn->n, time(NULL));
-	return cn->rc == BCAST_FINISHED ? 0 : cn->rc;
+	return cn->rc == BCAST_FINISHED || cn->rc == BCAST_SENT ? 0 : cn->rc;
 }
 
 static int
@@ -445,6 +445,11 @@ cmd_cancel(int argc, char **argv)
 		if (rc == STORE_NOTFOUND)
 			log_errorx("no broadcast %s", argv[0]);
 		return cli_status(rc);
+	}
+	if (cn.rc == BCAST_SENT) {
+		log_errorx("broadcast %s has gone out to everyone already; "
+		    "nothing is left to cancel", argv[0]);
+		return EX_UNAVAILABLE;
 	}
 	if (cn.rc == BCAST_FINISHED)
 		log_warnx("broadcast %s was cancelled already", argv[0]);

@@ -59,8 +59,10 @@ collect_regular(const void *key, size_t klen, json_t *rec, void *arg)
 {
 	struct day_walk *w = arg;
 
+	/* A broadcast cancelled before it began reached nobody. */
 	if (json_is_true(json_object_get(rec, "emergency")) ||
-	    is_state(rec, "cancelled"))
+	    (is_state(rec, "cancelled") && json_object_get(rec,
+	    "started") == NULL))
 		return 0;
 	json_array_append_new(w->regular, json_pack("[I, I]",
 	    (json_int_t)calendar_day(json_integer_value(json_object_get(rec, "at"))),
@@ -237,9 +239,10 @@ bcast_cancel(struct txn *tx, uint64_t n, time_t now)
 
 	if ((rc = bcast_get(tx, n, &rec)) != 0)
 		return rc;
-	if (is_state(rec, "cancelled")) {
+	if (is_state(rec, "cancelled") || is_state(rec, "sent")) {
+		rc = is_state(rec, "sent") ? BCAST_SENT : BCAST_FINISHED;
 		json_decref(rec);
-		return BCAST_FINISHED;
+		return rc;
 	}
 	json_object_set_new(rec, "state", json_string("cancelled"));
 	json_object_set_new(rec, "cancelled", json_integer(now));

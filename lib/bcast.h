@@ -36,7 +36,8 @@
 #include "store.h"
 
 #define BCAST_REFUSED	10	/* the rules refuse it: see why */
-#define BCAST_FINISHED	11	/* cancel: nothing left to cancel */
+#define BCAST_FINISHED	11	/* cancel: it was cancelled already */
+#define BCAST_SENT	12	/* cancel: it has gone out, nothing to stop */
 
 struct bcast_req {
 	const char *text;
@@ -62,7 +63,11 @@ int	 bcast_get(struct txn *, uint64_t n, json_t **rec);
 int	 bcast_put(struct txn *, uint64_t n, json_t *rec);
 /* Every broadcast, oldest first, appended to out. */
 int	 bcast_list(struct txn *, json_t *out);
-/* Stop a broadcast: STORE_NOTFOUND, BCAST_FINISHED or 0. */
+/*
+ * Stop a broadcast: 0, STORE_NOTFOUND, BCAST_FINISHED (cancelled
+ * already) or BCAST_SENT (it has gone out to everyone).  One cancelled
+ * after it began still counts against daily_limit: some got it.
+ */
 int	 bcast_cancel(struct txn *, uint64_t n, time_t now);
 /*
  * The broadcasts of priority prio due at now (at most 100), by number,

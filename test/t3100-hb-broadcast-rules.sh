@@ -34,6 +34,8 @@ test_expect_success 'the erased person got only the confirmation, drained from t
 '
 
 test_expect_success 'a second regular broadcast the same day is refused' '
+	test_expect_code 69 hb-broadcast cancel "$(cat id)" 2>err &&
+	test_grep "has gone out to everyone already" err &&
 	test_expect_code 75 hb-broadcast -c telegram send news 2>err &&
 	test_grep "telegram has had its 1 regular broadcast on" err &&
 	test_grep "next free time is $(date -u -d tomorrow +%Y-%m-%d) 00:00" err &&

@@ -84,4 +84,21 @@ test_expect_success 'cancel: a sender at work sends nothing more of it' '
 	test "$(grep -c Konzert "$SIM_LOG")" = "$sent"
 '
 
+test_expect_success 'a broadcast cancelled after it began counts against daily_limit' '
+	# A store of its own, where nothing else went out today.
+	(
+		HB_HOME=$TRASH_DIRECTORY/store.limit &&
+		export HB_HOME &&
+		HB_SIM_RATE=20 hb_sim_conf "daily_limit = 1" &&
+		hb_subscribers 1 60 &&
+		echo "Lesung heute Abend" >reading &&
+		{ hb-broadcast -c telegram send reading >id & } && pid=$! &&
+		test_wait_for grep -q Lesung "$SIM_LOG" &&
+		hb-broadcast cancel "$(cat id)" &&
+		wait $pid &&
+		test_expect_code 75 hb-broadcast -c telegram send news 2>err &&
+		test_grep "telegram has had its 1 regular broadcast on" err
+	)
+'
+
 test_done
