@@ -1,6 +1,8 @@
 /* hook.c: running hooks; see hook.h. */
 #include <sys/wait.h>
 
+#include <poll.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -15,23 +17,97 @@
 #include "jsonl.h"
 #include "log.h"
 
+/*
+ * What a hook inherits of the environment: hb's own variables and the
+ * locale's, never the rest, which under a web server holds the request's
+ * headers, among them Telegram's webhook secret.
+ */
+static const char *const kept[] = { "PATH", "HOME", "USER", "LOGNAME",
+    "SHELL", "TMPDIR", "TZ", "LANG", "HB_CONF", "HB_HOME", NULL };
+
+static char **
+hook_env(void)
+{
+	extern char **environ;
+	char **env, **e;
+	size_t i, n = 0, len;
+
+	for (e = environ; *e != NULL; e++)
+		n++;
+	env = calloc(n + 1, sizeof(*env));
+	if (env == NULL)
+		return NULL;
+	for (n = 0, e = environ; *e != NULL; e++) {
+		len = strcspn(*e, "=");
+		if (strncmp(*e, "LC_", 3) == 0) {
+			env[n++] = *e;
+			continue;
+		}
+		for (i = 0; kept[i] != NULL; i++)
+			if (strlen(kept[i]) == len &&
+			    strncmp(*e, kept[i], len) == 0)
+				env[n++] = *e;
+	}
+	return env;
+}
+
+/* Seconds on the monotonic clock. */
+static double
+elapsed(const struct timespec *start)
+{
+	struct timespec now;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) + (now.tv_nsec - start->tv_nsec) /
+	    1e9;
+}
+
+/*
+ * Write the event to a hook's stdin by the deadline: a hook that does
+ * not read must not hold hb once the event is larger than the pipe.
+ * 0, or -1 when the time ran out or the hook closed its stdin.
+ */
+static int
+feed(int fd, const char *line, size_t len, const struct timespec *start,
+    long long timeout)
+{
+	struct pollfd pfd = { fd, POLLOUT, 0 };
+	ssize_t n;
+
+	while (len > 0) {
+		if (elapsed(start) >= timeout ||
+		    (poll(&pfd, 1, 10) == -1 && errno != EINTR))
+			return -1;
+		if ((n = write(fd, line, len)) == -1) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			return -1;	/* EPIPE: it does not want it */
+		}
+		line += n;
+		len -= n;
+	}
+	return 0;
+}
+
 /* Run one hook with line on its stdin; wait at most timeout seconds. */
 static void
 run_one(const char *path, const char *line, long long timeout)
 {
-	struct timespec tick = { 0, 10 * 1000 * 1000 };
-	long long waited;
+	struct timespec tick = { 0, 10 * 1000 * 1000 }, start;
 	int p[2], status, devnull;
+	char **env;
 	pid_t pid;
 
-	if (pipe(p) == -1) {
+	if ((env = hook_env()) == NULL || pipe2(p, O_CLOEXEC) == -1) {
 		log_error("hook '%s': pipe", path);
+		free(env);
 		return;
 	}
 	if ((pid = fork()) == -1) {
 		log_error("hook '%s': fork", path);
 		close(p[0]);
 		close(p[1]);
+		free(env);
 		return;
 	}
 	if (pid == 0) {
@@ -43,16 +119,19 @@ run_one(const char *path, const char *line, long long timeout)
 			_exit(127);
 		closefrom(3);
 		signal(SIGPIPE, SIG_DFL);
-		execl(path, strrchr(path, '/') + 1, (char *)NULL);
+		execle(path, strrchr(path, '/') + 1, (char *)NULL, env);
 		_exit(127);
 	}
 	close(p[0]);
-	/* One line, as hb-reply follow prints it; EPIPE if unread. */
-	(void)!write(p[1], line, strlen(line));
-	(void)!write(p[1], "\n", 1);
+	free(env);
+	(void)clock_gettime(CLOCK_MONOTONIC, &start);
+	(void)fcntl(p[1], F_SETFL, O_NONBLOCK);
+	/* One line, as hb-reply follow prints it. */
+	if (feed(p[1], line, strlen(line), &start, timeout) == 0)
+		(void)feed(p[1], "\n", 1, &start, timeout);
 	close(p[1]);
-	for (waited = 0; waitpid(pid, &status, WNOHANG) == 0; waited++) {
-		if (waited >= timeout * 100) {
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		if (elapsed(&start) >= timeout) {
 			log_warnx("hook '%s' ran longer than %lld s, killed",
 			    path, timeout);
 			(void)kill(-pid, SIGKILL);

@@ -5,7 +5,11 @@
  * (on-message, on-subscribe, on-unsubscribe, on-erase, on-status,
  * on-unreachable, ...) runs with the event as one JSON line on its
  * standard input, never in its arguments, and its output thrown away.
- * One that runs longer than hook_timeout is killed, with its children.
+ * One that runs longer than hook_timeout is killed, with its children;
+ * the time counts from its start, also while it does not read its
+ * stdin.  It inherits only hb's variables, PATH, HOME, the user's
+ * names, TMPDIR, TZ and the locale's: under a web server the rest holds
+ * the request's headers, with Telegram's webhook secret among them.
  * A failing hook is logged and changes nothing: the message is stored
  * before any hook runs.
  *

@@ -280,6 +280,26 @@ test_expect_success 'a failing or hanging hook loses nothing' '
 	sleep 1 && test_must_fail test -e late
 '
 
+test_expect_success 'a hook that reads nothing of a large event is killed in time' '
+	printf "#!/bin/sh\nsleep 30\n" >hooks/on-message &&
+	chmod +x hooks/on-message &&
+	# 40000 line breaks are 80000 bytes of JSON: more than a pipe holds.
+	tg 21 "$(printf "x%.0s\n" $(seq 1 40000))" >big.json &&
+	test_expect_code 0 timeout 20 hb-ingest big.json >events 2>err &&
+	test_grep "hook .*on-message. ran longer than 1 s, killed" err &&
+	test_json ".messages | length == 1" hb-subscribe show telegram:21
+'
+
+test_expect_success 'a hook inherits no secret of the environment' '
+	printf "#!/bin/sh\nenv >\"%s/hook.env\"\n" "$TRASH_DIRECTORY" >hooks/on-message &&
+	chmod +x hooks/on-message &&
+	tg 22 "Hallo" >hello.json &&
+	HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN=tg-secret-4711 \
+	    hb-ingest hello.json >events &&
+	test_grep "^PATH=" hook.env &&
+	! grep -q tg-secret-4711 hook.env
+'
+
 test_expect_success 'bad bodies in a batch are named, the good ones stored (exit 65)' '
 	{ tg 19 "Erste"; echo "{not json"; echo "{\"object\":\"user\"}"; tg 19 "Zweite"; } >mixed &&
 	test_expect_code 65 hb-ingest mixed >events 2>err &&
