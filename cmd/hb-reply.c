@@ -40,22 +40,6 @@ usage(int status)
 	exit(status);
 }
 
-/* A TSV field: tabs and line breaks shown as \t and \n. */
-static void
-print_field(const char *s, int last)
-{
-	for (; s != NULL && *s != '\0'; s++)
-		if (*s == '\t')
-			fputs("\\t", stdout);
-		else if (*s == '\n')
-			fputs("\\n", stdout);
-		else if (*s != '\r')
-			putchar(*s);
-	if (s == NULL)
-		putchar('-');
-	putchar(last ? '\n' : '\t');
-}
-
 /* How long ago: "45m", "3h", "2d". */
 static const char *
 age(json_int_t since, char buf[32])
@@ -102,14 +86,14 @@ cmd_inbox(int argc, char **argv)
 			jsonl_write(stdout, o);
 			continue;
 		}
-		print_field(jsonl_string(o, "id"), 0);
-		print_field(jsonl_string(o, "channel"), 0);
-		print_field(jsonl_string(o, "name"), 0);
-		print_field(age(since, buf), 0);
+		cli_print_field(jsonl_string(o, "id"), 0);
+		cli_print_field(jsonl_string(o, "channel"), 0);
+		cli_print_field(jsonl_string(o, "name"), 0);
+		cli_print_field(age(since, buf), 0);
 		line = jsonl_string(o, "text") != NULL ? xstrndup(
 		    jsonl_string(o, "text"), strcspn(jsonl_string(o, "text"),
 		    "\n")) : NULL;
-		print_field(line, 1);
+		cli_print_field(line, 1);
 		free(line);
 	}
 	json_decref(all);
@@ -165,12 +149,12 @@ cmd_show(int argc, char **argv)
 		dir = jsonl_string(m, "dir");
 		who = dir != NULL && strcmp(dir, "out") == 0 ?
 		    jsonl_string(m, "operator") : NULL;
-		print_field(jsonl_string(m, "time"), 0);
-		print_field(dir, 0);
-		print_field(jsonl_string(m, "type"), 0);
-		print_field(jsonl_string(m, "state"), 0);
-		print_field(who, 0);
-		print_field(jsonl_string(m, "text"), 1);
+		cli_print_field(jsonl_string(m, "time"), 0);
+		cli_print_field(dir, 0);
+		cli_print_field(jsonl_string(m, "type"), 0);
+		cli_print_field(jsonl_string(m, "state"), 0);
+		cli_print_field(who, 0);
+		cli_print_field(jsonl_string(m, "text"), 1);
 	}
 	json_decref(sh.out);
 	return cli_flush();

@@ -162,21 +162,6 @@ list_batch(struct txn *tx, void *arg)
 	return sub_page_next(tx, &l->page, LIST_BATCH, l->out);
 }
 
-/* A value for a TSV column: "-" when absent, no tabs or newlines. */
-static void
-print_field(const json_t *o, const char *key, int last)
-{
-	const char *s = jsonl_string(o, key);
-
-	if (s == NULL || *s == '\0')
-		fputs("-", stdout);
-	else
-		for (; *s != '\0'; s++)
-			putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' :
-			    *s);
-	putchar(last ? '\n' : '\t');
-}
-
 static int
 print_records(const json_t *a)
 {
@@ -188,12 +173,12 @@ print_records(const json_t *a)
 		if (cli.json)
 			jsonl_write(stdout, o);
 		else {
-			print_field(o, "id", 0);
-			print_field(o, "channel", 0);
-			print_field(o, "state", 0);
-			print_field(o, "since", 0);
-			print_field(o, "last_inbound", 0);
-			print_field(o, "name", 1);
+			cli_print_field(jsonl_string(o, "id"), 0);
+			cli_print_field(jsonl_string(o, "channel"), 0);
+			cli_print_field(jsonl_string(o, "state"), 0);
+			cli_print_field(jsonl_string(o, "since"), 0);
+			cli_print_field(jsonl_string(o, "last_inbound"), 0);
+			cli_print_field(jsonl_string(o, "name"), 1);
 		}
 		json_decref(o);
 	}

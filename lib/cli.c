@@ -163,6 +163,29 @@ cli_operator(void)
 	return "unknown";
 }
 
+void
+cli_print_field(const char *s, int last)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u == NULL || *u == '\0')
+		putchar('-');
+	for (; u != NULL && *u != '\0'; u++)
+		if (*u == '\t')
+			fputs("\\t", stdout);
+		else if (*u == '\n')
+			fputs("\\n", stdout);
+		else if (*u == '\\')
+			fputs("\\\\", stdout);
+		else if (*u < 0x20 || *u == 0x7f)
+			printf("\\x%02x", *u);
+		else if (*u == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f)
+			printf("\\u%04x", *++u);	/* C1: U+0080 to U+009F */
+		else
+			putchar(*u);
+	putchar(last ? '\n' : '\t');
+}
+
 int
 cli_read_text(const char *path, const char *what, char **text)
 {

@@ -66,6 +66,13 @@ const char *cli_operator(void);
  */
 #define CLI_TEXT_MAX	65536
 int	 cli_read_text(const char *path, const char *what, char **text);
+/*
+ * A TSV column on stdout, then a tab, or a newline if last: "-" for
+ * NULL or empty; a tab, line break or backslash as \t, \n, \\; any other
+ * control character (which a citizen may send to reach the operator's
+ * terminal) as \xHH, or \u00HH for one of Unicode's C1 controls.
+ */
+void	 cli_print_field(const char *s, int last);
 void	 cli_release(struct cli *);
 
 #endif /* CLI_H */

@@ -85,6 +85,25 @@ test_expect_success 'done marks a conversation handled without answering' '
 	test_expect_code 65 hb-reply show telegram:99
 '
 
+test_expect_success 'what a citizen sends cannot reach the terminal as control codes' '
+	esc=$(printf "\033") &&
+	csi=$(printf "\302\233") &&
+	jq -nc --arg t "${esc}[2J${esc}]0;pwned${csi}31mrot\\" --arg n "Eve${esc}[8m" \
+	    --argjson d "$(date +%s)" \
+	    "{update_id: 77, message: {message_id: 77, date: \$d,
+	      from: {id: 77, first_name: \$n}, chat: {id: 77, type: \"private\"},
+	      text: \$t}}" | hb-ingest >/dev/null &&
+	hb-reply inbox >inbox &&
+	hb-reply show telegram:77 >show &&
+	hb-subscribe list >list &&
+	for f in inbox show list; do
+		! grep -q "$esc" $f && ! grep -q "$csi" $f || return 1
+	done &&
+	test_grep "\\\\x1b\[2J\\\\x1b\]0;pwned\\\\u009b31mrot\\\\\\\\$" show &&
+	test_grep "Eve\\\\x1b\[8m" list &&
+	hb-reply done telegram:77
+'
+
 test_expect_success 'follow: a restart with -s misses nothing and repeats nothing' '
 	{ hb-reply follow >follow.1 & } && pid=$! &&
 	test_wait_for test -s follow.1 &&
