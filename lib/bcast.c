@@ -376,8 +376,11 @@ count_delivery(const void *key, size_t klen, json_t *rec, void *arg)
 	} else if (strcmp(state, "skipped") == 0) {
 		k->skipped++;
 		count_why(&k->why, jsonl_string(rec, "why"));
-	} else
+	} else {
+		/* Waiting to be tried again: the reason says for what. */
 		k->deferred++;
+		count_why(&k->why, jsonl_string(rec, "why"));
+	}
 	return 0;
 }
 

@@ -100,7 +100,7 @@ enum bcast_fate bcast_fate(const struct conf *, enum chan,
 struct bcast_counts {
 	size_t	 recipients, sent, delivered, read, failed, deferred,
 		 skipped, waiting;
-	json_t	*why;		/* reason -> count, for failed and skipped */
+	json_t	*why;		/* reason -> count: failed, skipped, deferred */
 };
 
 /* The counts per channel of broadcast n (release with the function). */

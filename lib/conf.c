@@ -22,6 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "conf.h"
 #include "log.h"
 #include "texts.h"
@@ -360,9 +362,15 @@ on_text(struct parse *p, const char *lang, const char *name,
 {
 	struct conf *conf = p->conf;
 	struct conf_text *t;
+	json_t *probe;
 	size_t i;
 	int id;
 
+	/* A text goes out in JSON: Jansson, and the platforms, take UTF-8. */
+	if ((probe = json_string(value)) == NULL)
+		return fail(p, "text '%s' is not valid UTF-8 (write hb.conf "
+		    "in UTF-8)", name);
+	json_decref(probe);
 	for (id = 0; id < TEXT_COUNT; id++)
 		if (strcmp(texts_name(id), name) == 0)
 			break;

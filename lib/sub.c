@@ -19,7 +19,7 @@ static const char *const state_names[SUB_NSTATES] = {
 
 /* Members of a record that are times, stored as Unix seconds. */
 static const char *const time_members[] = { "since", "changed",
-    "last_inbound", NULL };
+    "last_inbound", "unanswered", NULL };
 
 const char *
 sub_state_name(enum sub_state s)

@@ -51,6 +51,10 @@ timefmt_parse(const char *s, time_t *t)
 	    (tm.tm_min = num(s + 14, 2)) < 0 || tm.tm_min > 59 ||
 	    (tm.tm_sec = num(s + 17, 2)) < 0 || tm.tm_sec > 60)
 		return -1;
+	/* February has 29 days in leap years only. */
+	if (tm.tm_mon == 2 && tm.tm_mday == 29 && !(tm.tm_year % 4 == 0 &&
+	    (tm.tm_year % 100 != 0 || tm.tm_year % 400 == 0)))
+		return -1;
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
 	s += 19;

@@ -153,4 +153,10 @@ test_expect_success 'an unknown text name is an error' '
 	test_grep "unknown text .greeting." err
 '
 
+test_expect_success 'a text that is not UTF-8 (a Latin-1 file) exits 78' '
+	hb_write_conf "[texts.de]" "$(printf "welcome = Gr\374\337 Gott")" &&
+	test_expect_code 78 hb-subscribe stats 2>err &&
+	test_grep "hb.conf:5: text .welcome. is not valid UTF-8" err
+'
+
 test_done

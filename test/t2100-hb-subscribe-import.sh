@@ -60,7 +60,7 @@ test_expect_success 'CSV with a header, quoted fields with commas, quotes and li
 	jq -e ".subscriber.name == \"Mustermann, Erika \\\"Eri\\\"\" and
 	    .subscriber.phone == \"4917022222222\"" out &&
 	hb-subscribe list -c instagram >out &&
-	test_grep "^instagram:3003	instagram	active	.*	Zwei Zeilen$" out
+	test_grep "^instagram:3003	instagram	active	.*	Zwei\\\\nZeilen$" out
 '
 
 test_expect_success 'a bad record anywhere: every one named, exit 65, nothing imported' '

@@ -114,7 +114,9 @@ test_expect_success 'a temporary failure is deferred (exit 75) and sent by run' 
 	hb_sim /sim/recipient "{\"to\":\"888\",\"behaviour\":\"tempfail\",\"count\":1}" &&
 	test_expect_code 75 hb-broadcast -c telegram send news >id6 2>err &&
 	test_grep "1 deliveries deferred" err &&
-	test_json ".deferred == 1" hb-broadcast -j status "$(cat id6)" &&
+	test_json ".deferred == 1 and (.why | keys | length) == 1" hb-broadcast -j status "$(cat id6)" &&
+	hb-broadcast status "$(cat id6)" 2>why >status &&
+	test_grep "telegram: 1: HTTP 502" why &&
 	hb-broadcast run &&
 	test_json ".deferred == 1" hb-broadcast -j status "$(cat id6)" &&
 	hb-test-due &&

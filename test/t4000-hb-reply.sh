@@ -26,7 +26,10 @@ test_expect_success 'inbox: unanswered conversations, oldest first; keywords are
 	cut -f1,2,5 inbox >got &&
 	printf "telegram:11\ttelegram\tWann öffnet das Bürgerbüro?\ntelegram:13\ttelegram\tDie Ampel ist kaputt.\n" >expect &&
 	test_cmp expect got &&
-	test_json -s "length == 2 and .[0].id == \"telegram:11\" and .[0].name == \"Max\"" hb-reply -j inbox
+	test_json -s "length == 2 and .[0].id == \"telegram:11\" and .[0].name == \"Max\"" hb-reply -j inbox &&
+	test_json -s ".[] | select(.id == \"telegram:11\") | .unanswered | test(\"^[0-9-]{10}T[0-9:]{8}Z$\")" \
+	    hb-subscribe -j list &&
+	test_json ".subscriber.unanswered | test(\"Z$\")" hb-subscribe show telegram:11
 '
 
 test_expect_success 'send: from stdin, records the operator, leaves the inbox' '
