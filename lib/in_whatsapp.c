@@ -91,6 +91,7 @@ message(const json_t *m, const json_t *contacts, struct in_events *evs,
 {
 	const char *phone = str(m, "from"), *bsuid = str(m, "from_user_id");
 	const char *type = str(m, "type"), *mid = str(m, "id"), *stype;
+	const char *new = NULL;
 	const json_t *contact, *sys;
 	struct in_event *ev;
 	char buf[256];
@@ -102,12 +103,24 @@ message(const json_t *m, const json_t *contacts, struct in_events *evs,
 	if (strcmp(type, "system") == 0) {
 		sys = json_object_get(m, "system");
 		stype = str(sys, "type");
-		if (stype != NULL && strcmp(stype, "user_changed_number") == 0 &&
-		    str(sys, "new_wa_id") != NULL) {
+		/*
+		 * The new number is system.wa_id since Graph API v12, and
+		 * new_wa_id before.  A BSUID that changes alone comes as
+		 * user_changed_user_id, the old one in previous_user_id.
+		 */
+		if (stype != NULL && strcmp(stype, "user_changed_number") == 0)
+			new = str(sys, "wa_id") != NULL ? str(sys, "wa_id") :
+			    str(sys, "new_wa_id");
+		else if (stype != NULL && strcmp(stype,
+		    "user_changed_user_id") == 0) {
+			new = str(sys, "user_id");
+			phone = NULL;
+			bsuid = str(sys, "previous_user_id");
+		}
+		if (new != NULL) {
 			ev = in_event_new(evs, IN_RENUMBER, CHAN_WHATSAPP);
 			if (set_person(ev, phone, bsuid) == -1 ||
-			    in_make_id(CHAN_WHATSAPP, str(sys, "new_wa_id"),
-			    &ev->new_id) == -1) {
+			    in_make_id(CHAN_WHATSAPP, new, &ev->new_id) == -1) {
 				in_fail(err, errsz, "a number change without "
 				    "valid numbers");
 				return -1;
@@ -116,7 +129,7 @@ message(const json_t *m, const json_t *contacts, struct in_events *evs,
 			in_set(&ev->pid, buf);
 			ev->time = timestamp(m);
 		}
-		/* Identity changes: nothing to store. */
+		/* Other system messages: nothing to store. */
 		return 0;
 	}
 	ev = in_event_new(evs, IN_MESSAGE, CHAN_WHATSAPP);

@@ -195,6 +195,32 @@ test_expect_success 'a number change moves the person, their conversation and de
 	! grep -r -a -q 4917012345678 "$HB_HOME"
 '
 
+test_expect_success 'a number change as current API versions send it (system.wa_id)' '
+	tg_wa () {
+		jq -nc --arg sys "$1" "{object: \"whatsapp_business_account\", entry: [{id: \"1\", changes: [{field: \"messages\", value: {
+		    messages: [{from: \"4917055500001\", id: \"wamid.SYS2\", timestamp: \"1767773100\",
+		      type: \"system\", system: (\$sys | fromjson)}]}}]}]}"
+	} &&
+	hb-subscribe add whatsapp:4917055500001 &&
+	tg_wa "{\"body\": \"changed\", \"type\": \"user_changed_number\", \"wa_id\": \"4917055500002\", \"user_id\": \"DE.NEW1\", \"previous_user_id\": \"DE.OLD1\"}" |
+	    hb-ingest >events &&
+	jq -e ".event == \"renumber\" and .id == \"whatsapp:4917055500002\"" events &&
+	test_expect_code 65 hb-subscribe show whatsapp:4917055500001 &&
+	test_json ".subscriber.state == \"active\"" hb-subscribe show whatsapp:4917055500002
+'
+
+test_expect_success 'a BSUID that changes alone moves the person (user_changed_user_id)' '
+	hb-subscribe add whatsapp:DE.OLD2 &&
+	jq -nc "{object: \"whatsapp_business_account\", entry: [{id: \"1\", changes: [{field: \"messages\", value: {
+	    messages: [{id: \"wamid.SYS3\", timestamp: \"1767773200\", type: \"system\",
+	      system: {body: \"changed\", type: \"user_changed_user_id\",
+	        user_id: \"DE.NEW2\", previous_user_id: \"DE.OLD2\"}}]}}]}]}" |
+	    hb-ingest >events &&
+	jq -e ".event == \"renumber\" and .old_id == \"whatsapp:DE.OLD2\" and .id == \"whatsapp:DE.NEW2\"" events &&
+	test_expect_code 65 hb-subscribe show whatsapp:DE.OLD2 &&
+	test_json ".subscriber.state == \"active\"" hb-subscribe show whatsapp:DE.NEW2
+'
+
 test_expect_success 'Telegram: a block marks the subscriber unreachable' '
 	jq -nc "{update_id: 6001, my_chat_member: {chat: {id: 12, type: \"private\"},
 	    from: {id: 12}, date: 1767859200,
