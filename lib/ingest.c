@@ -279,6 +279,34 @@ ingest_tg_offset(struct txn *tx, long long *offset)
 }
 
 /*
+ * The ID hb knows the person of a WhatsApp event by: a body may name
+ * them by their BSUID alone, where hb keys them on the phone it learnt
+ * with the BSUID beside it (the alias index).  Otherwise theirs.  0, or
+ * an error.
+ */
+static int
+known_id(struct txn *tx, const struct in_event *ev, char *id, size_t idsz)
+{
+	const char *bsuid;
+	json_t *rec;
+	int rc;
+
+	(void)strlcpy(id, ev->id, idsz);
+	if (ev->chan != CHAN_WHATSAPP || ev->kind == IN_RENUMBER ||
+	    (bsuid = strchr(ev->id, ':')) == NULL || strchr(++bsuid, '.') ==
+	    NULL)
+		return 0;	/* a phone number */
+	if ((rc = sub_get(tx, ev->id, &rec)) == 0)
+		json_decref(rec);
+	else if (rc == STORE_NOTFOUND &&
+	    (rc = sub_find_alias(tx, bsuid, id, idsz)) == STORE_NOTFOUND) {
+		(void)strlcpy(id, ev->id, idsz);
+		rc = 0;
+	}
+	return rc;
+}
+
+/*
  * Did ev happen before its person asked to be erased?  Then it is a
  * platform's retry, a replay or a body a dead process left, and must not
  * bring them back: 1.  Only what they send afterwards, their own new
@@ -337,6 +365,8 @@ ingest_apply(struct txn *tx, void *arg)
 	struct ingest *in = arg;
 	struct in_order *order;
 	const struct in_event *ev;
+	struct in_event person;
+	char id[HB_ID_MAX + 1];
 	json_t *o;
 	size_t i;
 	int rc = 0;
@@ -345,7 +375,12 @@ ingest_apply(struct txn *tx, void *arg)
 	json_array_clear(in->out);
 	order = time_order(in->evs, in->now);
 	for (i = 0; i < in->evs->n && rc == 0; i++) {
-		ev = &in->evs->v[order[i].i];
+		/* A copy, under the ID hb knows the person by. */
+		person = in->evs->v[order[i].i];
+		if ((rc = known_id(tx, &person, id, sizeof(id))) != 0)
+			break;
+		person.id = id;
+		ev = &person;
 		if ((rc = before_erasure(tx, in, ev)) != 0) {
 			rc = rc == 1 ? 0 : rc;
 			continue;

@@ -1,9 +1,11 @@
 /* person.c: everything stored about one person; see person.h. */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "delivery.h"
+#include "hb.h"
 #include "jsonl.h"
 #include "ledger.h"
 #include "msg.h"
@@ -121,11 +123,27 @@ int
 person_erase(struct txn *tx, const char *id, time_t now,
     struct person_counts *c)
 {
-	int rc;
+	char other[HB_ID_MAX + 1];
+	const char *alias;
+	json_t *rec = NULL;
+	int rc, n;
 
-	if ((rc = person_forget(tx, id, c)) != 0)
+	/* Known by a second ID too (WhatsApp's BSUID): ledger both. */
+	other[0] = '\0';
+	if ((rc = sub_get(tx, id, &rec)) == 0 &&
+	    (alias = jsonl_string(rec, "alias")) != NULL) {
+		n = snprintf(other, sizeof(other), "%.*s:%s",
+		    (int)strcspn(id, ":"), id, alias);
+		if (n < 0 || (size_t)n >= sizeof(other))
+			other[0] = '\0';
+	}
+	json_decref(rec);
+	if (rc != 0 && rc != STORE_NOTFOUND)
 		return rc;
-	return ledger_add(tx, id, now);
+	if ((rc = person_forget(tx, id, c)) != 0 ||
+	    (rc = ledger_add(tx, id, now)) != 0)
+		return rc;
+	return other[0] != '\0' ? ledger_add(tx, other, now) : 0;
 }
 
 /* Labels of the "Meine Daten" answer. */

@@ -51,7 +51,8 @@ struct person_counts {
 int	 person_forget(struct txn *, const char *id, struct person_counts *);
 /*
  * Erase a person because they asked ("Alle Daten löschen", hb-purge
- * erase): forget them and put them on the ledger (ledger.h).
+ * erase): forget them and put them on the ledger (ledger.h), under
+ * their alias too (a BSUID), so that neither ID brings them back.
  */
 int	 person_erase(struct txn *, const char *id, time_t now,
 	    struct person_counts *);

@@ -211,6 +211,21 @@ sub_move(struct txn *tx, const char *old, const char *new)
 }
 
 int
+sub_find_alias(struct txn *tx, const char *alias, char *id, size_t idsz)
+{
+	size_t klen = idsz - 1;
+	json_t *rec;
+	int rc;
+
+	if ((rc = store_index_get(tx, I_SUB_ALIAS, alias, strlen(alias), id,
+	    &klen, &rec)) != 0)
+		return rc;
+	json_decref(rec);
+	id[klen] = '\0';
+	return 0;
+}
+
+int
 sub_delete(struct txn *tx, const char *id)
 {
 	return store_del(tx, T_SUBSCRIBERS, id, strlen(id));

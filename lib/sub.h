@@ -85,6 +85,11 @@ int	 sub_clear_unanswered(struct txn *, const char *id);
  * new has a record already; old's goes.  0 also when old has none.
  */
 int	 sub_move(struct txn *, const char *old, const char *new);
+/*
+ * The ID of the person whose record has alias as its "alias" (WhatsApp's
+ * BSUID beside the phone), into id: 0, or STORE_NOTFOUND.
+ */
+int	 sub_find_alias(struct txn *, const char *alias, char *id, size_t idsz);
 /* Delete id's record: 0, or STORE_NOTFOUND. */
 int	 sub_delete(struct txn *, const char *id);
 
