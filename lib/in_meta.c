@@ -143,21 +143,36 @@ messaging(struct in_events *evs, enum chan chan, const json_t *ev,
 	return 0;
 }
 
+/*
+ * Every "entry" an object, every "messaging" an array of objects: a
+ * body of another shape is refused whole (400), not half read.  Each
+ * event is marked with the page or account it was sent to (its
+ * recipient), so that hb-ingest passes over other tenants' events.
+ */
 static int
 parse(const json_t *body, enum chan chan, struct in_events *evs, char *err,
     size_t errsz)
 {
-	const json_t *entries = json_object_get(body, "entry"), *entry, *ev;
-	size_t i, j;
+	const json_t *entries, *entry, *events, *ev;
+	size_t i, j, n;
 
-	if (!json_is_array(entries)) {
+	if (in_objects(body, "entry", &entries, err, errsz) == -1)
+		return -1;
+	if (entries == NULL) {
 		in_fail(err, errsz, "no \"entry\" array");
 		return -1;
 	}
-	json_array_foreach(entries, i, entry)
-		json_array_foreach(json_object_get(entry, "messaging"), j, ev)
+	json_array_foreach(entries, i, entry) {
+		if (in_objects(entry, "messaging", &events, err, errsz) == -1)
+			return -1;
+		json_array_foreach(events, j, ev) {
+			n = evs->n;
 			if (messaging(evs, chan, ev, err, errsz) == -1)
 				return -1;
+			in_set_account(evs, n, str(json_object_get(ev,
+			    "recipient"), "id"));
+		}
+	}
 	return 0;
 }
 

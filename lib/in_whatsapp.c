@@ -185,30 +185,45 @@ int
 in_whatsapp_parse(const json_t *body, struct in_events *evs, char *err,
     size_t errsz)
 {
-	const json_t *entries = json_object_get(body, "entry"), *entry,
-	    *change, *value, *m;
-	size_t i, j, k;
+	const json_t *entries, *entry, *changes, *change, *value, *m;
+	const json_t *messages, *statuses, *contacts;
+	size_t i, j, k, n;
 
-	if (!json_is_array(entries)) {
+	/* Of another shape, a body is refused whole (400), not half read. */
+	if (in_objects(body, "entry", &entries, err, errsz) == -1)
+		return -1;
+	if (entries == NULL) {
 		in_fail(err, errsz, "no \"entry\" array");
 		return -1;
 	}
 	json_array_foreach(entries, i, entry) {
-		json_array_foreach(json_object_get(entry, "changes"), j,
-		    change) {
+		if (in_objects(entry, "changes", &changes, err, errsz) == -1)
+			return -1;
+		json_array_foreach(changes, j, change) {
 			if (str(change, "field") == NULL ||
 			    strcmp(str(change, "field"), "messages") != 0)
 				continue;
 			value = json_object_get(change, "value");
-			json_array_foreach(json_object_get(value, "messages"),
-			    k, m)
-				if (message(m, json_object_get(value,
-				    "contacts"), evs, err, errsz) == -1)
+			if (!json_is_object(value)) {
+				in_fail(err, errsz, "a change without a "
+				    "\"value\" object");
+				return -1;
+			}
+			if (in_objects(value, "messages", &messages, err,
+			    errsz) == -1 || in_objects(value, "statuses",
+			    &statuses, err, errsz) == -1 || in_objects(value,
+			    "contacts", &contacts, err, errsz) == -1)
+				return -1;
+			n = evs->n;
+			json_array_foreach(messages, k, m)
+				if (message(m, contacts, evs, err, errsz) == -1)
 					return -1;
-			json_array_foreach(json_object_get(value, "statuses"),
-			    k, m)
+			json_array_foreach(statuses, k, m)
 				if (status(m, evs, err, errsz) == -1)
 					return -1;
+			/* The city's number it was sent to. */
+			in_set_account(evs, n, str(json_object_get(value,
+			    "metadata"), "phone_number_id"));
 		}
 	}
 	return 0;

@@ -84,6 +84,7 @@ event_release(struct in_event *ev)
 {
 	free(ev->id);
 	free(ev->pid);
+	free(ev->account);
 	free(ev->type);
 	free(ev->text);
 	free(ev->payload);
@@ -193,4 +194,34 @@ inbound_parse(int chan, const char *body, size_t len, struct in_events *evs,
 	rc = inbound_parse_json(chan, o, evs, err, errsz);
 	json_decref(o);
 	return rc;
+}
+
+int
+in_objects(const json_t *o, const char *key, const json_t **a, char *err,
+    size_t errsz)
+{
+	const json_t *v;
+	size_t i;
+
+	*a = json_object_get(o, key);
+	if (*a == NULL)
+		return 0;
+	if (!json_is_array(*a)) {
+		in_fail(err, errsz, "\"%s\" is not an array", key);
+		return -1;
+	}
+	json_array_foreach(*a, i, v)
+		if (!json_is_object(v)) {
+			in_fail(err, errsz, "\"%s\" holds a %s, not an object",
+			    key, json_is_array(v) ? "list" : "value");
+			return -1;
+		}
+	return 0;
+}
+
+void
+in_set_account(struct in_events *evs, size_t from, const char *account)
+{
+	for (; account != NULL && from < evs->n; from++)
+		in_set(&evs->v[from].account, account);
 }

@@ -29,6 +29,9 @@ struct in_event {
 	enum chan chan;
 	char	*id;		/* subscriber ID */
 	char	*pid;		/* unique id of this item: duplicates */
+	char	*account;	/* the city's account it was sent to (phone
+				   number id, page, Instagram account), or
+				   NULL where the body does not say */
 	time_t	 time;		/* the platform's time of it */
 	/* IN_MESSAGE */
 	char	*type;		/* "text", "image", "postback", "reaction"... */
@@ -78,6 +81,15 @@ void	 in_set(char **member, const char *s);
 int	 in_make_id(enum chan, const char *address, char **id);
 /* Set ev->id to "channel:address"; -1 if it is no valid ID. */
 int	 in_set_id(struct in_event *, const char *address);
+/*
+ * The member key of o as an array whose items are all objects, into
+ * *a: 0 (*a NULL when o has no such member), or -1 with a reason.
+ */
+int	 in_objects(const json_t *o, const char *key, const json_t **a,
+	    char *err, size_t errsz);
+/* Set the account of the events evs got from index from on. */
+void	 in_set_account(struct in_events *evs, size_t from,
+	    const char *account);
 void	 in_fail(char *err, size_t errsz, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 

@@ -279,6 +279,21 @@ ingest_tg_offset(struct txn *tx, long long *offset)
 }
 
 /*
+ * Was ev sent to another account than the channel's (phone_number_id,
+ * page_id, account_id)?  A Meta app may serve several numbers or pages,
+ * and the webhook gets them all: other tenants' users are not ours to
+ * subscribe or erase.
+ */
+static int
+other_account(const struct ingest *in, const struct in_event *ev)
+{
+	const char *ours = in->conf->chan[ev->chan].account;
+
+	return ev->account != NULL && ours != NULL &&
+	    strcmp(ev->account, ours) != 0;
+}
+
+/*
  * The ID hb knows the person of a WhatsApp event by: a body may name
  * them by their BSUID alone, where hb keys them on the phone it learnt
  * with the BSUID beside it (the alias index).  Otherwise theirs.  0, or
@@ -377,6 +392,8 @@ ingest_apply(struct txn *tx, void *arg)
 	for (i = 0; i < in->evs->n && rc == 0; i++) {
 		/* A copy, under the ID hb knows the person by. */
 		person = in->evs->v[order[i].i];
+		if (other_account(in, &person))
+			continue;
 		if ((rc = known_id(tx, &person, id, sizeof(id))) != 0)
 			break;
 		person.id = id;

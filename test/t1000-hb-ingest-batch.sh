@@ -111,11 +111,11 @@ test_expect_success 'Alle Daten löschen erases everything but the confirmation'
 
 test_expect_success 'Get Started and other postbacks' '
 	jq -nc "{object: \"page\", entry: [{id: \"1\", time: 1, messaging: [
-	    {sender: {id: \"700\"}, recipient: {id: \"1\"}, timestamp: 1767772800000,
+	    {sender: {id: \"700\"}, recipient: {id: \"104857600123456\"}, timestamp: 1767772800000,
 	     postback: {title: \"Los geht es\", payload: \"GET_STARTED\", mid: \"m_pb1\"}},
-	    {sender: {id: \"701\"}, recipient: {id: \"1\"}, timestamp: 1767772800000,
+	    {sender: {id: \"701\"}, recipient: {id: \"104857600123456\"}, timestamp: 1767772800000,
 	     postback: {title: \"Abmelden\", payload: \"MENU_3\", mid: \"m_pb2\"}},
-	    {sender: {id: \"702\"}, recipient: {id: \"1\"}, timestamp: 1767772800000,
+	    {sender: {id: \"702\"}, recipient: {id: \"104857600123456\"}, timestamp: 1767772800000,
 	     postback: {title: \"Egal\", payload: \"STOP\", mid: \"m_pb3\"}}]}]}" |
 	hb-ingest >events &&
 	jq -sc "map([.event, .id])" events >got &&
@@ -254,9 +254,24 @@ test_expect_success 'statuses move city messages forward, never back' '
 	jq -e ".deliveries[0].state == \"read\" and .deliveries[0].read_at == \"2026-01-07T08:03:30Z\"" out
 '
 
+test_expect_success 'a body for another number or page is taken and passed over' '
+	jq -c ".entry[0].changes[0].value.metadata.phone_number_id = \"999\" |
+	    .entry[0].changes[0].value.messages[0].id = \"wamid.OTHER\" |
+	    .entry[0].changes[0].value.messages[0].from = \"4917077700001\" |
+	    .entry[0].changes[0].value.contacts[0].wa_id = \"4917077700001\"" \
+	    "$DATA/wa-start.json" >wa-other.json &&
+	jq -nc "{object: \"page\", entry: [{id: \"999\", time: 1, messaging: [
+	    {sender: {id: \"777001\"}, recipient: {id: \"999\"}, timestamp: 1767772800000,
+	     message: {mid: \"m_other\", text: \"Start\"}}]}]}" >ms-other.json &&
+	hb-ingest wa-other.json ms-other.json >events &&
+	test_must_be_empty events &&
+	test_expect_code 65 hb-subscribe show whatsapp:4917077700001 &&
+	test_expect_code 65 hb-subscribe show messenger:777001
+'
+
 test_expect_success 'a Messenger watermark covers everything sent before it' '
 	jq -nc "{object: \"page\", entry: [{id: \"1\", time: 1, messaging: [
-	    {sender: {id: \"800\"}, recipient: {id: \"1\"}, timestamp: 1767773000000,
+	    {sender: {id: \"800\"}, recipient: {id: \"104857600123456\"}, timestamp: 1767773000000,
 	     delivery: {watermark: 1767772500000}}]}]}" | hb-ingest >events &&
 	hb-subscribe show messenger:800 >out &&
 	jq -e ".deliveries | map(.state) == [\"delivered\", \"delivered\"]" out

@@ -59,14 +59,14 @@ test_expect_success 'a platform retry is stored once' '
 '
 
 test_expect_success 'umlauts and emoji survive, Meta escapes included' '
-	printf "%s" "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"time\":1,\"messaging\":[{\"sender\":{\"id\":\"6543210987654321\"},\"recipient\":{\"id\":\"1\"},\"timestamp\":1767773000000,\"message\":{\"mid\":\"m_umlaut\",\"text\":\"Gr\\u00fc\\u00dfe aus der S\\u00fcdstadt \\ud83d\\ude00\"}}]}]}" >umlaut.json &&
+	printf "%s" "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"time\":1,\"messaging\":[{\"sender\":{\"id\":\"6543210987654321\"},\"recipient\":{\"id\":\"104857600123456\"},\"timestamp\":1767773000000,\"message\":{\"mid\":\"m_umlaut\",\"text\":\"Gr\\u00fc\\u00dfe aus der S\\u00fcdstadt \\ud83d\\ude00\"}}]}]}" >umlaut.json &&
 	test "$(hb_post_meta /messenger umlaut.json)" = 200 &&
 	hb-subscribe show messenger:6543210987654321 >out &&
 	jq -e ".messages[] | select(.pid == \"messenger:m_umlaut\") | .text == \"Grüße aus der Südstadt 😀\"" out
 '
 
 test_expect_success '"Alle Daten l\u00f6schen" with Meta escapes erases the person' '
-	printf "%s" "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"time\":1,\"messaging\":[{\"sender\":{\"id\":\"6543210987654321\"},\"recipient\":{\"id\":\"1\"},\"timestamp\":1767773100000,\"message\":{\"mid\":\"m_erase\",\"text\":\"Alle Daten l\\u00f6schen\"}}]}]}" >erase.json &&
+	printf "%s" "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"time\":1,\"messaging\":[{\"sender\":{\"id\":\"6543210987654321\"},\"recipient\":{\"id\":\"104857600123456\"},\"timestamp\":1767773100000,\"message\":{\"mid\":\"m_erase\",\"text\":\"Alle Daten l\\u00f6schen\"}}]}]}" >erase.json &&
 	test "$(hb_post_meta /messenger erase.json)" = 200 &&
 	hb-subscribe list | cut -f1 >ids &&
 	test_must_fail grep messenger ids &&
@@ -101,6 +101,9 @@ test_expect_success 'set up bad bodies' '
 	printf "{\"object\":\"page\",\"entry\":[" >truncated.json &&
 	printf "" >empty.json &&
 	printf "{\"object\":\"page\",\"entry\":\"x\"}" >shape.json &&
+	printf "{\"object\":\"whatsapp_business_account\",\"entry\":[[{\"changes\":[]}]]}" >wa-arrays.json &&
+	printf "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"messaging\":{\"sender\":{\"id\":\"77\"},\"timestamp\":1,\"message\":{\"mid\":\"m_o\",\"text\":\"Start\"}}}]}" >ms-object.json &&
+	printf "{\"object\":\"instagram\",\"entry\":[{\"id\":\"1\",\"messaging\":[{\"sender\":{\"id\":17841},\"recipient\":{\"id\":\"17841400000000000\"},\"timestamp\":1,\"message\":{\"mid\":\"m_n\",\"text\":\"Start\"}}]}]}" >ig-number.json &&
 	printf "{\"object\":\"user\",\"entry\":[]}" >object.json &&
 	printf "not json" >invalid.json &&
 	printf "{\"object\":\"page\",\"entry\":[{\"messaging\":[{\"sender\":{\"id\":\"77\"},\"timestamp\":1,\"message\":{\"mid\":\"m_x\",\"text\":\"\\377\\376\"}}]}]}" >utf8.json &&
@@ -121,6 +124,9 @@ test_expect_success 'bad input: each refused with the right status, nothing stor
 	truncated /messenger truncated.json meta 400 bad
 	empty /messenger empty.json meta 400 bad
 	wrong-shape /messenger shape.json meta 400 bad
+	entry-of-arrays /whatsapp wa-arrays.json meta 400 bad
+	messaging-object /messenger ms-object.json meta 400 bad
+	sender-a-number /meta ig-number.json meta 400 bad
 	unknown-object /meta object.json meta 400 bad
 	other-channel /whatsapp ig-start.json meta 400 bad
 	telegram-on-meta /meta tg.json meta 400 bad

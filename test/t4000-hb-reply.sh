@@ -7,7 +7,7 @@ test_description='hb-reply: inbox, show, send, follow, done, and the examples'
 meta () {
 	jq -nc --arg o "$1" --arg s "$2" --arg t "$3" --argjson ts "$4" --arg mid "$5" \
 	    '{object: $o, entry: [{id: "1", time: 1, messaging: [{sender: {id: $s},
-	      recipient: {id: "1"}, timestamp: $ts, message: {mid: $mid, text: $t}}]}]}'
+	      recipient: {id: (if $o == "page" then "2200" else "3300" end)}, timestamp: $ts, message: {mid: $mid, text: $t}}]}]}'
 }
 now=$(date +%s)
 

@@ -23,7 +23,7 @@ wa () {
 meta () {
 	jq -nc --arg o "$1" --arg s "$2" --arg t "$4" --arg mid "m_Z$3" --argjson ts "$(date +%s)000" \
 	    '{object: $o, entry: [{id: "1", time: 1, messaging: [{sender: {id: $s},
-	      recipient: {id: "1"}, timestamp: $ts, message: {mid: $mid, text: $t}}]}]}'
+	      recipient: {id: (if $o == "page" then "2200" else "3300" end)}, timestamp: $ts, message: {mid: $mid, text: $t}}]}]}'
 }
 everywhere () {
 	tg "$1" "$2" && wa "$1" "$2" && meta page 8800112233 "$1" "$2" &&
