@@ -26,6 +26,7 @@
 static struct cli cli;
 static const char *operator;	/* -u */
 static const char *after;	/* -s */
+static int keep_open;		/* -k */
 
 static void __attribute__((noreturn))
 usage(int status)
@@ -33,8 +34,8 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: hb-reply [-j] [-d dir] [-f file] inbox\n"
 	    "       hb-reply [-j] [-d dir] [-f file] show ID\n"
-	    "       hb-reply [-qv] [-d dir] [-f file] send [-u operator] ID "
-	    "[file]\n"
+	    "       hb-reply [-qv] [-d dir] [-f file] send [-k] [-u operator] "
+	    "ID [file]\n"
 	    "       hb-reply [-d dir] [-f file] follow [-s seq]\n"
 	    "       hb-reply [-qv] [-d dir] [-f file] done ID\n");
 	exit(status);
@@ -179,7 +180,8 @@ prepare_fn(struct txn *tx, void *arg)
 	int rc;
 
 	rc = reply_prepare(tx, &cli.conf, a->id, a->text, operator,
-	    time(NULL), &a->seq, &a->kind, a->why, sizeof(a->why));
+	    keep_open ? REPLY_KEEP_OPEN : 0, time(NULL), &a->seq, &a->kind,
+	    a->why, sizeof(a->why));
 	return rc == REPLY_WINDOW ? 0 : rc;
 }
 
@@ -189,7 +191,7 @@ result_fn(struct txn *tx, void *arg)
 	struct answer *a = arg;
 
 	return reply_result(tx, a->seq, a->state, a->res.pid, a->res.why,
-	    time(NULL));
+	    a->kind, time(NULL));
 }
 
 static void
@@ -356,8 +358,11 @@ main(int argc, char *argv[])
 	int ch, status;
 
 	cli_init(&cli, argv[0]);
-	while ((ch = getopt(argc, argv, CLI_OPTIONS "s:u:")) != -1) {
+	while ((ch = getopt(argc, argv, CLI_OPTIONS "ks:u:")) != -1) {
 		switch (ch) {
+		case 'k':
+			keep_open = 1;
+			continue;
 		case 's':
 			after = optarg;
 			continue;
@@ -372,7 +377,8 @@ main(int argc, char *argv[])
 	argv += optind;
 	if ((status = cli_configure(&cli)) != 0)
 		return status;
-	if (argc > 0 && ((operator != NULL && strcmp(argv[0], "send") != 0) ||
+	if (argc > 0 && (((operator != NULL || keep_open) &&
+	    strcmp(argv[0], "send") != 0) ||
 	    (after != NULL && strcmp(argv[0], "follow") != 0)))
 		usage(EX_USAGE);
 	if (operator == NULL)

@@ -170,8 +170,8 @@ struct claim {
 };
 
 static void
-take_answer(uint64_t seq, const char *id, const char *text, int tries,
-    void *arg)
+take_answer(uint64_t seq, const char *id, const char *text,
+    enum platform_kind kind, int tries, void *arg)
 {
 	struct claim *cl = arg;
 	struct sender_text *t;
@@ -180,8 +180,8 @@ take_answer(uint64_t seq, const char *id, const char *text, int tries,
 	enum chan c;
 
 	(void)chan_check_id(id, &c, &why);	/* checked by outbox_claim */
-	t = sender_text_new(text, c, PK_RESPONSE);
-	j = sender_job_new(id, t, PK_RESPONSE, 0);
+	t = sender_text_new(text, c, kind);
+	j = sender_job_new(id, t, kind, 0);
 	sender_text_unref(t);
 	j->ref = seq;
 	j->tries = tries;

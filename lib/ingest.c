@@ -179,6 +179,16 @@ on_message(struct txn *tx, struct ingest *in, const struct in_event *ev)
 	char *summary;
 	int rc, was;
 
+	/*
+	 * The citizen deleted what they sent (Instagram): it comes again
+	 * under the same id, and its text must not stay.
+	 */
+	if (ev->type != NULL && strcmp(ev->type, "deleted") == 0) {
+		if ((rc = msg_withdraw(tx, ev->pid, ev->time)) != 0)
+			return rc == STORE_NOTFOUND ? 0 : rc;
+		set_string(event(in, ev, "message"), "type", ev->type);
+		return 0;
+	}
 	/* A platform's retry of something already stored. */
 	if ((rc = msg_has_pid(tx, ev->pid)) != 0)
 		return rc == 1 ? 0 : rc;

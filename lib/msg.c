@@ -48,6 +48,29 @@ msg_outcome(struct txn *tx, uint64_t seq, const char *state, const char *pid,
 	return rc;
 }
 
+static int
+withdraw(const void *key, size_t klen, json_t *m, void *arg)
+{
+	const time_t *when = arg;
+
+	json_object_del(m, "text");
+	json_object_del(m, "payload");
+	json_object_set_new(m, "deleted", json_true());
+	json_object_set_new(m, "deleted_at", json_integer(*when));
+	return STORE_WRITE;
+}
+
+int
+msg_withdraw(struct txn *tx, const char *pid, time_t when)
+{
+	size_t n;
+	int rc;
+
+	rc = store_index_change(tx, I_MSG_PID, pid, strlen(pid), withdraw,
+	    &when, &n);
+	return rc == 0 && n == 0 ? STORE_NOTFOUND : rc;
+}
+
 int
 msg_has_pid(struct txn *tx, const char *pid)
 {

@@ -39,6 +39,11 @@ int	 msg_put(struct txn *, uint64_t seq, json_t *m);
  */
 int	 msg_outcome(struct txn *, uint64_t seq, const char *state,
 	    const char *pid, const char *why, time_t now);
+/*
+ * The citizen deleted the message with the platform id pid: its text,
+ * payload and caption go, "deleted" is set.  0, or STORE_NOTFOUND.
+ */
+int	 msg_withdraw(struct txn *, const char *pid, time_t when);
 /* Is a message with the platform id pid stored?  1 yes, 0 no, or error. */
 int	 msg_has_pid(struct txn *, const char *pid);
 /* A status notice (receipt.h) of an answer: 0 or STORE_NOTFOUND. */

@@ -50,7 +50,7 @@ outbox_claim(struct txn *tx, int prio, time_t now, size_t max,
     outbox_claim_fn fn, void *arg, size_t *claimed)
 {
 	struct store_keys keys;
-	const char *id, *text, *why;
+	const char *id, *text, *why, *kind;
 	uint64_t seq;
 	enum chan c;
 	json_t *rec;
@@ -73,7 +73,10 @@ outbox_claim(struct txn *tx, int prio, time_t now, size_t max,
 		    chan_check_id(id, &c, &why) == -1)
 			rc = store_del_num(tx, T_OUTBOX, seq);
 		else {
-			fn(seq, id, text, (int)json_integer_value(
+			kind = jsonl_string(rec, "kind");
+			fn(seq, id, text, kind != NULL && strcmp(kind,
+			    "reply.human_agent") == 0 ? PK_HUMAN_AGENT :
+			    PK_RESPONSE, (int)json_integer_value(
 			    json_object_get(rec, "tries")), arg);
 			(*claimed)++;
 			lease_take(rec);

@@ -6,8 +6,9 @@
  *
  * An outbox entry (table outbox, key: its number, 8 bytes big-endian,
  * from seq.outbox): {"id", "kind" (welcome, goodbye, erased, help,
- * mydata, reply), "text", "created", "due", "prio", "tries"}, and for a
- * reply of hb-reply "msg", its message's number.  prio 0 goes before 1.
+ * mydata, reply, or reply.human_agent for an answer that goes with
+ * Messenger's HUMAN_AGENT tag), "text", "created", "due", "prio",
+ * "tries"}, and for a reply of hb-reply "msg", its message's number.  prio 0 goes before 1.
  * This module alone writes the table and its indexes' keys.
  */
 #ifndef OUTBOX_H
@@ -31,7 +32,7 @@ int	 outbox_has(struct txn *, uint64_t seq);
  * and leased (lease.h) once fn has taken it; a damaged entry is dropped.
  */
 typedef void (*outbox_claim_fn)(uint64_t seq, const char *id,
-    const char *text, int tries, void *arg);
+    const char *text, enum platform_kind, int tries, void *arg);
 int	 outbox_claim(struct txn *, int prio, time_t now, size_t max,
 	    outbox_claim_fn, void *arg, size_t *claimed);
 /*

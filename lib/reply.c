@@ -118,8 +118,8 @@ reply_done(struct txn *tx, const char *id)
 
 int
 reply_prepare(struct txn *tx, const struct conf *conf, const char *id,
-    const char *text, const char *operator, time_t now, uint64_t *seq,
-    enum platform_kind *kind, char *why, size_t whysz)
+    const char *text, const char *operator, int flags, time_t now,
+    uint64_t *seq, enum platform_kind *kind, char *why, size_t whysz)
 {
 	char buf[TIMEFMT_SIZE];
 	json_t *sub, *m, *li;
@@ -158,14 +158,14 @@ reply_prepare(struct txn *tx, const struct conf *conf, const char *id,
 		return -1;
 	rc = msg_add(tx, m, seq);
 	json_decref(m);
-	if (rc == 0)
+	if (rc == 0 && !(flags & REPLY_KEEP_OPEN))
 		rc = sub_clear_unanswered(tx, id);
 	return rc;
 }
 
 int
 reply_result(struct txn *tx, uint64_t seq, const char *state,
-    const char *pid, const char *why, time_t now)
+    const char *pid, const char *why, enum platform_kind kind, time_t now)
 {
 	const char *id, *text;
 	json_t *m;
@@ -179,7 +179,8 @@ reply_result(struct txn *tx, uint64_t seq, const char *state,
 	id = jsonl_string(m, "id");
 	text = jsonl_string(m, "text");
 	if (id != NULL && text != NULL)
-		rc = outbox_queue(tx, id, "reply", text, 0, now, seq);
+		rc = outbox_queue(tx, id, kind == PK_HUMAN_AGENT ?
+		    "reply.human_agent" : "reply", text, 0, now, seq);
 	json_decref(m);
 	return rc;
 }
@@ -193,7 +194,7 @@ static int
 follow_one(const void *key, size_t klen, json_t *rec, void *arg)
 {
 	struct follow_walk *w = arg;
-	const char *dir = jsonl_string(rec, "dir"), *id;
+	const char *dir = jsonl_string(rec, "dir"), *id, *kw, *event;
 	char buf[TIMEFMT_SIZE];
 	enum chan c;
 	json_t *o;
@@ -204,8 +205,12 @@ follow_one(const void *key, size_t klen, json_t *rec, void *arg)
 	    (id = jsonl_string(rec, "id")) == NULL ||
 	    chan_check_id(id, &c, &dir) == -1)
 		return 0;
+	/* Named as hb-ingest names them (DESIGN §5). */
+	kw = jsonl_string(rec, "keyword");
+	event = kw != NULL && (strcmp(kw, "subscribe") == 0 ||
+	    strcmp(kw, "unsubscribe") == 0) ? kw : "message";
 	o = json_pack("{s:s, s:s, s:s, s:s, s:O, s:O*, s:O*}", "event",
-	    "message", "id", id, "channel", chan_name(c), "time",
+	    event, "id", id, "channel", chan_name(c), "time",
 	    timefmt_rfc3339(json_integer_value(json_object_get(rec, "time")),
 	    buf), "seq", json_object_get(rec, "seq"), "type",
 	    json_object_get(rec, "type"), "text", json_object_get(rec, "text"));

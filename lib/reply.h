@@ -36,14 +36,21 @@ int	 reply_done(struct txn *, const char *id);
  * number, *kind how it may go.  REPLY_WINDOW with a reason in why.
  */
 int	 reply_prepare(struct txn *, const struct conf *, const char *id,
-	    const char *text, const char *operator, time_t now, uint64_t *seq,
-	    enum platform_kind *kind, char *why, size_t whysz);
+	    const char *text, const char *operator, int flags, time_t now,
+	    uint64_t *seq, enum platform_kind *kind, char *why, size_t whysz);
+/*
+ * reply_prepare()'s flags: an automatic answer leaves the conversation
+ * open, so that a person still answers what came in at night.
+ */
+#define REPLY_KEEP_OPEN	0x1
 /*
  * Record how the answer went: sent (with pid), failed for good, or
- * queued in the outbox for hb-broadcast run.
+ * queued in the outbox for hb-broadcast run, to go as kind (a reply
+ * with Messenger's HUMAN_AGENT tag must keep it).
  */
 int	 reply_result(struct txn *, uint64_t seq, const char *state,
-	    const char *pid, const char *why, time_t now);
+	    const char *pid, const char *why, enum platform_kind kind,
+	    time_t now);
 
 /* Inbound messages after seq, oldest first, as events, at most max. */
 int	 reply_follow(struct txn *, uint64_t after, size_t max, json_t *out);

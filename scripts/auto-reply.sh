@@ -1,6 +1,8 @@
 #!/bin/sh
 # auto-reply.sh: answer each message citizens send outside office hours
 # with a fixed text, for example when the press office will answer.
+# The conversation stays in hb-reply's inbox (send -k), for a person to
+# answer in the morning; reactions, deletions and keywords get nothing.
 # Runs for ever on hb-reply follow, and remembers where it was in a
 # state file, so that a restart misses nothing and answers nobody twice.
 #
@@ -23,9 +25,11 @@ in_office () {
 
 seq=$(cat "$state" 2>/dev/null || echo 0)
 hb-reply follow -s "$seq" | while read -r ev; do
-	id=$(printf '%s\n' "$ev" | jq -r 'select(.keyword == null) | .id')
+	id=$(printf '%s\n' "$ev" | jq -r 'select(.event == "message" and
+	    .keyword == null and .type != "reaction" and .type != "deleted") |
+	    .id')
 	if [ -n "$id" ] && ! in_office; then
-		hb-reply -q send "$id" "$text" || :
+		hb-reply -q send -k "$id" "$text" || :
 	fi
 	printf '%s\n' "$ev" | jq -r .seq >"$state.tmp" && mv "$state.tmp" "$state"
 done

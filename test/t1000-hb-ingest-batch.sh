@@ -269,6 +269,22 @@ test_expect_success 'a body for another number or page is taken and passed over'
 	test_expect_code 65 hb-subscribe show messenger:777001
 '
 
+test_expect_success 'Instagram: a message its author deleted loses its text' '
+	ig () {
+		jq -nc --argjson del "$1" "{object: \"instagram\", entry: [{id: \"17841400000000000\", time: 1, messaging: [
+		    {sender: {id: \"9911\"}, recipient: {id: \"17841400000000000\"}, timestamp: 1767772800000,
+		     message: ({mid: \"m_del\", text: \"Meine Adresse ist Hauptstr. 1\"} +
+		       (if \$del then {is_deleted: true} else {} end))}]}]}"
+	} &&
+	ig false | hb-ingest >/dev/null &&
+	ig true | hb-ingest >events &&
+	jq -e ".event == \"message\" and .type == \"deleted\"" events &&
+	test_json ".messages | length == 1 and .[0].deleted and .[0].text == null" \
+	    hb-subscribe show instagram:9911 &&
+	hb-subscribe show instagram:9911 >out &&
+	! grep -q Hauptstr out
+'
+
 test_expect_success 'a Messenger watermark covers everything sent before it' '
 	jq -nc "{object: \"page\", entry: [{id: \"1\", time: 1, messaging: [
 	    {sender: {id: \"800\"}, recipient: {id: \"104857600123456\"}, timestamp: 1767773000000,

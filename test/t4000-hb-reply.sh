@@ -11,6 +11,12 @@ meta () {
 }
 now=$(date +%s)
 
+# file_holds file text: file holds just text (for test_wait_for, which
+# runs its command anew each try).
+file_holds () {
+	test "$(cat "$1" 2>/dev/null)" = "$2"
+}
+
 test_expect_success 'setup' '
 	hb_start_sim &&
 	hb_sim_conf &&
@@ -77,6 +83,15 @@ test_expect_success 'a temporary failure: exit 75, kept, and run sends it' '
 	test_json -s ".[1].state == \"sent\" and (.[1].pid | startswith(\"telegram:14:\"))" hb-reply -j show telegram:14
 '
 
+test_expect_success 'an answer kept after a failure keeps its HUMAN_AGENT tag' '
+	hb_sim /sim/recipient "{\"to\":\"5551\",\"behaviour\":\"tempfail\",\"count\":1}" &&
+	echo "Später" | test_expect_code 75 hb-reply send messenger:5551 2>err &&
+	hb-broadcast run &&
+	hb_sent_to messenger:5551 &&
+	jq -s -e "map(select(.text == \"Später\")) | length == 2 and
+	    all(.body.messaging_type == \"MESSAGE_TAG\" and .body.tag == \"HUMAN_AGENT\")" sent_to
+'
+
 test_expect_success 'done marks a conversation handled without answering' '
 	hb_tg_update 15 "Nur zur Info" 5 | hb-ingest >/dev/null &&
 	hb-reply inbox >inbox &&
@@ -122,7 +137,9 @@ test_expect_success 'follow: a restart with -s misses nothing and repeats nothin
 	jq -r "select(.id == \"telegram:16\") | .text" follow.1 follow.2 >texts &&
 	printf "erste\nzweite\ndritte\n" >expect &&
 	test_cmp expect texts &&
-	jq -e ".event == \"message\" and .channel == \"telegram\" and (.seq | type) == \"number\"" follow.2 >/dev/null
+	jq -e ".event == \"message\" and .channel == \"telegram\" and (.seq | type) == \"number\"" follow.2 >/dev/null &&
+	# A Start is a subscribe event, as hb-ingest names it.
+	jq -s -e "map(select(.id == \"telegram:12\")) | .[0].event == \"subscribe\"" follow.1
 '
 
 test_expect_success 'an erased person is gone from every view' '
@@ -166,17 +183,32 @@ test_expect_success 'two citizens write while a broadcast runs: each conversatio
 	test_json -s "map(.deferred) | add == 0" hb-broadcast -j status "$(cat id)"
 '
 
-test_expect_success 'auto-reply.sh answers outside office hours' '
+test_expect_success 'auto-reply.sh answers questions outside office hours' '
 	hb_sim_conf &&
 	echo "Wir antworten ab Montag." >away &&
+	hb_tg_update 31 "Hallo?" 31 | hb-ingest >/dev/null &&
+	# Resumed just before the question, as after a restart.
+	seq=$(hb-reply -j show telegram:31 | jq -s ".[0].seq") &&
+	echo $((seq - 1)) >state.auto &&
 	{ OFFICE_HOURS=0-0 setsid sh "$TEST_DIRECTORY/../scripts/auto-reply.sh" away state.auto & } &&
 	pid=$! &&
 	test_when_finished "kill -- -$pid 2>/dev/null" &&
-	hb_tg_update 31 "Hallo?" 31 | hb-ingest >/dev/null &&
 	test_wait_for hb_sent_to telegram:31 &&
+	# The automatic answer leaves the question for a person.
+	hb-reply inbox >inbox &&
+	grep -q "^telegram:31	" inbox &&
+	# A reaction is no question: no answer.
+	jq -nc "{update_id: 32, message_reaction: {chat: {id: 31, type: \"private\"},
+	    user: {id: 31}, message_id: 1, date: $(date +%s),
+	    old_reaction: [], new_reaction: [{type: \"emoji\", emoji: \"👍\"}]}}" |
+	    hb-ingest >events &&
+	test_grep "\"type\":\"reaction\"" events &&
+	seq=$(hb-reply -j show telegram:31 | jq -s "map(select(.type == \"reaction\")) | .[0].seq") &&
+	test_wait_for file_holds state.auto "$seq" &&
 	kill -- -$pid && ! wait $pid &&
-	jq -e ".text == \"Wir antworten ab Montag.\"" sent_to &&
-	test -s state.auto
+	hb_sent_to telegram:31 &&
+	test "$(wc -l <sent_to)" = 1 &&
+	jq -e ".text == \"Wir antworten ab Montag.\"" sent_to
 '
 
 test_expect_success 'mail-forward.sh hands each message to the mailer' '
