@@ -630,7 +630,7 @@ configured_text(const struct conf *conf, const char *lang, enum text_id id)
 		if (conf->texts[i].id == id &&
 		    strcmp(conf->texts[i].lang, lang) == 0)
 			return conf->texts[i].value;
-	return texts_builtin(lang, id);
+	return texts_builtin(lang, id, conf->daily_limit);
 }
 
 /*

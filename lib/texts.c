@@ -5,6 +5,7 @@
  * the age of consent for information society services at 16 (Art. 8
  * GDPR, § 8 BDSG has no lower age), whatever a platform's own minimum.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "texts.h"
@@ -30,9 +31,8 @@ static const char *const names[TEXT_COUNT] = {
 	"see what is stored."
 
 static const char *const de[TEXT_COUNT] = {
+	/* After the greeting and the promise (texts_builtin). */
 	[TEXT_WELCOME] =
-	    "Willkommen bei den Nachrichten der Stadt! Sie erhalten "
-	    "höchstens eine Nachricht am Tag, nur in Notfällen mehr. "
 	    "Mit \"Stopp\" melden Sie sich ab, mit \"Alle Daten löschen\" "
 	    "löschen wir alles über Sie.\n\n" DE_PRIVACY "\n\n"
 	    "Der Dienst richtet sich an Menschen ab 16 Jahren; wer jünger "
@@ -55,8 +55,7 @@ static const char *const de[TEXT_COUNT] = {
 
 static const char *const en[TEXT_COUNT] = {
 	[TEXT_WELCOME] =
-	    "Welcome to the city's news! You will get at most one message "
-	    "a day, more only in emergencies. Send \"Stop\" to leave, or "
+	    "Send \"Stop\" to leave, or "
 	    "\"Delete all data\" to have everything about you erased.\n\n"
 	    EN_PRIVACY "\n\n"
 	    "This service is for people aged 16 and over; younger people "
@@ -81,14 +80,43 @@ texts_name(enum text_id id)
 	return (unsigned)id < TEXT_COUNT ? names[id] : "?";
 }
 
-const char *
-texts_builtin(const char *lang, enum text_id id)
+/* The welcome's promise, as daily_limit makes it. */
+static void
+promise(char *buf, size_t size, int german, long long limit)
 {
+	if (limit <= 0)
+		buf[0] = '\0';
+	else if (limit == 1)
+		(void)snprintf(buf, size, "%s", german ?
+		    "Sie erhalten höchstens eine Nachricht am Tag, nur in "
+		    "Notfällen mehr. " : "You will get at most one message a "
+		    "day, more only in emergencies. ");
+	else
+		(void)snprintf(buf, size, german ? "Sie erhalten höchstens "
+		    "%lld Nachrichten am Tag, nur in Notfällen mehr. " : "You "
+		    "will get at most %lld messages a day, more only in "
+		    "emergencies. ", limit);
+}
+
+const char *
+texts_builtin(const char *lang, enum text_id id, long long daily_limit)
+{
+	static char welcome[2][2048];
+	char said[160];
+	const char *const *t;
+	int german;
+
 	if ((unsigned)id >= TEXT_COUNT)
 		return NULL;
-	if (strcmp(lang, "de") == 0)
-		return de[id];
-	if (strcmp(lang, "en") == 0)
-		return en[id];
-	return NULL;
+	if ((german = strcmp(lang, "de") == 0) == 0 && strcmp(lang, "en") != 0)
+		return NULL;
+	t = german ? de : en;
+	if (id != TEXT_WELCOME)
+		return t[id];
+	/* The welcome promises what daily_limit keeps, and no more. */
+	promise(said, sizeof(said), german, daily_limit);
+	(void)snprintf(welcome[german], sizeof(welcome[german]), "%s%s%s",
+	    german ? "Willkommen bei den Nachrichten der Stadt! " :
+	    "Welcome to the city's news! ", said, t[id]);
+	return welcome[german];
 }

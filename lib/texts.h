@@ -19,7 +19,12 @@ enum text_id {
 
 /* The text's name, as [texts.LANG] keys and outbox entries say it. */
 const char *texts_name(enum text_id);
-/* The built-in text, or NULL when lang has none. */
-const char *texts_builtin(const char *lang, enum text_id);
+/*
+ * The built-in text, or NULL when lang has none.  The welcome says what
+ * daily_limit promises (0: no limit, so no promise); it is kept in a
+ * buffer of this module until the next call.
+ */
+const char *texts_builtin(const char *lang, enum text_id,
+	    long long daily_limit);
 
 #endif /* TEXTS_H */

@@ -146,6 +146,17 @@ test_texts(void **state)
 	conf_release(&c);
 	conf_init(&c);
 	assert_non_null(strstr(conf_text(&c, "de", TEXT_WELCOME), "16 Jahren"));
+	/* The welcome promises what daily_limit keeps. */
+	assert_non_null(strstr(conf_text(&c, "de", TEXT_WELCOME),
+	    "höchstens eine Nachricht am Tag"));
+	c.daily_limit = 3;
+	assert_non_null(strstr(conf_text(&c, "de", TEXT_WELCOME),
+	    "höchstens 3 Nachrichten am Tag"));
+	assert_non_null(strstr(conf_text(&c, "en", TEXT_WELCOME),
+	    "at most 3 messages a day"));
+	c.daily_limit = 0;
+	assert_null(strstr(conf_text(&c, "de", TEXT_WELCOME), "höchstens"));
+	assert_non_null(strstr(conf_text(&c, "de", TEXT_WELCOME), "Stopp"));
 	assert_non_null(strstr(conf_text(&c, "de", TEXT_WELCOME), "Datenschutz"));
 	conf_release(&c);
 }
