@@ -16,6 +16,11 @@ static const char *const default_columns[] = { "id", "state", "name",
 #define NDEFAULT	(sizeof(default_columns) / sizeof(default_columns[0]))
 #define MAXCOLUMNS	32
 
+/* What a header may name: what hb-subscribe list -j prints. */
+static const char *const known_columns[] = { "id", "channel", "state",
+    "name", "phone", "alias", "lang", "since", "changed", "last_inbound",
+    "unanswered", "source", NULL };
+
 struct csv_state {
 	const char *name;
 	import_fn fn;
@@ -27,18 +32,37 @@ struct csv_state {
 	size_t	 rowno;
 	size_t	 bad;
 	int	 header;	/* the first row named the columns */
+	char	 why[128];	/* what is wrong with the row, or "" */
 };
+
+static int
+known(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; known_columns[i] != NULL; i++)
+		if (strlen(known_columns[i]) == len &&
+		    memcmp(known_columns[i], s, len) == 0)
+			return 1;
+	return 0;
+}
 
 static void
 csv_field(void *s, size_t len, void *arg)
 {
 	struct csv_state *cs = arg;
 	const char *col;
+	json_t *v;
 
 	if (cs->field == 0 && cs->rowno == 0 && len == 2 &&
 	    memcmp(s, "id", 2) == 0)
 		cs->header = 1;
 	if (cs->rowno == 0 && cs->header) {
+		/* A misspelt column would lose its data: refuse it. */
+		if (!known(s, len) && cs->why[0] == '\0')
+			(void)snprintf(cs->why, sizeof(cs->why), "unknown "
+			    "column '%.*s'", (int)(len > 40 ? 40 : len),
+			    (const char *)s);
 		if (cs->ncolumns < MAXCOLUMNS)
 			cs->columns[cs->ncolumns++] = xstrndup(s, len);
 		cs->field++;
@@ -52,8 +76,17 @@ csv_field(void *s, size_t len, void *arg)
 		json_object_set_new(cs->row, "\x01too many", json_true());
 		return;
 	}
-	if (len > 0)
-		json_object_set_new(cs->row, col, json_stringn(s, len));
+	if (len == 0)
+		return;
+	/* What JSON Lines refuses, CSV refuses: nothing is cut or lost. */
+	if (memchr(s, '\0', len) != NULL)
+		(void)snprintf(cs->why, sizeof(cs->why), "\"%s\" holds a NUL "
+		    "byte", col);
+	else if ((v = json_stringn(s, len)) == NULL)
+		(void)snprintf(cs->why, sizeof(cs->why), "\"%s\" is not valid "
+		    "UTF-8", col);
+	else
+		json_object_set_new(cs->row, col, v);
 }
 
 static void
@@ -63,6 +96,12 @@ csv_row(int c, void *arg)
 
 	(void)c;
 	cs->rowno++;
+	if (cs->why[0] != '\0') {
+		log_errorx("%s:%zu: %s", cs->name, cs->rowno, cs->why);
+		cs->bad++;
+		cs->why[0] = '\0';
+		goto next;
+	}
 	if (cs->header && cs->rowno == 1)
 		goto next;
 	if (json_object_get(cs->row, "\x01too many") != NULL) {
@@ -142,6 +181,11 @@ import_parse(const char *name, const char *buf, size_t len, import_fn fn,
 {
 	size_t i;
 
+	/* A byte-order mark, as spreadsheets write it, is no data. */
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		buf += 3;
+		len -= 3;
+	}
 	for (i = 0; i < len && isspace((unsigned char)buf[i]); i++)
 		;
 	if (i == len)

@@ -410,6 +410,11 @@ sub_import(const json_t *exp, time_t now, char *err, size_t errsz)
 			    "string", id, strings[i]);
 			goto fail;
 		}
+		if (s != NULL && strlen(s) > SUB_FIELD_MAX) {
+			(void)snprintf(err, errsz, "'%s': \"%s\" is longer than "
+			    "%d bytes", id, strings[i], SUB_FIELD_MAX);
+			goto fail;
+		}
 		if (s != NULL && *s != '\0')
 			json_object_set_new(rec, strings[i], json_string(s));
 	}

@@ -128,9 +128,13 @@ int	 sub_page_next(struct txn *, struct sub_page *, size_t max,
 
 /* The exported form of a record: times as RFC 3339 (new reference). */
 json_t	*sub_export(const json_t *rec);
+/* The longest name, phone, alias or language import takes, in bytes. */
+#define SUB_FIELD_MAX	1024
+
 /*
  * A record from an exported one (as list -j prints it): checks the ID,
- * state and times.  NULL with a reason in err.
+ * state, times and the length of each text (SUB_FIELD_MAX).  NULL with a
+ * reason in err.
  */
 json_t	*sub_import(const json_t *exp, time_t now, char *err, size_t errsz);
 

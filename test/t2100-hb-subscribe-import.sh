@@ -96,6 +96,32 @@ test_expect_success 'a bad CSV row is named by its row' '
 	test_must_fail grep telegram:400 ids
 '
 
+test_expect_success 'CSV that cannot be kept intact is refused, as JSON Lines is' '
+	printf "id,nmae\ntelegram:4101,Anna\n" >misspelt.csv &&
+	test_expect_code 65 hb-subscribe import misspelt.csv 2>err &&
+	test_grep "misspelt.csv:1: unknown column .nmae." err &&
+	printf "telegram:4102,active,M\374ller\n" >latin1.csv &&
+	test_expect_code 65 hb-subscribe import latin1.csv 2>err &&
+	test_grep "latin1.csv:1: \"name\" is not valid UTF-8" err &&
+	printf "telegram:4103,active,Nu\000ll\n" >nul.csv &&
+	test_expect_code 65 hb-subscribe import nul.csv 2>err &&
+	test_grep "nul.csv:1: \"name\" holds a NUL byte" err &&
+	{ printf "telegram:4104,active," && head -c 1025 /dev/zero | tr "\\0" a; } >long.csv &&
+	test_expect_code 65 hb-subscribe import long.csv 2>err &&
+	test_grep "\"name\" is longer than 1024 bytes" err &&
+	printf "{\"id\":\"telegram:4105\",\"name\":\"%s\"}\n" "$(head -c 1025 /dev/zero | tr "\\0" a)" >long.jsonl &&
+	test_expect_code 65 hb-subscribe import long.jsonl 2>err &&
+	test_grep "\"name\" is longer than 1024 bytes" err &&
+	hb-subscribe list | cut -f1 >ids &&
+	test_must_fail grep telegram:410 ids
+'
+
+test_expect_success 'a byte-order mark before CSV is no data' '
+	printf "\357\273\277id,name\ntelegram:4106,Bom\n" >bom.csv &&
+	hb-subscribe import bom.csv &&
+	test_json ".subscriber.name == \"Bom\"" hb-subscribe show telegram:4106
+'
+
 test_expect_success 'a missing input file exits 66' '
 	test_expect_code 66 hb-subscribe import nowhere.csv 2>err &&
 	test_grep "nowhere.csv" err
