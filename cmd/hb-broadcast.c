@@ -16,6 +16,7 @@
 #include "bcast.h"
 #include "calendar.h"
 #include "cli.h"
+#include "delivery.h"
 #include "dispatch.h"
 #include "hb.h"
 #include "jsonl.h"
@@ -38,7 +39,8 @@ usage(int status)
 	    "       hb-broadcast [-qv] [-d dir] [-f file] run\n"
 	    "       hb-broadcast [-j] [-d dir] [-f file] list\n"
 	    "       hb-broadcast [-j] [-d dir] [-f file] status ID\n"
-	    "       hb-broadcast [-qv] [-d dir] [-f file] cancel ID\n");
+	    "       hb-broadcast [-qv] [-d dir] [-f file] cancel ID\n"
+	    "       hb-broadcast [-qv] [-d dir] [-f file] retry ID\n");
 	exit(status);
 }
 
@@ -459,12 +461,66 @@ cmd_cancel(int argc, char **argv)
 	return 0;
 }
 
+struct retry {
+	uint64_t n;
+	size_t	 again;
+	int	 cancelled;
+};
+
+static int
+retry_fn(struct txn *tx, void *arg)
+{
+	struct retry *r = arg;
+	const char *state;
+	json_t *rec;
+	int rc;
+
+	if ((rc = bcast_get(tx, r->n, &rec)) != 0)
+		return rc;
+	state = jsonl_string(rec, "state");
+	r->cancelled = state != NULL && strcmp(state, "cancelled") == 0;
+	rc = r->cancelled ? 0 : delivery_retry(tx, r->n, json_is_true(
+	    json_object_get(rec, "emergency")) ? 0 : 1, time(NULL), &r->again);
+	json_decref(rec);
+	return rc;
+}
+
+/* retry: a broadcast's failed deliveries go again, now. */
+static int
+cmd_retry(int argc, char **argv)
+{
+	struct retry r;
+	int rc;
+
+	if (argc != 1)
+		usage(EX_USAGE);
+	memset(&r, 0, sizeof(r));
+	r.n = parse_id(argv[0]);
+	if ((rc = store_run(&cli.store, retry_fn, &r)) != 0) {
+		if (rc == STORE_NOTFOUND)
+			log_errorx("no broadcast %s", argv[0]);
+		return cli_status(rc);
+	}
+	if (r.cancelled) {
+		log_errorx("broadcast %s was cancelled", argv[0]);
+		return EX_DATAERR;
+	}
+	if (r.again == 0) {
+		log_info("broadcast %s has no failed deliveries", argv[0]);
+		return 0;
+	}
+	log_audit("%zu failed deliveries of broadcast %s sent again by %s",
+	    r.again, argv[0], cli_operator());
+	return send_now(r.n);
+}
+
 static const struct cli_verb verbs[] = {
 	{ "send", cmd_send },
 	{ "run", cmd_run },
 	{ "list", cmd_list },
 	{ "status", cmd_status },
 	{ "cancel", cmd_cancel },
+	{ "retry", cmd_retry },
 	{ NULL, NULL }
 };
 

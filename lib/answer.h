@@ -34,6 +34,8 @@ struct answer {
 	size_t	 parts;		/* parts accepted so far */
 	int	 template;	/* sent as the WhatsApp template */
 	int	 tries;		/* failed tries before this one */
+	int	 requested;	/* a request went out: this was a try (not
+				   so for jobs a halted channel hands back) */
 	long	 retry_after;	/* seconds, when the platform said */
 	time_t	 at;		/* when the answer came */
 };

@@ -116,6 +116,7 @@ static enum delivery_end
 judge(const struct answer *a, const struct delivery_rules *r, json_t *rec)
 {
 	time_t due;
+	int tries;
 
 	switch (a->outcome) {
 	case PO_SENT:
@@ -146,11 +147,13 @@ judge(const struct answer *a, const struct delivery_rules *r, json_t *rec)
 	default:
 		break;
 	}
-	if (a->tries + 1 >= LEASE_MAX_TRIES) {
+	/* Handed back unsent (a halted channel): that was no try. */
+	tries = a->tries + (a->requested ? 1 : 0);
+	if (tries >= LEASE_MAX_TRIES) {
 		lease_close(rec, "failed", a->why);
 		return DELIVERY_FAILED;
 	}
-	json_object_set_new(rec, "tries", json_integer(a->tries + 1));
+	json_object_set_new(rec, "tries", json_integer(tries));
 	due = a->at + lease_backoff(a->tries);
 	if (a->retry_after > 0 && a->at + a->retry_after > due)
 		due = a->at + a->retry_after;
@@ -217,6 +220,39 @@ delivery_each_of_bc(struct txn *tx, uint64_t bc, store_each_fn fn, void *arg)
 	w.fn = fn;
 	w.arg = arg;
 	return store_each(tx, T_DELIVERIES, w.prefix, 8, of_bc, &w);
+}
+
+static int
+failed_one(const void *key, size_t klen, json_t *rec, void *arg)
+{
+	const char *state = jsonl_string(rec, "state");
+
+	if (state != NULL && strcmp(state, "failed") == 0)
+		store_keys_add(arg, key, klen);
+	return 0;
+}
+
+int
+delivery_retry(struct txn *tx, uint64_t bc, int prio, time_t now, size_t *n)
+{
+	struct store_keys keys = { NULL, NULL, 0 };
+	json_t *rec;
+	size_t i;
+	int rc;
+
+	rc = delivery_each_of_bc(tx, bc, failed_one, &keys);
+	for (i = 0; i < keys.n && rc == 0; i++)
+		if ((rc = store_get(tx, T_DELIVERIES, keys.v[i], keys.len[i],
+		    &rec)) == 0) {
+			json_object_set_new(rec, "tries", json_integer(0));
+			lease_reopen(rec, "pending", "sent again", now, prio);
+			rc = store_put(tx, T_DELIVERIES, keys.v[i],
+			    keys.len[i], rec, 0);
+			json_decref(rec);
+		}
+	*n = rc == 0 ? keys.n : 0;
+	store_keys_release(&keys);
+	return rc;
 }
 
 struct expiry {

@@ -73,6 +73,13 @@ int	 delivery_settle(struct txn *, const struct answer *a,
 /* After a crash: give back what a dead sender had claimed. */
 int	 delivery_unlease(struct txn *);
 
+/*
+ * Open every failed delivery of broadcast bc again, due at now with
+ * priority prio and its tries counted from 0 (hb-broadcast retry, after
+ * a token was put right).  *n says how many.
+ */
+int	 delivery_retry(struct txn *, uint64_t bc, int prio, time_t now,
+	    size_t *n);
 /* Every delivery of broadcast bc, in ID order. */
 int	 delivery_each_of_bc(struct txn *, uint64_t bc, store_each_fn,
 	    void *arg);

@@ -90,6 +90,7 @@ on_done(struct sender_job *j, const struct platform_res *r, void *arg)
 	a->parts = j->part;
 	a->template = j->kind == PK_TEMPLATE;
 	a->tries = j->tries;
+	a->requested = j->requests > 0;
 	a->retry_after = r->retry_after;
 	a->at = time(NULL);
 	journal_add(&d->journal, a);

@@ -92,11 +92,13 @@ outbox_claim(struct txn *tx, int prio, time_t now, size_t max,
 static int
 again(struct txn *tx, const struct answer *a, json_t *rec)
 {
-	json_object_set_new(rec, "tries", json_integer(a->tries + 1));
+	int tries = a->tries + (a->requested ? 1 : 0);
+
+	json_object_set_new(rec, "tries", json_integer(tries));
 	json_object_set_new(rec, "due", json_integer(a->at +
 	    lease_backoff(a->tries)));
 	lease_return(rec);
-	if (a->tries + 1 >= LEASE_MAX_TRIES || a->at - json_integer_value(
+	if (tries >= LEASE_MAX_TRIES || a->at - json_integer_value(
 	    json_object_get(rec, "created")) >= OUTBOX_TTL)
 		return 0;
 	return store_put_num(tx, T_OUTBOX, a->ref, rec, 0) == 0 ? 1 : -1;

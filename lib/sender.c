@@ -226,6 +226,7 @@ start(struct sender *s, struct sender_job *j, double now)
 	platform_req_release(&req);
 	count_start(&s->pace[j->chan], now);
 	s->inflight++;
+	j->requests++;
 	return 0;
 }
 

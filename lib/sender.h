@@ -16,7 +16,7 @@
  *     or 1, 2, 4... seconds, and the job waits at the head of its queue;
  *   - a halt (a bad token, a locked account) ends the channel's sending
  *     for this run: its queued jobs come back through done() with
- *     PO_HALT, unsent.
+ *     PO_HALT, unsent (no requests: it was not their try).
  *
  * Jobs of priority 0 (emergencies) start before any of priority 1.
  * The parts of one job go out in order, each after the last was
@@ -53,6 +53,7 @@ struct sender_job {
 	struct sender_text *text;
 	size_t	 part;			/* parts accepted so far */
 	char	 pid[160];		/* the platform's id of the last part */
+	int	 requests;		/* requests made for it */
 	/* The owner's: where the job came from. */
 	int	 origin;
 	uint64_t ref;

@@ -1,0 +1,53 @@
+#!/bin/sh
+test_description='hb-broadcast: a halted channel counts no tries it did not make; retry'
+. "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIRECTORY/lib-sim.sh"
+
+# requests: how many sendMessage requests reached the simulator.
+requests () {
+	jq -s "map(select(.path != null and (.path | test(\"sendMessage\")))) | length" "$SIM_LOG"
+}
+
+# tries: the tries counted on broadcast $1's Telegram deliveries, summed.
+tries () {
+	hb-subscribe -j list -c telegram | jq -r .id >ids &&
+	for id in $(cat ids); do
+		hb-subscribe show "$id" | jq "[.deliveries[] | select(.bc == $1) | .tries // 0] | add // 0"
+	done | awk "{ n += \$1 } END { print n + 0 }"
+}
+
+test_expect_success 'setup: five Telegram subscribers, a slow pace' '
+	hb_start_sim &&
+	HB_SIM_RATE=2 hb_sim_conf "daily_limit = 0" &&
+	hb_subscribers 1 5 &&
+	echo "Heute: Stadtfest." >news
+'
+
+test_expect_success 'a revoked token halts the channel; only real requests are tries' '
+	hb_sim /sim/fault "{\"path\":\"sendMessage\",\"status\":401,\"body\":{\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized\"},\"count\":4}" &&
+	test_expect_code 69 hb-broadcast -c telegram send news >id 2>err &&
+	test_grep "nothing more goes to telegram in this run" err &&
+	for run in 1 2 3; do
+		hb-test-due && test_expect_code 69 hb-broadcast -q run || return 1
+	done &&
+	made=$(requests) &&
+	say "$made requests reached the platform in four runs" &&
+	test "$made" = 4 &&
+	test "$(tries "$(cat id)")" = "$made" &&
+	test_json ".deferred == 5 and .failed == 0" hb-broadcast -j status "$(cat id)"
+'
+
+test_expect_success 'retry sends a broadcast'"'"'s failed deliveries again' '
+	: >"$SIM_LOG" &&
+	hb_sim /sim/fault "{\"path\":\"sendMessage\",\"status\":400,\"body\":{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: message is too long\"},\"count\":5}" &&
+	HB_SIM_RATE=0 hb_sim_conf "daily_limit = 0" &&
+	echo "Morgen: Markt." >market &&
+	hb-broadcast -c telegram send market >id2 &&
+	test_json ".failed == 5 and .sent == 0" hb-broadcast -j status "$(cat id2)" &&
+	hb-broadcast retry "$(cat id2)" &&
+	test_json ".failed == 0 and .sent == 5" hb-broadcast -j status "$(cat id2)" &&
+	test_expect_code 65 hb-broadcast retry 99 2>err &&
+	test_grep "no broadcast 99" err
+'
+
+test_done
