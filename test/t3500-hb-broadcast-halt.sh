@@ -11,9 +11,9 @@ requests () {
 # tries: the tries counted on broadcast $1's Telegram deliveries, summed.
 tries () {
 	hb-subscribe -j list -c telegram | jq -r .id >ids &&
-	for id in $(cat ids); do
+	while read -r id; do
 		hb-subscribe show "$id" | jq "[.deliveries[] | select(.bc == $1) | .tries // 0] | add // 0"
-	done | awk "{ n += \$1 } END { print n + 0 }"
+	done <ids | awk "{ n += \$1 } END { print n + 0 }"
 }
 
 test_expect_success 'setup: five Telegram subscribers, a slow pace' '
