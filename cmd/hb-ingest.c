@@ -289,6 +289,8 @@ cgi(void)
 	if (rc != 0)
 		return busy();
 	events = json_array();	/* what happened, for the hooks */
+	/* A full disk ends a process inside the store: answer 503 first. */
+	store_last_words(cgi_respond_busy_now);
 	if ((rc = spool_commit(&sc, own, events)) != 0) {
 		json_decref(events);
 		return busy();

@@ -35,6 +35,16 @@ cgi_respond(int status, const char *extra_header, const char *body)
 	return fflush(stdout) == EOF ? -1 : 0;
 }
 
+void
+cgi_respond_busy_now(void)
+{
+	static const char busy[] = "Status: 503 Service Unavailable\r\n"
+	    "Content-Type: text/plain; charset=utf-8\r\nRetry-After: 10\r\n"
+	    "\r\ntry again\n";
+
+	(void)!write(STDOUT_FILENO, busy, sizeof(busy) - 1);
+}
+
 static int
 hexval(int c)
 {

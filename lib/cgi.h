@@ -18,4 +18,10 @@ char	*cgi_query_param(const char *query, const char *name);
 /* Read exactly len bytes of body from stdin; -1 if fewer came. */
 int	 cgi_read_body(size_t len, char **body);
 
+/*
+ * 503, try again in 10 s, written at once and async-signal-safely: the
+ * last words of a process that cannot go on (store_last_words).
+ */
+void	 cgi_respond_busy_now(void);
+
 #endif /* CGI_H */

@@ -91,6 +91,39 @@ on_alarm(int sig)
 	}
 }
 
+/*
+ * SIGBUS inside the store is the disk filling up: Berkeley DB grows its
+ * region files (the cache) through memory maps, and a page it touches
+ * that the file system cannot give faults.  The process ends as a
+ * killed one would, which the next opener recovers, but it says why and
+ * exits 75, and the program's last words (a CGI's 503) go first.
+ * Outside the store SIGBUS is what it always is.
+ */
+static void (*last_words)(void);
+
+static void
+on_bus(int sig)
+{
+	static const char msg[] = "hb: the disk is full, the store could not "
+	    "grow; try again later\n";
+
+	if (!inside) {
+		(void)signal(sig, SIG_DFL);
+		(void)raise(sig);
+		return;
+	}
+	if (last_words != NULL)
+		last_words();
+	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	_exit(EX_TEMPFAIL);
+}
+
+void
+store_last_words(void (*fn)(void))
+{
+	last_words = fn;
+}
+
 static void
 set_alarm(unsigned seconds)
 {
@@ -441,6 +474,7 @@ store_open_locked(struct store **stp, const struct store_opts *o, int lockfd)
 	st->home = xstrdup(o->home);
 	st->lockfd = lockfd;
 	inside = 1;
+	(void)signal(SIGBUS, on_bus);
 	set_alarm(o->watchdog != 0 ? o->watchdog : 60);
 
 	if ((resized = write_db_config(o->home, mode)) == -1)

@@ -74,6 +74,12 @@ int	 store_make_home(const struct store_opts *);
 void	 store_unlock(int lockfd);
 int	 store_open_locked(struct store **, const struct store_opts *,
 	    int lockfd);
+/*
+ * What to do, async-signal-safely, before a process inside the store
+ * exits 75 because the disk is full (SIGBUS from a region file): a CGI
+ * answers 503.
+ */
+void	 store_last_words(void (*)(void));
 /* Checkpoint, close, unlock.  NULL is fine. */
 int	 store_close(struct store *);
 

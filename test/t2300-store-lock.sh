@@ -63,6 +63,27 @@ test_expect_success 'the next process recovers the store' '
 	test_store_verify
 '
 
+test_expect_success NOT_VALGRIND 'a full disk inside the store (SIGBUS) exits 75, not by the signal' '
+	hb_write_conf "lock_wait = 10" "watchdog = 30" &&
+	seq 2000000 2100000 | sed "s/^/telegram:/" >many &&
+	ino=$(stat -c %i "$HB_HOME/lock") &&
+	{ hb-subscribe add <many 2>err & } &&
+	pid=$! &&
+	while :; do
+		until holds $pid $ino; do :; done
+		kill -STOP $pid
+		holds $pid $ino && break
+		kill -CONT $pid
+	done &&
+	kill -BUS $pid &&
+	kill -CONT $pid &&
+	test_expect_code 75 wait $pid &&
+	test_grep "the disk is full, the store could not grow" err &&
+	hb-subscribe list >out &&
+	test_grep "^telegram:1	" out &&
+	test_store_verify
+'
+
 test_expect_success 'with a group, the store is readable by that group' '
 	hb_write_conf "group = daemon" &&
 	hb-subscribe -d grouped add telegram:1 &&
