@@ -47,7 +47,7 @@ struct dispatch {
 	struct sender *sender;
 	struct journal journal;
 	struct answer *results;	/* answers not yet committed */
-	size_t	 nresults;
+	size_t	 nresults, cap;
 	size_t	 napplied;	/* of them, committed by this round */
 	struct bcrun run;
 	struct sender_job *claimed; /* claimed this round, sent after commit */
@@ -75,8 +75,12 @@ on_done(struct sender_job *j, const struct platform_res *r, void *arg)
 	struct dispatch *d = arg;
 	struct answer *a;
 
-	d->results = xreallocarray(d->results, d->nresults + 1,
-	    sizeof(*d->results));
+	/* Doubling: a round collects a thousand answers and more. */
+	if (d->nresults == d->cap) {
+		d->cap = d->cap > 0 ? 2 * d->cap : 256;
+		d->results = xreallocarray(d->results, d->cap,
+		    sizeof(*d->results));
+	}
 	a = &d->results[d->nresults++];
 	memset(a, 0, sizeof(*a));
 	a->origin = (enum answer_origin)j->origin;
@@ -456,6 +460,7 @@ dispatch_run(const struct conf *conf, const struct store_opts *sopts,
 		(void)close(lockfd);
 		return -1;
 	}
+	d.cap = d.nresults;
 	d.sender = sender_new(conf, PARALLEL, on_done, &d);
 	(void)revoke_seen(sopts->home, &d.mark);
 	for (;;) {

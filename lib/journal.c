@@ -39,7 +39,10 @@ journal_add(struct journal *j, const struct answer *a)
 		return;
 	}
 	len = strlen(line);
-	j->pending = xreallocarray(j->pending, j->npending + len + 1, 1);
+	while (j->npending + len + 1 > j->cap) {
+		j->cap = j->cap > 0 ? 2 * j->cap : 65536;
+		j->pending = xreallocarray(j->pending, j->cap, 1);
+	}
 	memcpy(j->pending + j->npending, line, len);
 	j->pending[j->npending + len] = '\n';
 	j->npending += len + 1;
@@ -109,5 +112,5 @@ journal_close(struct journal *j)
 	j->path = NULL;
 	free(j->pending);
 	j->pending = NULL;
-	j->npending = 0;
+	j->npending = j->cap = 0;
 }

@@ -29,7 +29,7 @@ struct journal {
 	int	 fd;
 	char	*path;
 	char	*pending;	/* lines not written yet */
-	size_t	 npending;
+	size_t	 npending, cap;
 };
 
 int	 journal_open(struct journal *, const struct store_opts *);
