@@ -16,6 +16,17 @@ hold_lock () {
 	until grep -q "FLOCK .* WRITE .*:$(stat -c %i "$HB_HOME/lock") " /proc/locks; do :; done
 }
 
+# stop_inside pid ino: stop pid while it holds the store's lock (inode
+# ino): check again once it is stopped, as it may have left meanwhile.
+stop_inside () {
+	while :; do
+		until holds "$1" "$2"; do :; done
+		kill -STOP "$1"
+		holds "$1" "$2" && break
+		kill -CONT "$1"
+	done
+}
+
 test_expect_success 'set up' '
 	hb_write_conf "lock_wait = 1" "watchdog = 1" &&
 	hb-subscribe add telegram:1
@@ -43,13 +54,7 @@ test_expect_success NOT_VALGRIND 'the watchdog ends a process stuck inside the s
 	ino=$(stat -c %i "$HB_HOME/lock") &&
 	{ hb-subscribe add <many 2>err & } &&
 	pid=$! &&
-	# Stop it inside: check again once it is stopped, it may have left.
-	while :; do
-		until holds $pid $ino; do :; done
-		kill -STOP $pid
-		holds $pid $ino && break
-		kill -CONT $pid
-	done &&
+	stop_inside $pid $ino &&
 	sleep 2 &&
 	kill -CONT $pid &&
 	test_expect_code 75 wait $pid &&
@@ -69,12 +74,7 @@ test_expect_success NOT_VALGRIND 'a full disk inside the store (SIGBUS) exits 75
 	ino=$(stat -c %i "$HB_HOME/lock") &&
 	{ hb-subscribe add <many 2>err & } &&
 	pid=$! &&
-	while :; do
-		until holds $pid $ino; do :; done
-		kill -STOP $pid
-		holds $pid $ino && break
-		kill -CONT $pid
-	done &&
+	stop_inside $pid $ino &&
 	kill -BUS $pid &&
 	kill -CONT $pid &&
 	test_expect_code 75 wait $pid &&
