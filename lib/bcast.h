@@ -1,5 +1,7 @@
 /*
- * bcast.h: announcements and their deliveries, as records in the store.
+ * bcast.h: announcements, as records in the store, and the rules they
+ * follow (daily_limit, quiet hours, the window); delivery.h has what
+ * became of each for each subscriber.
  *
  * A broadcast (table broadcasts, key: its number, 8 bytes big-endian):
  *

@@ -13,9 +13,9 @@
  *
  * No HTTP request is made while the store is open, so webhooks get the
  * store between rounds.  A sender that starts after a crash first
- * commits the journal, gives back the deliveries the dead one had
- * claimed, and makes "pending" deliveries of the subscribers it had
- * handed out without an answer (bcast.h: between safe and pos).
+ * commits the journal, gives back the work the dead one had claimed
+ * (lease.h), and hands out again the subscribers it had handed out
+ * without an answer, who have no delivery record yet (bcrun.h).
  */
 #ifndef DISPATCH_H
 #define DISPATCH_H
