@@ -172,6 +172,15 @@ outcome_fn(struct txn *tx, void *arg)
 	return bcast_status(tx, o->n, o->counts);
 }
 
+/* A stopped run: what was in flight is recorded, the rest waits. */
+static int
+stopped(void)
+{
+	log_warnx("stopped; what was in flight is recorded, and hb-broadcast "
+	    "run sends the rest");
+	return EX_TEMPFAIL;
+}
+
 static int
 send_now(uint64_t n)
 {
@@ -184,6 +193,8 @@ send_now(uint64_t n)
 	opts.progress = isatty(STDERR_FILENO) && cli.verbosity >= 0;
 	if ((rc = dispatch_run(&cli.conf, &cli.store, &opts, &rep)) != 0)
 		return cli_status(rc);
+	if (rep.stopped)
+		return stopped();
 	memset(&o, 0, sizeof(o));
 	o.n = n;
 	if ((rc = store_run(&cli.store, outcome_fn, &o)) != 0)
@@ -278,6 +289,8 @@ cmd_run(int argc, char **argv)
 	else
 		log_info("%zu sent, %zu failed, %zu skipped, %zu deferred",
 		    rep.sent, rep.failed, rep.skipped, rep.deferred);
+	if (rep.stopped)
+		return stopped();
 	return rep.halted ? EX_UNAVAILABLE : 0;
 }
 

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,8 +57,19 @@ struct dispatch {
 	struct revoke_mark mark; /* the "revoked" file, as last seen */
 	unsigned epoch;		/* revocations seen so far */
 	int	 revalidate;	/* a revocation not acted on yet */
+	int	 stopping;	/* SIGTERM: finish what is in flight, claim
+				   nothing more */
 	time_t	 now;
 };
+
+static volatile sig_atomic_t stop_asked;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop_asked = 1;
+}
 
 static void
 claim_job(struct dispatch *d, struct sender_job *j, enum answer_origin origin)
@@ -350,6 +362,8 @@ round_fn(struct txn *tx, void *arg)
 		return rc;
 	if ((rc = bcrun_close_finished(tx, &d->run, d->now)) != 0)
 		return rc;
+	if (d->stopping)
+		return 0;	/* claim nothing more */
 	room = sender_queued(d->sender) + sender_inflight(d->sender);
 	room = room >= BATCH ? 0 : BATCH - room;
 	d->more = 0;
@@ -439,6 +453,7 @@ int
 dispatch_run(const struct conf *conf, const struct store_opts *sopts,
     const struct dispatch_opts *opts, struct dispatch_report *rep)
 {
+	struct sigaction sa, oldterm, oldint;
 	struct dispatch d;
 	double last = 0, shown = 0, t;
 	size_t busy;
@@ -463,9 +478,36 @@ dispatch_run(const struct conf *conf, const struct store_opts *sopts,
 	d.cap = d.nresults;
 	d.sender = sender_new(conf, PARALLEL, on_done, &d);
 	(void)revoke_seen(sopts->home, &d.mark);
+	/*
+	 * SIGTERM (systemd) and SIGINT (Ctrl-C) stop the run gracefully:
+	 * the requests in flight finish and their answers are committed,
+	 * so that the next run sends none of them twice.
+	 */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	stop_asked = 0;
+	(void)sigaction(SIGTERM, &sa, &oldterm);
+	(void)sigaction(SIGINT, &sa, &oldint);
 	for (;;) {
 		t = monotime_now();
+		if (stop_asked && !d.stopping) {
+			d.stopping = 1;
+			rep->stopped = sender_drop_queued(d.sender) + 1;
+			log_info("stopping: the %zu requests in flight finish",
+			    sender_inflight(d.sender));
+		}
 		busy = sender_queued(d.sender) + sender_inflight(d.sender);
+		if (d.stopping && busy > 0) {
+			/*
+			 * Only the answers now; once none is in flight, the
+			 * round below commits them, claims nothing, and ends.
+			 */
+			if ((rc = sender_step(d.sender, 100)) != 0 ||
+			    (rc = journal_flush(&d.journal)) != 0)
+				break;
+			continue;
+		}
 		if (revoke_seen(sopts->home, &d.mark)) {
 			d.epoch++;
 			d.revalidate = 1;
@@ -491,6 +533,8 @@ dispatch_run(const struct conf *conf, const struct store_opts *sopts,
 			shown = t;
 		}
 	}
+	(void)sigaction(SIGTERM, &oldterm, NULL);
+	(void)sigaction(SIGINT, &oldint, NULL);
 	if (opts->progress)
 		progress(rep, 1);
 	/*

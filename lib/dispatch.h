@@ -35,6 +35,8 @@ struct dispatch_report {
 	size_t	 sent, failed, skipped, deferred;
 	int	 busy;		/* another sender was running */
 	int	 halted;	/* a channel stopped: token, account */
+	size_t	 stopped;	/* SIGTERM or SIGINT stopped the run: 1 +
+				   the jobs left for the next run */
 };
 
 /* 0, or -1 / STORE_BUSY after a message. */

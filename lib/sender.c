@@ -138,18 +138,29 @@ pop(struct queue *q)
 	return j;
 }
 
+size_t
+sender_drop_queued(struct sender *s)
+{
+	struct sender_job *j;
+	size_t n = 0;
+	int p, c;
+
+	for (p = 0; p < 2; p++)
+		for (c = 0; c < CHAN_COUNT; c++)
+			while ((j = pop(&s->q[p][c])) != NULL) {
+				sender_job_free(j);
+				n++;
+			}
+	s->queued = 0;
+	return n;
+}
+
 void
 sender_free(struct sender *s)
 {
-	struct sender_job *j;
-	int p, c;
-
 	if (s == NULL)
 		return;
-	for (p = 0; p < 2; p++)
-		for (c = 0; c < CHAN_COUNT; c++)
-			while ((j = pop(&s->q[p][c])) != NULL)
-				sender_job_free(j);
+	(void)sender_drop_queued(s);
 	http_pool_free(s->pool);
 	free(s);
 }

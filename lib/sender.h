@@ -83,6 +83,11 @@ size_t	 sender_inflight(const struct sender *);
  */
 int	 sender_step(struct sender *, int wait_ms);
 /*
+ * Forget the queued jobs, without done(): their owner will find them
+ * again (a graceful stop).  How many there were.
+ */
+size_t	 sender_drop_queued(struct sender *);
+/*
  * Hand back through done(), with PO_WITHDRAWN, every queued job that
  * keep() says no to (an erasure, a cancelled broadcast).
  */

@@ -45,4 +45,24 @@ test_expect_success 'the journal is empty and nothing is left claimed' '
 	test "$(wc -l <"$SIM_LOG")" = "$(awk "{ n += \$2 } END { print n }" copies)"
 '
 
+test_expect_success 'SIGTERM: what is in flight finishes and is recorded, nothing twice' '
+	: >"$SIM_LOG" &&
+	hb_sim_conf "daily_limit = 0" &&
+	echo "Abends: Konzert." >evening &&
+	{ hb-broadcast send evening >id2 2>err & } &&
+	pid=$! &&
+	test_wait_for requests_at_least 1500 &&
+	kill -TERM $pid &&
+	test_expect_code 75 wait $pid &&
+	test_grep "stopped; what was in flight is recorded" err &&
+	sent=$(wc -l <"$SIM_LOG") &&
+	say "stopped after $sent requests" &&
+	test "$sent" -lt 5000 &&
+	hb-broadcast run &&
+	hb_copies >copies &&
+	test "$(wc -l <copies)" = 5000 &&
+	! grep -v "	1$" copies &&
+	test_store_verify
+'
+
 test_done
