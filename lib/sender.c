@@ -307,6 +307,7 @@ on_answer(void *tag, int result, const struct http_response *resp,
 	struct pace *pc = &s->pace[j->chan];
 	struct platform_res r;
 	double wait, now;
+	enum chan c;
 
 	s->inflight--;
 	if (result != HTTP_OK) {
@@ -348,9 +349,10 @@ on_answer(void *tag, int result, const struct http_response *resp,
 		}
 		break;
 	case PO_HALT:
+		c = j->chan;	/* done() frees the job */
 		s->done(j, &r, s->arg);
 		if (!pc->halted)
-			halt_channel(s, j->chan, &r);
+			halt_channel(s, c, &r);
 		return;
 	default:
 		break;
