@@ -1,6 +1,7 @@
 /* delivery.c: the delivery records of announcements; see delivery.h. */
 #include <string.h>
 
+#include "calendar.h"
 #include "delivery.h"
 #include "hb.h"
 #include "jsonl.h"
@@ -68,11 +69,59 @@ delivery_skip(struct txn *tx, uint64_t bc, const char *id, const char *why)
 }
 
 int
+delivery_wait(struct txn *tx, uint64_t bc, const char *id, const char *why,
+    time_t until, int prio)
+{
+	json_t *rec = new_record(bc, id);
+	int rc;
+
+	lease_reopen(rec, "deferred", why, until, prio);
+	rc = put(tx, bc, id, rec);
+	json_decref(rec);
+	return rc;
+}
+
+struct day_walk {
+	long	 day;
+	uint64_t except;
+	delivery_counts_fn counts;
+	void	*arg;
+	size_t	 n;
+};
+
+static int
+sent_that_day(const void *key, size_t klen, json_t *rec, void *arg)
+{
+	struct day_walk *w = arg;
+	json_t *at = json_object_get(rec, "sent_at");
+	uint64_t bc = (uint64_t)json_integer_value(json_object_get(rec, "bc"));
+
+	if (json_is_integer(at) && bc != w->except &&
+	    calendar_day(json_integer_value(at)) == w->day &&
+	    w->counts(bc, w->arg))
+		w->n++;
+	return 0;
+}
+
+int
+delivery_sent_on(struct txn *tx, const char *id, long day, uint64_t except,
+    delivery_counts_fn counts, void *arg, size_t *n)
+{
+	struct day_walk w = { day, except, counts, arg, 0 };
+	int rc;
+
+	rc = delivery_each_of(tx, id, sent_that_day, &w);
+	*n = w.n;
+	return rc;
+}
+
+int
 delivery_claim(struct txn *tx, int prio, time_t now, size_t max,
     delivery_claim_fn fn, void *arg, size_t *skipped)
 {
 	struct store_keys keys;
 	const char *id, *why;
+	time_t until;
 	json_t *rec;
 	size_t i;
 	int rc;
@@ -84,10 +133,11 @@ delivery_claim(struct txn *tx, int prio, time_t now, size_t max,
 		    &rec)) != 0)
 			break;
 		why = NULL;
+		until = now;
 		if ((id = jsonl_string(rec, "id")) == NULL || keys.len[i] <= 8)
 			rc = DELIVERY_DROP;
 		else
-			rc = fn(be64_get(keys.v[i]), id, rec, &why, arg);
+			rc = fn(be64_get(keys.v[i]), id, rec, &why, &until, arg);
 		switch (rc) {
 		case DELIVERY_TAKE:
 			lease_take(rec);
@@ -103,6 +153,11 @@ delivery_claim(struct txn *tx, int prio, time_t now, size_t max,
 		case DELIVERY_DROP:
 			rc = store_del(tx, T_DELIVERIES, keys.v[i],
 			    keys.len[i]);
+			break;
+		case DELIVERY_WAIT:
+			lease_reopen(rec, "deferred", why, until, prio);
+			rc = store_put(tx, T_DELIVERIES, keys.v[i],
+			    keys.len[i], rec, 0);
 			break;
 		}
 		json_decref(rec);

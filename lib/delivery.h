@@ -36,6 +36,16 @@ int	 delivery_has(struct txn *, uint64_t bc, const char *id);
 /* A final "skipped" record for id, with the reason why. */
 int	 delivery_skip(struct txn *, uint64_t bc, const char *id,
 	    const char *why);
+/* A "deferred" record for id: not before until, for the reason why. */
+int	 delivery_wait(struct txn *, uint64_t bc, const char *id,
+	    const char *why, time_t until, int prio);
+/*
+ * How many broadcasts other than except reached id on the calendar day
+ * `day' (calendar_day()), counting those that counts() says count.
+ */
+typedef int (*delivery_counts_fn)(uint64_t bc, void *arg);
+int	 delivery_sent_on(struct txn *, const char *id, long day,
+	    uint64_t except, delivery_counts_fn counts, void *arg, size_t *n);
 
 /*
  * Claiming for hb-broadcast run: each due delivery of priority prio, up
@@ -46,8 +56,9 @@ int	 delivery_skip(struct txn *, uint64_t bc, const char *id,
 #define DELIVERY_TAKE	0
 #define DELIVERY_SKIP	1
 #define DELIVERY_DROP	2
+#define DELIVERY_WAIT	3	/* not before *until, for the reason *why */
 typedef int (*delivery_claim_fn)(uint64_t bc, const char *id,
-    const json_t *rec, const char **why, void *arg);
+    const json_t *rec, const char **why, time_t *until, void *arg);
 int	 delivery_claim(struct txn *, int prio, time_t now, size_t max,
 	    delivery_claim_fn, void *arg, size_t *skipped);
 

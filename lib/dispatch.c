@@ -206,6 +206,44 @@ take_answer(uint64_t seq, const char *id, const char *text,
 	(*cl->room)--;
 }
 
+/* Whether broadcast bc counts against daily_limit: a regular one. */
+static int
+is_regular(uint64_t bc, void *arg)
+{
+	struct claim *cl = arg;
+	struct bcrun_bc *b = bcrun_get(cl->tx, &cl->d->run, bc);
+
+	return b != NULL && b->prio != 0;
+}
+
+#define LIMIT_REACHED	"this person's daily_limit is reached today"
+
+/*
+ * Has id had daily_limit regular announcements today, of broadcasts
+ * other than b?  Then b waits for the next day (*until): the limit is
+ * about what a person was sent on a calendar day, also when yesterday's
+ * broadcast, deferred or held by the quiet hours, reaches them today.
+ * Answers still in flight are not counted.  0, 1, or an error.
+ */
+static int
+limit_reached(struct claim *cl, const struct bcrun_bc *b, const char *id,
+    time_t *until)
+{
+	struct dispatch *d = cl->d;
+	size_t n;
+	int rc;
+
+	if (b->prio == 0 || d->conf->daily_limit <= 0)
+		return 0;
+	if ((rc = delivery_sent_on(cl->tx, id, calendar_day(d->now), b->n,
+	    is_regular, cl, &n)) != 0)
+		return rc < 0 ? rc : -1;
+	if (n < (size_t)d->conf->daily_limit)
+		return 0;
+	*until = calendar_next_day(d->now);
+	return 1;
+}
+
 static int
 is_active(const json_t *sub)
 {
@@ -217,7 +255,7 @@ is_active(const json_t *sub)
 /* A delivery due again: take it, or say why it is skipped. */
 static int
 take_delivery(uint64_t n, const char *id, const json_t *rec,
-    const char **why, void *arg)
+    const char **why, time_t *until, void *arg)
 {
 	struct claim *cl = arg;
 	struct dispatch *d = cl->d;
@@ -240,6 +278,11 @@ take_delivery(uint64_t n, const char *id, const json_t *rec,
 		*why = "no longer subscribed";
 		return DELIVERY_SKIP;
 	}
+	if ((rc = limit_reached(cl, b, id, until)) != 0) {
+		json_decref(sub);
+		*why = LIMIT_REACHED;
+		return rc == 1 ? DELIVERY_WAIT : rc;
+	}
 	j = bcrun_job(&d->run, b, id, sub, rec, d->now, why);
 	json_decref(sub);
 	if (j == NULL)
@@ -255,9 +298,19 @@ hand(struct txn *tx, struct bcrun_bc *b, const char *id, json_t *sub,
     void *arg)
 {
 	struct dispatch *d = arg;
+	struct claim cl = { tx, d, NULL };
 	struct sender_job *j;
 	const char *why = NULL;
+	time_t until;
+	int rc;
 
+	if ((rc = limit_reached(&cl, b, id, &until)) != 0) {
+		if (rc < 0)
+			return rc;
+		d->rep->deferred++;
+		return delivery_wait(tx, b->n, id, LIMIT_REACHED, until,
+		    b->prio);
+	}
 	if ((j = bcrun_job(&d->run, b, id, sub, NULL, d->now, &why)) != NULL) {
 		claim_job(d, j, ANSWER_FANOUT);
 		return 1;

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='hb-broadcast: a halted channel counts no tries it did not make; retry'
+test_description='hb-broadcast: tries, retry, and one announcement a day per person'
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIRECTORY/lib-sim.sh"
 
@@ -48,6 +48,41 @@ test_expect_success 'retry sends a broadcast'"'"'s failed deliveries again' '
 	test_json ".failed == 0 and .sent == 5" hb-broadcast -j status "$(cat id2)" &&
 	test_expect_code 65 hb-broadcast retry 99 2>err &&
 	test_grep "no broadcast 99" err
+'
+
+test_expect_success 'daily_limit counts what each person was sent today' '
+	# A store of its own, where nothing else went out today.
+	(
+		HB_HOME=$TRASH_DIRECTORY/store.day &&
+		export HB_HOME &&
+		: >"$SIM_LOG" &&
+		hb_sim_conf "daily_limit = 1" &&
+		hb_subscribers 2 3 &&
+		# Yesterday'"'"'s broadcast reaches two today; the third is deferred.
+		hb_sim /sim/recipient "{\"to\":\"491702000000\",\"behaviour\":\"tempfail\",\"count\":1}" &&
+		echo "Gestern: Markt." >a &&
+		hb-broadcast -c telegram send -a "$(date -u -d yesterday +%Y-%m-%dT10:00)" a >id.a &&
+		hb-broadcast run &&
+		# Today'"'"'s may go, but only to the one who got nothing today.
+		echo "Heute: Fest." >b &&
+		test_expect_code 75 hb-broadcast -c telegram send b >id.b 2>err &&
+		hb-test-due &&
+		hb-broadcast run &&
+		for i in 0 1 2; do
+			hb-subscribe show telegram:49170200000$i >person &&
+			jq -e "[.deliveries[] | select(.sent_at != null)] | length == 1" person ||
+			return 1
+		done &&
+		# The third got today'"'"'s, and only the third.
+		jq -r "select(.text == \"Heute: Fest.\") | .to" "$SIM_LOG" >to.b &&
+		echo 491702000000 >expect &&
+		test_cmp expect to.b &&
+		hb-broadcast -j status "$(cat id.b)" >status.b &&
+		jq -e ".sent == 1 and .deferred == 2 and
+		    .why[\"this person'"'"'s daily_limit is reached today\"] == 2" status.b &&
+		hb-broadcast -j status "$(cat id.a)" >status.a &&
+		jq -e ".sent == 2 and .deferred == 1" status.a
+	)
 '
 
 test_done

@@ -29,7 +29,7 @@ setup_store () {
 
 test_expect_success 'setup' '
 	hb_start_sim &&
-	hb_sim_conf "retain_messages = 10" "retain_receipts = 10" "retain_stopped = 10"
+	hb_sim_conf "daily_limit = 0" "retain_messages = 10" "retain_receipts = 10" "retain_stopped = 10"
 '
 
 test_expect_success 'expire removes what is older than each retention' '
@@ -55,7 +55,7 @@ test_expect_success 'a second expire finds nothing, and the erased are not on th
 
 for key in retain_messages retain_receipts retain_stopped; do
 	test_expect_success "$key = 0 keeps that kind for ever" '
-		hb_sim_conf $(for k in retain_messages retain_receipts retain_stopped; do
+		hb_sim_conf daily_limit=0 $(for k in retain_messages retain_receipts retain_stopped; do
 			[ $k = $key ] && echo "$k=0" || echo "$k=10"; done) &&
 		setup_store &&
 		hb-purge expire 2>report &&
