@@ -276,6 +276,52 @@ bcast_due(struct txn *tx, int prio, time_t now, uint64_t **v, size_t *n)
 }
 
 int
+bcast_note_sent(struct txn *tx, uint64_t n, time_t at)
+{
+	json_t *rec;
+	int rc;
+
+	if ((rc = bcast_get(tx, n, &rec)) != 0)
+		return rc == STORE_NOTFOUND ? 0 : rc;
+	if (json_integer_value(json_object_get(rec, "last_sent")) < at) {
+		json_object_set_new(rec, "last_sent", json_integer(at));
+		rc = bcast_put(tx, n, rec);
+	}
+	json_decref(rec);
+	return rc;
+}
+
+struct sent_walk {
+	long	 day;
+	uint64_t except;
+	size_t	 n;
+};
+
+static int
+sent_on(const void *key, size_t klen, json_t *rec, void *arg)
+{
+	struct sent_walk *w = arg;
+	json_t *last = json_object_get(rec, "last_sent");
+
+	if (klen == 8 && be64_get(key) != w->except && json_is_integer(last) &&
+	    !json_is_true(json_object_get(rec, "emergency")) &&
+	    calendar_day(json_integer_value(last)) == w->day)
+		w->n++;
+	return 0;
+}
+
+int
+bcast_regular_sent_on(struct txn *tx, long day, uint64_t except, size_t *n)
+{
+	struct sent_walk w = { day, except, 0 };
+	int rc;
+
+	rc = store_each(tx, T_BROADCASTS, NULL, 0, sent_on, &w);
+	*n = w.n;
+	return rc;
+}
+
+int
 bcast_started(struct txn *tx, uint64_t n, time_t now)
 {
 	json_t *rec;

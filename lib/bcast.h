@@ -12,6 +12,7 @@
  *   operator    who sent it
  *   created     when it was written; "at": when it goes out
  *   state       "scheduled", "sending", "sent", "cancelled"
+ *   last_sent   when a delivery of it was last accepted
  *   due, prio   while it has subscribers left to hand out or answers
  *               to wait for (prio 0 for emergencies, 1 otherwise): the
  *               broadcasts-due index
@@ -84,6 +85,17 @@ int	 bcast_started(struct txn *, uint64_t n, time_t now);
  * the due index, and is "sent" unless it was cancelled.
  */
 int	 bcast_finished(struct txn *, uint64_t n, time_t now);
+/*
+ * Broadcast n had a delivery accepted at `at' ("last_sent"): what
+ * lets a run tell which broadcasts reached anyone on a day.
+ */
+int	 bcast_note_sent(struct txn *, uint64_t n, time_t at);
+/*
+ * How many regular broadcasts other than except had a delivery accepted
+ * on calendar day `day' (a walk of the broadcasts, one a day or so).
+ */
+int	 bcast_regular_sent_on(struct txn *, long day, uint64_t except,
+	    size_t *n);
 /* The channel bits of a broadcast record. */
 unsigned bcast_chans(const json_t *rec);
 

@@ -86,6 +86,7 @@ bcrun_get(struct txn *tx, struct bcrun *r, uint64_t n)
 	b->prio = json_is_true(json_object_get(rec, "emergency")) ? 0 : 1;
 	b->resumed = is_state(rec, "sending");
 	b->template_fits = template_fits(r->conf, b->text);
+	b->others_day = -1;
 	json_decref(rec);
 	r->v = xreallocarray(r->v, r->n + 1, sizeof(*r->v));
 	r->v[r->n++] = b;

@@ -37,6 +37,10 @@ struct bcrun_bc {
 	int	 template_fits;	/* could go as the WhatsApp template */
 	char	 pos[HB_ID_MAX + 1];	/* last handed out, in this run */
 	size_t	 outstanding;	/* handed out, no answer committed */
+	time_t	 last_sent;	/* an accepted delivery in this round */
+	long	 others_day;	/* the day others_sent counts, or -1 */
+	size_t	 others_sent;	/* regular broadcasts but this one that
+				   reached anyone that day */
 };
 
 struct bcrun {

@@ -147,6 +147,8 @@ settle_delivery(struct txn *tx, struct dispatch *d, const struct answer *a)
 	switch (end) {
 	case DELIVERY_SENT:
 		d->rep->sent++;
+		if (b != NULL && a->at > b->last_sent)
+			b->last_sent = a->at;	/* written by apply_results */
 		break;
 	case DELIVERY_SKIPPED:
 		d->rep->skipped++;
@@ -176,6 +178,14 @@ apply_results(struct txn *tx, struct dispatch *d)
 		rc = a->origin == ANSWER_OUTBOX ? outbox_settle(tx, a) :
 		    settle_delivery(tx, d, a);
 	}
+	/* Once a round per broadcast: when it last reached anyone. */
+	for (i = 0; i < d->run.n && rc == 0; i++)
+		if (d->run.v[i]->last_sent > 0) {
+			rc = bcast_note_sent(tx, d->run.v[i]->n,
+			    d->run.v[i]->last_sent);
+			d->run.v[i]->last_sent = 0;
+			d->run.v[i]->others_day = -1;	/* count again */
+		}
 	return rc;
 }
 
@@ -226,17 +236,32 @@ is_regular(uint64_t bc, void *arg)
  * Answers still in flight are not counted.  0, 1, or an error.
  */
 static int
-limit_reached(struct claim *cl, const struct bcrun_bc *b, const char *id,
+limit_reached(struct claim *cl, struct bcrun_bc *b, const char *id,
     time_t *until)
 {
 	struct dispatch *d = cl->d;
 	size_t n;
+	long day;
 	int rc;
 
 	if (b->prio == 0 || d->conf->daily_limit <= 0)
 		return 0;
-	if ((rc = delivery_sent_on(cl->tx, id, calendar_day(d->now), b->n,
-	    is_regular, cl, &n)) != 0)
+	/*
+	 * Most days one regular broadcast goes out: when no other reached
+	 * anyone today, nobody can be at the limit, and the walk of each
+	 * person's deliveries is spared.  The count is made once a round.
+	 */
+	day = calendar_day(d->now);
+	if (b->others_day != day) {
+		if ((rc = bcast_regular_sent_on(cl->tx, day, b->n,
+		    &b->others_sent)) != 0)
+			return rc < 0 ? rc : -1;
+		b->others_day = day;
+	}
+	if (b->others_sent == 0)
+		return 0;
+	if ((rc = delivery_sent_on(cl->tx, id, day, b->n, is_regular, cl,
+	    &n)) != 0)
 		return rc < 0 ? rc : -1;
 	if (n < (size_t)d->conf->daily_limit)
 		return 0;
