@@ -170,7 +170,7 @@ apply_results(struct txn *tx, struct dispatch *d)
 {
 	const struct answer *a;
 	size_t i;
-	int rc = 0;
+	int rc = 0, noted;
 
 	d->napplied = d->nresults;
 	for (i = 0; i < d->napplied && rc == 0; i++) {
@@ -179,13 +179,16 @@ apply_results(struct txn *tx, struct dispatch *d)
 		    settle_delivery(tx, d, a);
 	}
 	/* Once a round per broadcast: when it last reached anyone. */
-	for (i = 0; i < d->run.n && rc == 0; i++)
+	for (i = 0, noted = 0; i < d->run.n && rc == 0; i++)
 		if (d->run.v[i]->last_sent > 0) {
 			rc = bcast_note_sent(tx, d->run.v[i]->n,
 			    d->run.v[i]->last_sent);
 			d->run.v[i]->last_sent = 0;
-			d->run.v[i]->others_day = -1;	/* count again */
+			noted = 1;
 		}
+	/* Every broadcast's count of the others may have changed. */
+	for (i = 0; noted && i < d->run.n; i++)
+		d->run.v[i]->others_day = -1;
 	return rc;
 }
 

@@ -84,17 +84,19 @@ touch_person(struct txn *tx, const struct in_event *ev, time_t now,
 	json_t *rec;
 	int rc;
 
-	rc = sub_get(tx, ev->id, &rec);
-	if (rc == 0)
-		json_decref(rec);
-	else if (rc == STORE_NOTFOUND && ev->alias != NULL &&
-	    in_make_id(ev->chan, ev->alias, &alias_id) == 0) {
-		rc = person_move(tx, alias_id, ev->id);
-		free(alias_id);
-		if (rc != 0)
+	/* Only a body with an alias can name a person known under it. */
+	if (ev->alias != NULL) {
+		if ((rc = sub_get(tx, ev->id, &rec)) == 0)
+			json_decref(rec);
+		else if (rc != STORE_NOTFOUND)
 			return rc;
-	} else if (rc != STORE_NOTFOUND)
-		return rc;
+		else if (in_make_id(ev->chan, ev->alias, &alias_id) == 0) {
+			rc = person_move(tx, alias_id, ev->id);
+			free(alias_id);
+			if (rc != 0)
+				return rc;
+		}
+	}
 	return sub_seen(tx, &c, now, recp);
 }
 
