@@ -22,11 +22,13 @@
 #include "hook.h"
 #include "inbound.h"
 #include "ingest.h"
+#include "isolate.h"
 #include "jsonl.h"
 #include "log.h"
 #include "readall.h"
 #include "spool.h"
 #include "webhook.h"
+#include "xalloc.h"
 #include "tgpoll.h"
 
 #define BATCH		1000	/* bodies per store session in batch mode */
@@ -47,20 +49,93 @@ usage(int status)
 }
 
 /*
- * Store the events: one store session.  *out (a new reference) gets the
- * events that happened, to print and to run hooks for once the store
- * is closed.
+ * The documents of a batch: where each one's events start in the list,
+ * and where it came from, to name one the store could not take.
+ */
+struct docs {
+	size_t	*first;		/* n + 1 entries: the last is the end */
+	const char **name;
+	size_t	*line;
+	size_t	 n;
+};
+
+static void
+docs_add(struct docs *d, size_t first, const char *name, size_t line)
+{
+	d->first = xreallocarray(d->first, d->n + 2, sizeof(*d->first));
+	d->name = xreallocarray(d->name, d->n + 1, sizeof(*d->name));
+	d->line = xreallocarray(d->line, d->n + 1, sizeof(*d->line));
+	d->first[d->n] = first;
+	d->name[d->n] = name;
+	d->line[d->n++] = line;
+}
+
+static void
+docs_release(struct docs *d)
+{
+	free(d->first);
+	free(d->name);
+	free(d->line);
+	memset(d, 0, sizeof(*d));
+}
+
+struct batch_commit {
+	const struct ingest *in;
+	const struct docs *docs;
+};
+
+static int
+apply_docs(struct txn *tx, size_t lo, size_t hi, json_t *out, void *arg)
+{
+	const struct batch_commit *b = arg;
+	struct in_events some = { b->in->evs->v + b->docs->first[lo],
+	    b->docs->first[hi] - b->docs->first[lo] };
+	struct ingest in = *b->in;
+
+	in.evs = &some;
+	in.out = out;
+	return ingest_apply(tx, &in);
+}
+
+/*
+ * Store the events of the documents: one store session, each document
+ * apart from any the store cannot take (isolate.h), which are named
+ * and counted in *refused.  *out (a new reference) gets the events
+ * that happened, to print and to run hooks for once the store is
+ * closed.
  */
 static int
-commit(struct in_events *evs, int replay, long long tg_offset, json_t **out)
+commit(struct in_events *evs, struct docs *docs, int replay,
+    long long tg_offset, json_t **out, size_t *refused)
 {
 	struct ingest in = { .conf = &cli.conf, .evs = evs, .replay = replay,
-	    .tg_offset = tg_offset, .now = time(NULL), .out = json_array() };
+	    .tg_offset = tg_offset, .now = time(NULL) };
+	struct batch_commit b = { &in, docs };
+	struct store *st;
+	enum part *part;
+	size_t i;
 	int rc;
 
-	rc = store_run(&cli.store, ingest_apply, &in);
+	*out = json_array();
+	*refused = 0;
+	if (docs->n == 0)
+		return 0;
+	docs->first[docs->n] = evs->n;
+	part = xreallocarray(NULL, docs->n, sizeof(*part));
+	if ((rc = store_open(&st, &cli.store)) == 0) {
+		rc = isolate_commit(st, docs->n, apply_docs, &b, part, *out);
+		if (store_close(st) != 0 && rc == 0)
+			rc = -1;
+		for (i = 0; rc == 0 && i < docs->n; i++)
+			if (part[i] == PART_REFUSED) {
+				log_errorx("%s:%zu: the store could not take "
+				    "it", docs->name[i], docs->line[i]);
+				(*refused)++;
+			}
+	}
+	free(part);
 	in_events_release(evs);
-	*out = in.out;
+	docs_release(docs);
 	return rc;
 }
 
@@ -72,15 +147,19 @@ busy(void)
 	    0 : EX_IOERR;
 }
 
-/* Batch and poll: commit, print the events, run the hooks in order. */
+/*
+ * Batch and poll: commit, print the events, run the hooks in order;
+ * *refused counts the documents the store could not take.
+ */
 static int
-commit_batch(struct in_events *evs, int replay, long long tg_offset)
+commit_batch(struct in_events *evs, struct docs *docs, int replay,
+    long long tg_offset, size_t *refused)
 {
 	json_t *out;
 	size_t i;
 	int rc;
 
-	if ((rc = commit(evs, replay, tg_offset, &out)) == 0) {
+	if ((rc = commit(evs, docs, replay, tg_offset, &out, refused)) == 0) {
 		for (i = 0; i < json_array_size(out); i++)
 			jsonl_write(stdout, json_array_get(out, i));
 		if (!replay)
@@ -120,7 +199,8 @@ static int
 batch(int argc, char **argv, int chan, int replay)
 {
 	struct in_events evs = { NULL, 0 };
-	size_t len, off, line, mark, bodies = 0, bad = 0;
+	struct docs docs = { NULL, NULL, NULL, 0 };
+	size_t len, off, line, mark, bodies = 0, bad = 0, refused;
 	char err[256], *buf;
 	const char *name;
 	json_error_t je;
@@ -153,20 +233,27 @@ batch(int argc, char **argv, int chan, int replay)
 				continue;
 			}
 			off += je.position;
+			docs_add(&docs, evs.n, name, line);
 			if (parse_configured(chan, o, &evs, err,
 			    sizeof(err)) == -1) {
 				log_errorx("%s:%zu: %s", name, line, err);
 				bad++;
 			}
 			json_decref(o);
-			if (++bodies % BATCH == 0)
-				rc = commit_batch(&evs, replay, 0);
+			if (++bodies % BATCH == 0) {
+				rc = commit_batch(&evs, &docs, replay, 0,
+				    &refused);
+				bad += refused;
+			}
 		}
 		free(buf);
 	}
-	if (rc == 0)
-		rc = commit_batch(&evs, replay, 0);
+	if (rc == 0) {
+		rc = commit_batch(&evs, &docs, replay, 0, &refused);
+		bad += refused;
+	}
 	in_events_release(&evs);
+	docs_release(&docs);
 	if (rc != 0)
 		return cli_status(rc);
 	if ((rc = cli_flush()) != 0)
@@ -199,12 +286,13 @@ poll_telegram(int once)
 {
 	const struct chan_conf *tg = &cli.conf.chan[CHAN_TELEGRAM];
 	struct in_events evs = { NULL, 0 };
+	struct docs docs = { NULL, NULL, NULL, 0 };
 	struct sigaction sa;
 	long long offset, id;
 	long retry_after, wait = 1;
 	json_t *updates, *u;
 	char err[256];
-	size_t i;
+	size_t i, refused;
 	int rc;
 
 	if (!tg->enabled) {
@@ -241,8 +329,19 @@ poll_telegram(int once)
 			    sizeof(err)) == -1)
 				log_errorx("telegram update %lld: %s", id, err);
 		}
-		rc = json_array_size(updates) > 0 ?
-		    commit_batch(&evs, 0, offset) : 0;
+		rc = 0;
+		if (json_array_size(updates) > 0) {
+			/*
+			 * One part: the offset commits with all of them, and
+			 * an update the store cannot take is not skipped but
+			 * left to Telegram, which sends it again.
+			 */
+			docs_add(&docs, 0, "telegram update",
+			    (size_t)(offset - 1));
+			rc = commit_batch(&evs, &docs, 0, offset, &refused);
+			if (rc == 0 && refused > 0)
+				rc = -1;
+		}
 		json_decref(updates);
 		if (rc != 0)
 			return cli_status(rc);

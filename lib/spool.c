@@ -14,10 +14,12 @@
 #include "log.h"
 #include "readall.h"
 #include "monotime.h"
+#include "isolate.h"
 #include "spool.h"
 #include "xalloc.h"
 
 #define CLAIMED	".claimed"
+#define REFUSED	".failed"	/* the store could not take it */
 
 int
 spool_put(const char *home, enum chan chan, const char *body, size_t len,
@@ -62,19 +64,34 @@ spool_withdraw(const char *path)
 	return errno == ENOENT ? 1 : log_error("spool: '%s'", path);
 }
 
-int
-spool_pending(const char *path)
+enum spool_state
+spool_state(const char *path)
 {
-	char claimed[PATH_MAX];
+	char claimed[PATH_MAX], refused[PATH_MAX];
 
+	/* In the order a body moves through them, so no move is missed. */
 	(void)snprintf(claimed, sizeof(claimed), "%s" CLAIMED, path);
-	return access(path, F_OK) == 0 || access(claimed, F_OK) == 0;
+	(void)snprintf(refused, sizeof(refused), "%s" REFUSED, path);
+	if (access(path, F_OK) == 0 || access(claimed, F_OK) == 0)
+		return SPOOL_PENDING;
+	return access(refused, F_OK) == 0 ? SPOOL_REFUSED : SPOOL_COMMITTED;
 }
 
+static int
+has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	return n > k && strcmp(name + n - k, suffix) == 0;
+}
+
+/* Claim path, whose events start at evs->v[first]. */
 static void
-add_claim(struct spool_claim *c, const char *path)
+add_claim(struct spool_claim *c, const char *path, size_t first)
 {
 	c->paths = xreallocarray(c->paths, c->n + 1, sizeof(*c->paths));
+	c->first = xreallocarray(c->first, c->n + 2, sizeof(*c->first));
+	c->first[c->n] = first;
 	c->paths[c->n++] = xstrdup(path);
 }
 
@@ -102,7 +119,6 @@ spool_claim(const char *home, size_t max, struct in_events *evs,
 {
 	char dir[PATH_MAX], from[PATH_MAX], to[PATH_MAX];
 	struct dirent *d;
-	size_t n;
 	DIR *dp;
 
 	memset(c, 0, sizeof(*c));
@@ -112,53 +128,63 @@ spool_claim(const char *home, size_t max, struct in_events *evs,
 	if ((dp = opendir(dir)) == NULL)
 		return errno == ENOENT ? 0 : log_error("spool: '%s'", dir);
 	while (c->n < max && (d = readdir(dp)) != NULL) {
-		if (d->d_name[0] == '.' || strncmp(d->d_name, "tmp.", 4) == 0)
+		if (d->d_name[0] == '.' || strncmp(d->d_name, "tmp.", 4) == 0 ||
+		    has_suffix(d->d_name, REFUSED))
 			continue;
 		if ((size_t)snprintf(from, sizeof(from), "%s/%s", dir,
 		    d->d_name) >= sizeof(from) || (size_t)snprintf(to,
 		    sizeof(to), "%s" CLAIMED, from) >= sizeof(to))
 			continue;
-		n = strlen(d->d_name);
-		if (n > strlen(CLAIMED) &&
-		    strcmp(d->d_name + n - strlen(CLAIMED), CLAIMED) == 0)
+		if (has_suffix(d->d_name, CLAIMED))
 			(void)strlcpy(to, from, sizeof(to));	/* left by the dead */
 		else if (rename(from, to) == -1)
 			continue;	/* withdrawn meanwhile */
-		add_claim(c, to);
+		add_claim(c, to, evs->n);
 		load(to, d->d_name, evs);
 	}
 	closedir(dp);
+	if (c->n > 0)
+		c->first[c->n] = evs->n;
 	return 0;
 }
 
-void
-spool_done(struct spool_claim *c)
+/* Rename a claimed body to its name with the suffix CLAIMED changed. */
+static void
+rename_claimed(const char *path, const char *suffix, char *name,
+    size_t namesz)
 {
-	size_t i;
-
-	for (i = 0; i < c->n; i++) {
-		if (unlink(c->paths[i]) == -1 && errno != ENOENT)
-			log_error("spool: '%s'", c->paths[i]);
-		free(c->paths[i]);
-	}
-	free(c->paths);
-	memset(c, 0, sizeof(*c));
+	(void)snprintf(name, namesz, "%.*s%s",
+	    (int)(strlen(path) - strlen(CLAIMED)), path, suffix);
+	if (rename(path, name) == -1)
+		log_error("spool: '%s'", name);
 }
 
 void
-spool_unclaim(struct spool_claim *c)
+spool_settle(struct spool_claim *c, const enum part *part)
 {
-	char waiting[PATH_MAX];
-	size_t i, n;
+	char name[PATH_MAX];
+	size_t i;
 
 	for (i = 0; i < c->n; i++) {
-		n = strlen(c->paths[i]) - strlen(CLAIMED);
-		(void)snprintf(waiting, sizeof(waiting), "%.*s", (int)n,
-		    c->paths[i]);
-		(void)rename(c->paths[i], waiting);
+		switch (part[i]) {
+		case PART_COMMITTED:
+			if (unlink(c->paths[i]) == -1 && errno != ENOENT)
+				log_error("spool: '%s'", c->paths[i]);
+			break;
+		case PART_REFUSED:
+			rename_claimed(c->paths[i], REFUSED, name,
+			    sizeof(name));
+			log_errorx("spool: the store could not take a body; "
+			    "kept as '%s'", name);
+			break;
+		case PART_WAITING:
+			rename_claimed(c->paths[i], "", name, sizeof(name));
+			break;
+		}
 		free(c->paths[i]);
 	}
 	free(c->paths);
+	free(c->first);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -190,24 +216,24 @@ spool_expire(const char *home, time_t max_age, size_t *removed)
 
 /*
  * One round as the holder of the store's lock: claim up to SPOOL_BATCH
- * waiting bodies, commit them in one transaction, and remove them (or
- * hand them back if the commit failed).  0 with *claimed set to how
- * many bodies it took, or an error.
+ * waiting bodies, commit them, together as a rule but each apart from
+ * any the store cannot take (isolate.h), and settle each.  0 with
+ * *claimed set to how many bodies it took, or the store's error.
  */
 struct round {
 	const struct spool_commit *sc;
 	struct in_events *evs;
-	json_t	*out;
+	const struct spool_claim *claim;
 };
 
 static int
-apply(struct txn *tx, void *arg)
+apply_bodies(struct txn *tx, size_t lo, size_t hi, json_t *out, void *arg)
 {
-	struct round *r = arg;
+	const struct round *r = arg;
+	struct in_events some = { r->evs->v + r->claim->first[lo],
+	    r->claim->first[hi] - r->claim->first[lo] };
 
-	/* A transaction that is tried again starts its events again. */
-	json_array_clear(r->out);
-	return r->sc->apply(tx, r->evs, r->out, r->sc->arg);
+	return r->sc->apply(tx, &some, out, r->sc->arg);
 }
 
 static int
@@ -215,22 +241,34 @@ commit_round(const struct spool_commit *sc, struct store *st, json_t *events,
     size_t *claimed)
 {
 	struct in_events evs = { NULL, 0 };
-	struct round r = { sc, &evs, json_array() };
 	struct spool_claim claim;
+	struct round r = { sc, &evs, &claim };
+	enum part *part;
 	int rc;
 
-	if ((rc = spool_claim(sc->store->home, SPOOL_BATCH, &evs, &claim)) ==
-	    0 && claim.n > 0)
-		rc = store_txn(st, apply, &r);
+	rc = spool_claim(sc->store->home, SPOOL_BATCH, &evs, &claim);
 	*claimed = claim.n;
-	if (rc == 0) {
-		spool_done(&claim);
-		json_array_extend(events, r.out);
-	} else
-		spool_unclaim(&claim);
+	if (rc == 0 && claim.n > 0) {
+		part = xreallocarray(NULL, claim.n, sizeof(*part));
+		rc = isolate_commit(st, claim.n, apply_bodies, &r, part, events);
+		spool_settle(&claim, part);
+		free(part);
+	}
 	in_events_release(&evs);
-	json_decref(r.out);
 	return rc;
+}
+
+/*
+ * What the owner of a settled body answers: 0 (200) once it is
+ * committed; for one the store could not take, or still pending, rc.
+ */
+static int
+settled(enum spool_state state, int rc)
+{
+	if (state == SPOOL_REFUSED)
+		log_errorx("spool: the store could not take this webhook; "
+		    "answered 503 for the platform to send it again");
+	return state == SPOOL_COMMITTED ? 0 : rc;
 }
 
 /*
@@ -247,32 +285,35 @@ static int
 commit_spool(const struct spool_commit *sc, int lockfd, const char *own,
     json_t *events)
 {
+	enum spool_state state = SPOOL_PENDING;
 	struct store *st = NULL;
 	size_t claimed = 1;
-	int fd, rc, round, ours = 0;
+	int fd, rc, round;
 
 	if ((fd = dup(lockfd)) == -1)
 		rc = log_error("dup");
 	else
 		rc = store_open_locked(&st, sc->store, fd);
 	for (round = 0; rc == 0 && claimed > 0 &&
-	    (round < SPOOL_ROUNDS || !ours); round++)
-		if ((rc = commit_round(sc, st, events, &claimed)) == 0)
-			ours = !spool_pending(own);
+	    (round < SPOOL_ROUNDS || state == SPOOL_PENDING); round++) {
+		rc = commit_round(sc, st, events, &claimed);
+		/* Even a failing round may have committed own first. */
+		state = spool_state(own);
+	}
 	if (store_close(st) != 0 && rc == 0)
 		rc = -1;
-	if (rc != 0 && !ours)
+	if (state == SPOOL_PENDING)
 		(void)spool_withdraw(own);
 	store_unlock(lockfd);
 	/* Committed is committed, whatever failed after. */
-	return ours ? 0 : rc != 0 ? rc : -1;
+	return settled(state, rc != 0 ? rc : -1);
 }
 
-#define COMMITTED	(-2)	/* wait_turn: another process committed it */
+#define SETTLED	(-2)	/* wait_turn: own was committed or refused */
 
 /*
  * Wait until the store's lock is ours (0) or another process has
- * committed own (COMMITTED); STORE_BUSY after `limit' seconds.  Trying
+ * settled own (SETTLED); STORE_BUSY after `limit' seconds.  Trying
  * the lock and looking at the spool in turn, rather than queueing for
  * the lock, spares each waiter a turn in the store just to learn that
  * its body is in.
@@ -288,8 +329,8 @@ wait_turn(const struct spool_commit *sc, const char *own, unsigned limit,
 	for (;;) {
 		if ((rc = store_lock(sc->store, 0, lockfd)) != STORE_BUSY)
 			return rc;
-		if (!spool_pending(own))
-			return COMMITTED;
+		if (spool_state(own) != SPOOL_PENDING)
+			return SETTLED;
 		if (monotime_now() - start >= limit) {
 			log_errorx("store: '%s' is busy (waited %u s), try "
 			    "again later", sc->store->home, limit);
@@ -305,20 +346,20 @@ spool_commit(const struct spool_commit *sc, const char *own, json_t *events)
 	int lockfd, rc;
 
 	rc = wait_turn(sc, own, sc->lock_wait, &lockfd);
-	if (rc != 0 && rc != COMMITTED) {
+	if (rc != 0 && rc != SETTLED) {
 		/* Not claimed yet: withdrawn, nothing stored, try again. */
 		if ((rc = spool_withdraw(own)) != 1)
 			return rc == 0 ? STORE_BUSY : -1;
 		/* Claimed: another process is committing it; wait for that. */
 		rc = wait_turn(sc, own, sc->watchdog, &lockfd);
 	}
-	if (rc == COMMITTED)
-		return 0;
+	if (rc == 0 && spool_state(own) != SPOOL_PENDING) {
+		store_unlock(lockfd);	/* settled meanwhile */
+		rc = SETTLED;
+	}
+	if (rc == SETTLED)
+		return settled(spool_state(own), -1);
 	if (rc != 0)
 		return rc;
-	if (!spool_pending(own)) {
-		store_unlock(lockfd);	/* committed meanwhile */
-		return 0;
-	}
 	return commit_spool(sc, lockfd, own, events);
 }

@@ -12,8 +12,10 @@
  * committed, and answers 200 without opening the store.
  *
  * The contract of DESIGN §2.1 holds: 200 only after the commit that
- * holds the body; 503 only for a body withdrawn before anyone claimed it,
- * so nothing is stored.  A claim is a rename to NAME.claimed, so the
+ * holds the body; 503 for a body withdrawn before anyone claimed it, so
+ * nothing is stored, and for one the store could not take although it
+ * took the others (isolate.h: a damaged record of that person, say), which
+ * is kept as NAME.failed for the operator to look into.  A claim is a rename to NAME.claimed, so the
  * owner can tell "withdrawn" from "being committed".  A process that
  * dies with claims leaves them for the next holder; committing a body
  * twice is harmless, as the platform's id makes it a duplicate.
@@ -28,6 +30,7 @@
 
 #include "chan.h"
 #include "inbound.h"
+#include "isolate.h"
 #include "store.h"
 
 #define SPOOL_BATCH	1000	/* bodies committed together at most */
@@ -51,18 +54,21 @@ struct spool_commit {
 
 /*
  * The whole protocol for the spooled body own (spool_put): wait until
- * the store's lock is ours or another process has committed it; as the
+ * the store's lock is ours or another process has settled it; as the
  * holder, commit rounds of whatever waits.  0 once own is committed
  * (also when a later round, or closing the store, fails: it is stored),
  * with the events of our own rounds appended to events, for the hooks;
  * STORE_BUSY when own was withdrawn before anyone claimed it (nothing
- * is stored: answer 503); -1 on other errors, own withdrawn.
+ * is stored: answer 503); -1 when the store could not take it, or on
+ * other errors, own withdrawn.
  */
 int	 spool_commit(const struct spool_commit *, const char *own,
 	    json_t *events);
 
 struct spool_claim {
-	char	**paths;	/* the claimed files, to remove after commit */
+	char	**paths;	/* the claimed files, to settle after commit */
+	size_t	*first;		/* body i's events: evs->v[first[i]] up to
+				   first[i + 1] */
 	size_t	 n;
 };
 
@@ -71,18 +77,24 @@ int	 spool_put(const char *home, enum chan, const char *body, size_t len,
 	    char *path, size_t pathsz);
 /* Take it back: 0 if withdrawn, 1 if claimed or gone, -1 on error. */
 int	 spool_withdraw(const char *path);
-/* Is the body still waiting, or claimed but not yet committed? */
-int	 spool_pending(const char *path);
+enum spool_state {
+	SPOOL_PENDING,		/* waiting, or claimed and not yet settled */
+	SPOOL_COMMITTED,
+	SPOOL_REFUSED		/* the store could not take it: kept as
+				   NAME.failed, for the operator */
+};
+enum spool_state spool_state(const char *path);
 /*
  * Claim up to max bodies (waiting, or left claimed by a process that
  * died) and parse them into evs.  Call with the store's lock held.
  */
 int	 spool_claim(const char *home, size_t max, struct in_events *evs,
 	    struct spool_claim *);
-/* After the commit: remove the claimed files. */
-void	 spool_done(struct spool_claim *);
-/* After a failed commit: let the claimed bodies wait again. */
-void	 spool_unclaim(struct spool_claim *);
+/*
+ * After the commit: remove the committed bodies, keep the refused ones
+ * as NAME.failed, and let those left waiting wait again.
+ */
+void	 spool_settle(struct spool_claim *, const enum part *);
 /*
  * Remove bodies older than max_age seconds: their process died before
  * it answered (a live one waits seconds at most), so the platform has

@@ -139,10 +139,22 @@ set_alarm(unsigned seconds)
 	(void)setitimer(ITIMER_REAL, &it, NULL);
 }
 
+/* Set once the disk or the environment failed the store; see store_failing. */
+static int failing;
+
+int
+store_failing(void)
+{
+	return failing;
+}
+
 /* Turn a Berkeley DB error into a store result, logging real errors. */
 static int
 dberr(int rc, const char *what)
 {
+	if (rc == ENOSPC || rc == EDQUOT || rc == EIO || rc == EROFS ||
+	    rc == DB_RUNRECOVERY)
+		failing = 1;
 	switch (rc) {
 	case 0:
 		return STORE_OK;

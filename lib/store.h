@@ -80,6 +80,13 @@ int	 store_open_locked(struct store **, const struct store_opts *,
  * answers 503.
  */
 void	 store_last_words(void (*)(void));
+/*
+ * Has the store failed in this process for reasons of its own: a full
+ * disk, an I/O error, a panicked environment?  Then any other work
+ * would fail the same way; after an error without it, the work itself
+ * (a damaged record, say) is at fault.
+ */
+int	 store_failing(void);
 /* Checkpoint, close, unlock.  NULL is fine. */
 int	 store_close(struct store *);
 

@@ -365,6 +365,21 @@ test_expect_success 'bad bodies in a batch are named, the good ones stored (exit
 	test $(wc -l <events) -eq 2
 '
 
+test_expect_success 'a body the store cannot take is named; the others are stored (exit 65)' '
+	hb_tg_update 7301 "Alle Daten löschen" 7301 | hb-ingest >/dev/null &&
+	hb-test-damage telegram:7302 &&
+	{
+		hb_tg_update 7303 Start 7303 &&
+		hb_tg_update 7302 Start 7302 &&
+		hb_tg_update 7304 Start 7304
+	} >damaged &&
+	test_expect_code 65 hb-ingest damaged >events 2>err &&
+	test_grep "damaged:2: the store could not take it" err &&
+	jq -r "select(.event == \"subscribe\") | .id" events >ids &&
+	printf "telegram:7303\ntelegram:7304\n" >expect &&
+	test_cmp expect ids
+'
+
 test_expect_success 'a body of a channel without a section is refused, as in CGI' '
 	hb_write_conf "[telegram]" "token_file = $TRASH_DIRECTORY/tg.token" &&
 	test_expect_code 65 hb-ingest "$DATA/ms-start.json" 2>err &&

@@ -240,6 +240,34 @@ test_expect_success 'bodies left waiting or claimed by a dead process are commit
 	test_must_fail ls "$HB_HOME"/spool/telegram.* 2>/dev/null
 '
 
+test_expect_success 'a body the store cannot take holds none of the others back' '
+	hb_tg_update 971 "Alle Daten löschen" 8201 >erase.json &&
+	test "$(hb_post_telegram erase.json)" = 200 &&
+	hb-test-damage telegram:972 &&
+	hb_tg_update 972 Start 8202 >"$HB_HOME/spool/telegram.3.1.000000001" &&
+	hb_tg_update 973 Start 8203 >"$HB_HOME/spool/telegram.3.1.000000002" &&
+	hb_tg_update 974 Start 8204 >own.json &&
+	test "$(hb_post_telegram own.json)" = 200 &&
+	hb-subscribe list -s active | cut -f1 >ids &&
+	test_grep -x telegram:973 ids &&
+	test_grep -x telegram:974 ids &&
+	test_must_fail test_grep -x telegram:972 ids &&
+	ls "$HB_HOME/spool" >left &&
+	echo telegram.3.1.000000001.failed >expect &&
+	test_cmp expect left
+'
+
+test_expect_success 'its own webhook is answered 503 and kept aside, as long as it fails' '
+	hb_tg_update 972 Start 8205 >bad.json &&
+	test "$(hb_post_telegram bad.json)" = 503 &&
+	ls "$HB_HOME/spool" | grep -c "[.]failed$" >n &&
+	test "$(cat n)" = 2 &&
+	test_must_fail hb-subscribe show telegram:972 &&
+	rm "$HB_HOME"/spool/*.failed &&
+	hb_tg_update 975 Start 8206 >good.json &&
+	test "$(hb_post_telegram good.json)" = 200
+'
+
 test_expect_success 'hooks run after the answer, with the event on stdin' '
 	mkdir -p hooks &&
 	printf "#!/bin/sh\ncat >\"%s/hooked\"\n" "$TRASH_DIRECTORY" >hooks/on-subscribe &&
