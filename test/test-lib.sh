@@ -137,24 +137,42 @@ test_run_ () {
 	return "$eval_ret"
 }
 
-# test_expect_success [PREREQ] 'what it shows' 'commands chained with &&'
+# test_have_prereqs_ PREREQ[,PREREQ...] title: 0 if all are there, else
+# report the test as skipped.
+test_have_prereqs_ () {
+	for prereq in $(echo "$1" | tr , " "); do
+		case "$prereq" in
+		NOT_VALGRIND)
+			if [ -n "${HB_VALGRIND:-}" ]; then
+				echo "ok $test_count # skip $2 (valgrind delays signals)"
+				return 1
+			fi ;;
+		MOUNTNS)
+			if ! unshare -rm true 2>/dev/null; then
+				echo "ok $test_count # skip $2 (no mount namespace: unshare -rm fails)"
+				return 1
+			fi ;;
+		*)
+			echo "Bail out! unknown prerequisite $prereq"
+			exit 1 ;;
+		esac
+	done
+	return 0
+}
+
+# test_expect_success [PREREQ[,PREREQ]] 'what it shows' 'commands chained with &&'
 #
 # PREREQ names a condition the test needs; without it the test is
 # reported as skipped, with the reason, never as passed:
 #   NOT_VALGRIND  valgrind delays signals, which timing tests watch
+#   MOUNTNS       a mount namespace of our own (unshare -rm), for a
+#                 file system of a given size
 test_expect_success () {
 	test_count=$((test_count + 1))
 	if [ $# -eq 3 ]; then
-		case "$1" in
-		NOT_VALGRIND)
-			if [ -n "${HB_VALGRIND:-}" ]; then
-				echo "ok $test_count # skip $2 (valgrind delays signals)"
-				return
-			fi ;;
-		*)
-			echo "Bail out! unknown prerequisite $1"
-			exit 1 ;;
-		esac
+		if ! test_have_prereqs_ "$1" "$2"; then
+			return
+		fi
 		shift
 	fi
 	if test_run_ "$2"; then
