@@ -21,6 +21,7 @@
 #include "hb.h"
 #include "jsonl.h"
 #include "log.h"
+#include "sender.h"
 #include "xalloc.h"
 
 static struct cli cli;
@@ -102,12 +103,11 @@ print_plan(struct create *cr)
 {
 	const struct bcast_plan *p;
 	double secs, longest = 0;
-	long long rate;
 	size_t msgs;
 	const char *k;
 	json_t *v, *o;
 	char buf[32];
-	int c;
+	int c, last = -1;
 
 	if (!cli.json)
 		printf("channel\trecipients\ttext\ttemplate\tskipped\tparts\t"
@@ -117,15 +117,19 @@ print_plan(struct create *cr)
 			continue;
 		p = &cr->plan[c];
 		msgs = p->text * p->parts + p->template;
-		rate = cli.conf.chan[c].rate;
-		secs = rate > 0 ? (double)msgs / rate : 0;
-		if (secs > longest)
+		secs = sender_forecast(cli.conf.chan[c].rate, p->latency,
+		    msgs);
+		if (secs > longest) {
 			longest = secs;
-		o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:f}", "channel",
-		    chan_name(c), "recipients", (json_int_t)p->recipients,
-		    "text", (json_int_t)p->text, "template",
-		    (json_int_t)p->template, "skipped", (json_int_t)p->skipped,
-		    "parts", (json_int_t)p->parts, "seconds", secs);
+			last = c;
+		}
+		o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:f, s:o}",
+		    "channel", chan_name(c), "recipients",
+		    (json_int_t)p->recipients, "text", (json_int_t)p->text,
+		    "template", (json_int_t)p->template, "skipped",
+		    (json_int_t)p->skipped, "parts", (json_int_t)p->parts,
+		    "seconds", secs, "latency", p->latency > 0 ?
+		    json_real(p->latency) : json_null());
 		json_object_set_new(o, "why", p->why != NULL ?
 		    json_incref(p->why) : json_object());
 		if (cli.json)
@@ -144,9 +148,14 @@ print_plan(struct create *cr)
 			    chan_name(c), json_integer_value(v), k);
 	if (cr->why[0] != '\0' && !req.scheduled)
 		return;
-	if (!cli.json)
+	if (!cli.json && last >= 0)
 		fprintf(stderr, "hb-broadcast: would go out %s, taking about "
-		    "%.0f s\n", calendar_format(cr->at, buf), longest);
+		    "%.0f s; %s finishes last%s\n", calendar_format(cr->at, buf),
+		    longest, chan_name(last), cr->plan[last].latency > 0 ? "" :
+		    " (answer times not measured yet: 1 s assumed)");
+	else if (!cli.json)
+		fprintf(stderr, "hb-broadcast: would go out %s, to nobody\n",
+		    calendar_format(cr->at, buf));
 }
 
 static void

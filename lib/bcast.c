@@ -561,6 +561,36 @@ plan_one(const void *key, size_t klen, json_t *sub, void *arg)
 	return 0;
 }
 
+/* The meta entry of chan's latency, in milliseconds. */
+static void
+latency_name(enum chan c, char *buf, size_t size)
+{
+	(void)snprintf(buf, size, "latency_ms.%s", chan_name(c));
+}
+
+int
+bcast_note_latency(struct txn *tx, enum chan c, double secs)
+{
+	char name[32];
+
+	latency_name(c, name, sizeof(name));
+	return store_meta_put(tx, name, (long long)(secs * 1000 + 0.5));
+}
+
+int
+bcast_latency(struct txn *tx, enum chan c, double *secs)
+{
+	char name[32];
+	long long ms;
+	int rc;
+
+	latency_name(c, name, sizeof(name));
+	*secs = 0;
+	if ((rc = store_meta_get(tx, name, &ms)) == 0)
+		*secs = (double)ms / 1000;
+	return rc;
+}
+
 int
 bcast_plan(struct txn *tx, const struct conf *conf,
     const struct bcast_req *req, time_t now, struct bcast_plan plan[CHAN_COUNT])
@@ -578,7 +608,9 @@ bcast_plan(struct txn *tx, const struct conf *conf,
 		plan[c].parts = split_text(req->text, l->max, l->unit, &parts);
 		split_free(parts, plan[c].parts);
 		w.chan = c;
-		rc = sub_each_in(tx, SUB_ACTIVE, c, NULL, plan_one, &w);
+		if ((rc = bcast_latency(tx, c, &plan[c].latency)) == 0)
+			rc = sub_each_in(tx, SUB_ACTIVE, c, NULL, plan_one,
+			    &w);
 	}
 	return rc == STORE_NOTFOUND ? 0 : rc;
 }

@@ -91,6 +91,13 @@ int	 bcast_finished(struct txn *, uint64_t n, time_t now);
  */
 int	 bcast_note_sent(struct txn *, uint64_t n, time_t at);
 /*
+ * The seconds chan's answers took on average in the latest run that
+ * sent, for forecasts: note it (hb-broadcast run), or read it (0 if
+ * unknown).
+ */
+int	 bcast_note_latency(struct txn *, enum chan, double secs);
+int	 bcast_latency(struct txn *, enum chan, double *secs);
+/*
  * How many regular broadcasts other than except had a delivery accepted
  * on calendar day `day' (a walk of the broadcasts, one a day or so).
  */
@@ -130,6 +137,8 @@ int	 bcast_keep_counts(struct txn *, uint64_t n, json_t *rec);
 /* What a send would do, per channel, without storing anything. */
 struct bcast_plan {
 	size_t	 recipients, text, template, skipped, parts;
+	double	 latency;	/* seconds an answer took in the last run,
+				   0 if none has sent yet */
 	json_t	*why;
 };
 

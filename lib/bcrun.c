@@ -175,7 +175,8 @@ bcrun_job(const struct bcrun *r, struct bcrun_bc *b, const char *id,
 struct fan_walk {
 	struct txn *tx;
 	struct bcrun_bc *b;
-	size_t	*room;
+	enum chan chan;
+	size_t	*room;		/* the channel's */
 	bcrun_hand_fn hand;
 	void	*arg;
 	int	 rc;
@@ -186,7 +187,7 @@ fan_one(const void *key, size_t klen, json_t *sub, void *arg)
 {
 	struct fan_walk *w = arg;
 	struct bcrun_bc *b = w->b;
-	char id[HB_ID_MAX + 1];
+	char id[HB_ID_MAX + 1], *pos = b->pos[w->chan];
 
 	if (*w->room == 0)
 		return STORE_STOP;
@@ -194,9 +195,9 @@ fan_one(const void *key, size_t klen, json_t *sub, void *arg)
 		return 0;
 	memcpy(id, key, klen);
 	id[klen] = '\0';
-	if (strcmp(id, b->pos) <= 0)
+	if (strcmp(id, pos) <= 0)
 		return 0;	/* pos itself, where the walk resumed */
-	(void)strlcpy(b->pos, id, sizeof(b->pos));
+	(void)strlcpy(pos, id, sizeof(b->pos[w->chan]));
 	if (b->resumed && (w->rc = delivery_has(w->tx, b->n, id)) != 0)
 		return w->rc == 1 ? (w->rc = 0) : w->rc;
 	if ((w->rc = w->hand(w->tx, b, id, sub, w->arg)) < 0)
@@ -208,35 +209,34 @@ fan_one(const void *key, size_t klen, json_t *sub, void *arg)
 	return w->rc = 0;
 }
 
-/* Channels go out in the order of their names, which is the IDs' order. */
 int
-bcrun_fan_out(struct txn *tx, struct bcrun_bc *b, time_t now, size_t *room,
-    bcrun_hand_fn hand, void *arg, int *more)
+bcrun_fan_out(struct txn *tx, struct bcrun_bc *b, time_t now,
+    size_t room[CHAN_COUNT], bcrun_hand_fn hand, void *arg, unsigned *more)
 {
-	static const enum chan by_name[CHAN_COUNT] = { CHAN_INSTAGRAM,
-	    CHAN_MESSENGER, CHAN_TELEGRAM, CHAN_WHATSAPP };
-	struct fan_walk w = { tx, b, room, hand, arg, 0 };
-	char pchan[32];
-	int i, c, same, rc = 0;
+	struct fan_walk w = { tx, b, 0, NULL, hand, arg, 0 };
+	int c, rc = 0;
 
-	(void)snprintf(pchan, sizeof(pchan), "%.*s", (int)strcspn(b->pos,
-	    ":"), b->pos);
-	for (i = 0; i < CHAN_COUNT && rc == 0 && *room > 0; i++) {
-		c = by_name[i];
-		if (!(b->chans & (1u << c)) || (b->pos[0] != '\0' &&
-		    strcmp(chan_name(c), pchan) < 0))
+	for (c = 0; c < CHAN_COUNT && rc == 0; c++) {
+		if (!(b->chans & (1u << c)) || (b->fanned & (1u << c)))
 			continue;
-		same = strcmp(chan_name(c), pchan) == 0;
-		rc = sub_each_in(tx, SUB_ACTIVE, c, same ? b->pos : NULL,
-		    fan_one, &w);
+		if (room[c] == 0) {
+			*more |= 1u << c;
+			continue;
+		}
+		w.chan = c;
+		w.room = &room[c];
+		rc = sub_each_in(tx, SUB_ACTIVE, c, b->pos[c][0] != '\0' ?
+		    b->pos[c] : NULL, fan_one, &w);
 		if (rc == 0)
 			rc = w.rc;
+		if (rc == 0 && room[c] == 0)
+			*more |= 1u << c;	/* perhaps more */
+		else if (rc == 0)
+			b->fanned |= 1u << c;
 	}
 	if (rc != 0)
 		return rc;
-	if (*room > 0)
+	if ((b->chans & ~b->fanned) == 0)
 		b->fanning = 0;	/* everyone handed out */
-	else
-		*more = 1;
 	return bcast_started(tx, b->n, now);
 }

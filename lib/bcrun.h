@@ -31,11 +31,14 @@ struct bcrun_bc {
 	int	 cancelled;
 	int	 fanning;	/* subscribers left to hand out */
 	int	 resumed;	/* begun by an earlier run */
+	int	 counted;	/* its subscribers, for the progress line */
 	char	*text;
 	unsigned chans;
 	struct sender_text *texts[CHAN_COUNT][2];	/* free text, template */
 	int	 template_fits;	/* could go as the WhatsApp template */
-	char	 pos[HB_ID_MAX + 1];	/* last handed out, in this run */
+	unsigned fanned;	/* channels whose subscribers are handed out */
+	char	 pos[CHAN_COUNT][HB_ID_MAX + 1]; /* each channel's last
+				   handed out, in this run */
 	size_t	 outstanding;	/* handed out, no answer committed */
 	time_t	 last_sent;	/* an accepted delivery in this round */
 	long	 others_day;	/* the day others_sent counts, or -1 */
@@ -68,14 +71,17 @@ struct sender_job *bcrun_job(const struct bcrun *, struct bcrun_bc *b,
 	    const char **why);
 
 /*
- * Hand out b's active subscribers, channel by channel in ID order, from
- * where this run left off, to hand(), which returns 1 if it took one
- * (then it is outstanding, and room goes down), 0 if not, or an error.
- * Stops when room is 0; then *more is set.
+ * Hand out b's active subscribers, each channel in ID order from where
+ * this run left off, to hand(), which returns 1 if it took one (then it
+ * is outstanding, and the channel's room goes down), 0 if not, or an
+ * error.  A channel stops when its room is 0; then its bit (1 << chan)
+ * is set in *more.  Every channel gets its turn in each call, so that
+ * all send side by side.
  */
 typedef int (*bcrun_hand_fn)(struct txn *, struct bcrun_bc *,
     const char *id, json_t *sub, void *arg);
 int	 bcrun_fan_out(struct txn *, struct bcrun_bc *, time_t now,
-	    size_t *room, bcrun_hand_fn hand, void *arg, int *more);
+	    size_t room[CHAN_COUNT], bcrun_hand_fn hand, void *arg,
+	    unsigned *more);
 
 #endif /* BCRUN_H */

@@ -159,6 +159,9 @@ delivery_claim(struct txn *tx, int prio, time_t now, size_t max,
 			rc = store_put(tx, T_DELIVERIES, keys.v[i],
 			    keys.len[i], rec, 0);
 			break;
+		case DELIVERY_LEAVE:
+			rc = 0;
+			break;
 		}
 		json_decref(rec);
 	}

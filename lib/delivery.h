@@ -51,12 +51,14 @@ int	 delivery_sent_on(struct txn *, const char *id, long day,
  * Claiming for hb-broadcast run: each due delivery of priority prio, up
  * to max, is offered to fn, which returns DELIVERY_TAKE (it goes out:
  * the record is leased), DELIVERY_SKIP (final, for the reason *why),
- * DELIVERY_DROP (its broadcast is gone), or -1.  rec is borrowed.
+ * DELIVERY_DROP (its broadcast is gone), DELIVERY_WAIT, DELIVERY_LEAVE,
+ * or -1.  rec is borrowed.
  */
 #define DELIVERY_TAKE	0
 #define DELIVERY_SKIP	1
 #define DELIVERY_DROP	2
 #define DELIVERY_WAIT	3	/* not before *until, for the reason *why */
+#define DELIVERY_LEAVE	4	/* as it is, due, for a later claim */
 typedef int (*delivery_claim_fn)(uint64_t bc, const char *id,
     const json_t *rec, const char **why, time_t *until, void *arg);
 int	 delivery_claim(struct txn *, int prio, time_t now, size_t max,

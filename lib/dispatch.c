@@ -11,6 +11,7 @@
  * and the next run recovers from the journal.
  */
 #include <sys/file.h>
+#include <sys/resource.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -32,13 +33,15 @@
 #include "log.h"
 #include "monotime.h"
 #include "outbox.h"
+#include "progress.h"
 #include "revoke.h"
 #include "sender.h"
 #include "sub.h"
 #include "xalloc.h"
 
-#define BATCH		2000	/* jobs claimed per round, at most */
-#define PARALLEL	16	/* requests in flight */
+#define BATCH		2000	/* answers that make a round, at most */
+#define CHAN_BATCH	2000	/* jobs of a channel claimed ahead, at most */
+#define FD_RESERVE	64	/* descriptors for the store, logs, hooks */
 #define ROUND_EVERY	1.0	/* seconds between rounds at most */
 
 struct dispatch {
@@ -52,7 +55,8 @@ struct dispatch {
 	size_t	 napplied;	/* of them, committed by this round */
 	struct bcrun run;
 	struct sender_job *claimed; /* claimed this round, sent after commit */
-	int	 more;		/* the last claim stopped for room */
+	unsigned more;		/* channels (1 << chan) whose last claim
+				   stopped for room */
 	int	 recovering;
 	struct revoke_mark mark; /* the "revoked" file, as last seen */
 	unsigned epoch;		/* revocations seen so far */
@@ -60,6 +64,8 @@ struct dispatch {
 	int	 stopping;	/* SIGTERM: finish what is in flight, claim
 				   nothing more */
 	time_t	 now;
+	int	 show;		/* progress on stderr */
+	struct progress prog;
 };
 
 static volatile sig_atomic_t stop_asked;
@@ -69,15 +75,6 @@ on_stop(int sig)
 {
 	(void)sig;
 	stop_asked = 1;
-}
-
-static void
-claim_job(struct dispatch *d, struct sender_job *j, enum answer_origin origin)
-{
-	j->origin = origin;
-	j->epoch = d->epoch;
-	j->next = d->claimed;
-	d->claimed = j;
 }
 
 /* The sender's callback: journal the answer, keep it for the round. */
@@ -110,6 +107,7 @@ on_done(struct sender_job *j, const struct platform_res *r, void *arg)
 	a->retry_after = r->retry_after;
 	a->at = time(NULL);
 	journal_add(&d->journal, a);
+	progress_count(&d->prog, j->chan);
 	if (r->outcome == PO_HALT)
 		d->rep->halted = 1;
 	sender_job_free(j);
@@ -192,12 +190,62 @@ apply_results(struct txn *tx, struct dispatch *d)
 	return rc;
 }
 
-/* Claiming: what each owner offers becomes a job, taking room. */
+/*
+ * Claiming: what each owner offers becomes a job, taking room on its
+ * channel.  Each channel has room for CHAN_BATCH jobs ahead (queued, in
+ * flight, or claimed this round), so that all send side by side; an
+ * emergency's room does not count the regular jobs queued, which it
+ * overtakes.
+ */
 struct claim {
 	struct txn *tx;
 	struct dispatch *d;
-	size_t	*room;
+	size_t	 taken[2][CHAN_COUNT];	/* this round, by priority */
 };
+
+static size_t
+room_for(const struct claim *cl, enum chan c, int prio)
+{
+	size_t busy = sender_busy(cl->d->sender, c, prio) + cl->taken[0][c] +
+	    (prio > 0 ? cl->taken[1][c] : 0);
+
+	return busy >= CHAN_BATCH ? 0 : CHAN_BATCH - busy;
+}
+
+/* A job claimed: to the list the round sends after its commit. */
+static void
+claim_job(struct claim *cl, struct sender_job *j, enum answer_origin origin)
+{
+	struct dispatch *d = cl->d;
+
+	j->origin = origin;
+	j->epoch = d->epoch;
+	j->next = d->claimed;
+	d->claimed = j;
+	cl->taken[j->prio][j->chan]++;
+	/* A broadcast's subscribers were counted when it began. */
+	if (origin != ANSWER_FANOUT)
+		progress_expect(&d->prog, j->chan, 1);
+}
+
+/* For the progress line: b's subscribers, once, when it begins. */
+static int
+expect_broadcast(struct claim *cl, struct bcrun_bc *b)
+{
+	size_t n;
+	int c, rc;
+
+	if (!cl->d->show || b->counted)
+		return 0;
+	b->counted = 1;
+	for (c = 0; c < CHAN_COUNT; c++)
+		if (b->chans & (1u << c)) {
+			if ((rc = sub_count_in(cl->tx, SUB_ACTIVE, c, &n)) != 0)
+				return rc;
+			progress_expect(&cl->d->prog, c, n);
+		}
+	return 0;
+}
 
 static void
 take_answer(uint64_t seq, const char *id, const char *text,
@@ -215,8 +263,7 @@ take_answer(uint64_t seq, const char *id, const char *text,
 	sender_text_unref(t);
 	j->ref = seq;
 	j->tries = tries;
-	claim_job(cl->d, j, ANSWER_OUTBOX);
-	(*cl->room)--;
+	claim_job(cl, j, ANSWER_OUTBOX);
 }
 
 /* Whether broadcast bc counts against daily_limit: a regular one. */
@@ -290,10 +337,15 @@ take_delivery(uint64_t n, const char *id, const json_t *rec,
 	struct bcrun_bc *b;
 	struct sender_job *j;
 	json_t *sub = NULL;
-	int rc;
+	int c, rc;
 
 	if ((b = bcrun_get(cl->tx, &d->run, n)) == NULL)
 		return DELIVERY_DROP;
+	if ((c = chan_lookup(id, strcspn(id, ":"))) >= 0 &&
+	    room_for(cl, c, b->prio) == 0) {
+		d->more |= 1u << c;
+		return DELIVERY_LEAVE;	/* its channel is full: later */
+	}
 	if (b->cancelled) {
 		*why = "cancelled";
 		return DELIVERY_SKIP;
@@ -315,8 +367,7 @@ take_delivery(uint64_t n, const char *id, const json_t *rec,
 	json_decref(sub);
 	if (j == NULL)
 		return DELIVERY_SKIP;
-	claim_job(d, j, ANSWER_DELIVERY);
-	(*cl->room)--;
+	claim_job(cl, j, ANSWER_DELIVERY);
 	return DELIVERY_TAKE;
 }
 
@@ -325,14 +376,15 @@ static int
 hand(struct txn *tx, struct bcrun_bc *b, const char *id, json_t *sub,
     void *arg)
 {
-	struct dispatch *d = arg;
-	struct claim cl = { tx, d, NULL };
+	struct claim *cl = arg;
+	struct dispatch *d = cl->d;
 	struct sender_job *j;
 	const char *why = NULL;
 	time_t until;
 	int rc;
 
-	if ((rc = limit_reached(&cl, b, id, &until)) != 0) {
+	(void)tx;
+	if ((rc = limit_reached(cl, b, id, &until)) != 0) {
 		if (rc < 0)
 			return rc;
 		d->rep->deferred++;
@@ -340,7 +392,7 @@ hand(struct txn *tx, struct bcrun_bc *b, const char *id, json_t *sub,
 		    b->prio);
 	}
 	if ((j = bcrun_job(&d->run, b, id, sub, NULL, d->now, &why)) != NULL) {
-		claim_job(d, j, ANSWER_FANOUT);
+		claim_job(cl, j, ANSWER_FANOUT);
 		return 1;
 	}
 	if (why == NULL)
@@ -349,38 +401,54 @@ hand(struct txn *tx, struct bcrun_bc *b, const char *id, json_t *sub,
 	return delivery_skip(tx, b->n, id, why);
 }
 
+/* Room of priority prio on every channel, and in all. */
+static size_t
+rooms(const struct claim *cl, int prio, size_t room[CHAN_COUNT])
+{
+	size_t all = 0;
+	int c;
+
+	for (c = 0; c < CHAN_COUNT; c++)
+		all += room[c] = room_for(cl, c, prio);
+	return all;
+}
+
 /*
- * Claim work, up to room: the outbox, deliveries due again, then the
- * broadcasts that are due, each emergencies first; in the quiet hours
- * only emergencies (and answers, which citizens asked for).
+ * Claim work, as far as there is room: the outbox (answers are few, and
+ * go whatever the room), deliveries due again, then the broadcasts that
+ * are due, each emergencies first; in the quiet hours only emergencies
+ * (and answers, which citizens asked for).
  */
 static int
-claim(struct txn *tx, struct dispatch *d, int quiet, size_t *room)
+claim(struct claim *cl, int quiet)
 {
-	struct claim cl = { tx, d, room };
+	struct dispatch *d = cl->d;
+	size_t room[CHAN_COUNT], n, i;
 	struct bcrun_bc *b;
 	uint64_t *due = NULL;
-	size_t n, i;
 	int prio, rc = 0;
 
-	for (prio = 0; prio < 2 && rc == 0 && *room > 0; prio++)
-		rc = outbox_claim(tx, prio, d->now, *room, take_answer, &cl,
-		    &n);
-	for (prio = 0; prio < (quiet ? 1 : 2) && rc == 0 && *room > 0;
-	    prio++) {
-		rc = delivery_claim(tx, prio, d->now, *room, take_delivery,
-		    &cl, &n);
+	for (prio = 0; prio < 2 && rc == 0; prio++)
+		rc = outbox_claim(cl->tx, prio, d->now, CHAN_BATCH, take_answer,
+		    cl, &n);
+	for (prio = 0; prio < (quiet ? 1 : 2) && rc == 0; prio++) {
+		if (rooms(cl, prio, room) == 0)
+			continue;
+		rc = delivery_claim(cl->tx, prio, d->now, rooms(cl, prio, room),
+		    take_delivery, cl, &n);
 		d->rep->skipped += n;
 	}
-	for (prio = 0; prio < (quiet ? 1 : 2) && rc == 0 && *room > 0;
-	    prio++) {
-		if ((rc = bcast_due(tx, prio, d->now, &due, &n)) != 0)
+	for (prio = 0; prio < (quiet ? 1 : 2) && rc == 0; prio++) {
+		if ((rc = bcast_due(cl->tx, prio, d->now, &due, &n)) != 0)
 			break;
-		for (i = 0; i < n && rc == 0 && *room > 0; i++)
-			if ((b = bcrun_get(tx, &d->run, due[i])) != NULL &&
-			    !b->cancelled && b->fanning)
-				rc = bcrun_fan_out(tx, b, d->now, room, hand,
-				    d, &d->more);
+		for (i = 0; i < n && rc == 0; i++)
+			if ((b = bcrun_get(cl->tx, &d->run, due[i])) != NULL &&
+			    !b->cancelled && b->fanning &&
+			    (rc = expect_broadcast(cl, b)) == 0) {
+				(void)rooms(cl, prio, room);
+				rc = bcrun_fan_out(cl->tx, b, d->now, room,
+				    hand, cl, &d->more);
+			}
 		free(due);
 		due = NULL;
 	}
@@ -412,14 +480,33 @@ still_wanted(const struct sender_job *j, void *arg)
 	    !b->cancelled;
 }
 
+/* What each channel's answers take, for the next dry run's forecast. */
+static int
+note_latency(struct txn *tx, struct dispatch *d)
+{
+	size_t answers;
+	double secs;
+	int c, rc;
+
+	for (c = 0; c < CHAN_COUNT; c++) {
+		secs = sender_latency(d->sender, c, &answers);
+		if (answers > 0 && (rc = bcast_note_latency(tx, c, secs)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int
 round_fn(struct txn *tx, void *arg)
 {
 	struct dispatch *d = arg;
-	struct claim cl = { tx, d, NULL };
-	size_t room;
+	struct claim cl;
 	time_t end;
 	int rc;
+
+	memset(&cl, 0, sizeof(cl));
+	cl.tx = tx;
+	cl.d = d;
 
 	d->now = time(NULL);
 	/*
@@ -435,7 +522,7 @@ round_fn(struct txn *tx, void *arg)
 			return rc;
 		sender_filter(d->sender, still_wanted, &cl);
 	}
-	if ((rc = apply_results(tx, d)) != 0)
+	if ((rc = apply_results(tx, d)) != 0 || (rc = note_latency(tx, d)) != 0)
 		return rc;
 	/* After a crash: give back what the dead sender had claimed. */
 	if (d->recovering && ((rc = delivery_unlease(tx)) != 0 ||
@@ -445,14 +532,8 @@ round_fn(struct txn *tx, void *arg)
 		return rc;
 	if (d->stopping)
 		return 0;	/* claim nothing more */
-	room = sender_queued(d->sender) + sender_inflight(d->sender);
-	room = room >= BATCH ? 0 : BATCH - room;
 	d->more = 0;
-	if ((rc = claim(tx, d, calendar_quiet(d->conf, d->now, &end), &room)) != 0)
-		return rc;
-	if (room == 0)
-		d->more = 1;
-	return 0;
+	return claim(&cl, calendar_quiet(d->conf, d->now, &end));
 }
 
 /* One round: commit, claim; then the claimed jobs go to the sender. */
@@ -496,12 +577,6 @@ round_run(struct dispatch *d)
 	return 0;
 }
 
-static void
-progress(const struct dispatch_report *r, int last)
-{
-	fprintf(stderr, "\r%zu sent, %zu failed, %zu skipped, %zu deferred%s",
-	    r->sent, r->failed, r->skipped, r->deferred, last ? "\n" : "");
-}
 
 /* The send lock: one sender at a time.  The fd, -2 if busy, or -1. */
 static int
@@ -530,13 +605,60 @@ send_lock(const struct store_opts *o, const struct dispatch_opts *opts,
 	return fd;
 }
 
+/*
+ * Requests in flight a channel may have: SENDER_CEILING, unless the file
+ * descriptors this process may open say less, as each may hold a
+ * connection where the platform does not multiplex.  The soft limit is
+ * raised towards the hard one as far as that needs.
+ */
+static size_t
+inflight_ceiling(const struct conf *conf)
+{
+	struct rlimit rl;
+	rlim_t want;
+	size_t chans = 0, per;
+	int c;
+
+	for (c = 0; c < CHAN_COUNT; c++)
+		chans += conf->chan[c].enabled != 0;
+	if (chans == 0 || getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return SENDER_CEILING;
+	want = (rlim_t)(SENDER_CEILING * chans + FD_RESERVE);
+	if (rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	per = rl.rlim_cur > FD_RESERVE ? (rl.rlim_cur - FD_RESERVE) / chans :
+	    1;
+	if (per >= SENDER_CEILING)
+		return SENDER_CEILING;
+	log_warnx("at most %zu requests in flight a channel, as at most "
+	    "%llu files may be open (ulimit -n)", per > 0 ? per : 1,
+	    (unsigned long long)rl.rlim_cur);
+	return per > 0 ? per : 1;
+}
+
+/* Does a channel that has more to claim run short of work? */
+static int
+runs_short(const struct dispatch *d)
+{
+	int c;
+
+	for (c = 0; c < CHAN_COUNT; c++)
+		if ((d->more & (1u << c)) &&
+		    sender_busy(d->sender, c, 1) <= CHAN_BATCH / 2)
+			return 1;
+	return 0;
+}
+
 int
 dispatch_run(const struct conf *conf, const struct store_opts *sopts,
     const struct dispatch_opts *opts, struct dispatch_report *rep)
 {
 	struct sigaction sa, oldterm, oldint;
 	struct dispatch d;
-	double last = 0, shown = 0, t;
+	double last = 0, t;
 	size_t busy;
 	int lockfd, rc = 0, first = 1;
 
@@ -548,6 +670,8 @@ dispatch_run(const struct conf *conf, const struct store_opts *sopts,
 	d.sopts = sopts;
 	d.rep = rep;
 	d.recovering = 1;
+	d.show = opts->progress;
+	progress_init(&d.prog, monotime_now());
 	bcrun_init(&d.run, conf);
 	if (journal_open(&d.journal, sopts) == -1 ||
 	    journal_read(&d.journal, &d.results, &d.nresults) == -1) {
@@ -557,7 +681,7 @@ dispatch_run(const struct conf *conf, const struct store_opts *sopts,
 		return -1;
 	}
 	d.cap = d.nresults;
-	d.sender = sender_new(conf, PARALLEL, on_done, &d);
+	d.sender = sender_new(conf, inflight_ceiling(conf), on_done, &d);
 	(void)revoke_seen(sopts->home, &d.mark);
 	/*
 	 * SIGTERM (systemd) and SIGINT (Ctrl-C) stop the run gracefully:
@@ -595,7 +719,7 @@ dispatch_run(const struct conf *conf, const struct store_opts *sopts,
 		}
 		if (first || d.revalidate || busy == 0 ||
 		    d.nresults >= BATCH / 2 ||
-		    (d.more && busy <= 2 * PARALLEL) ||
+		    runs_short(&d) ||
 		    (d.nresults > 0 && t - last >= ROUND_EVERY)) {
 			if ((rc = round_run(&d)) != 0)
 				break;
@@ -609,15 +733,13 @@ dispatch_run(const struct conf *conf, const struct store_opts *sopts,
 		if ((rc = sender_step(d.sender, 100)) != 0 ||
 		    (rc = journal_flush(&d.journal)) != 0)
 			break;
-		if (opts->progress && t - shown >= 0.5) {
-			progress(rep, 0);
-			shown = t;
-		}
+		if (d.show)
+			progress_show(&d.prog, stderr, t, 0);
 	}
 	(void)sigaction(SIGTERM, &oldterm, NULL);
 	(void)sigaction(SIGINT, &oldint, NULL);
-	if (opts->progress)
-		progress(rep, 1);
+	if (d.show)
+		progress_show(&d.prog, stderr, monotime_now(), 1);
 	/*
 	 * After an error, what is left is found by the next run: answers in
 	 * the journal, claimed work leased, handouts without a record.

@@ -20,6 +20,7 @@ enum http_result {
 
 struct http_response {
 	long	 status;
+	long	 retry_after;	/* seconds its Retry-After header asks, or 0 */
 	char	*body;		/* NUL-terminated, malloc'd */
 	size_t	 len;
 };

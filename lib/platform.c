@@ -280,8 +280,8 @@ meta_result(enum chan c, long status, json_t *o, struct platform_res *r)
 }
 
 void
-platform_result(enum chan c, const char *id, long status, const char *body,
-    size_t len, struct platform_res *r)
+platform_result(enum chan c, const char *id, long status, long retry_after,
+    const char *body, size_t len, struct platform_res *r)
 {
 	json_t *o;
 
@@ -301,6 +301,17 @@ platform_result(enum chan c, const char *id, long status, const char *body,
 	else
 		meta_result(c, status, o, r);
 	json_decref(o);
+	/*
+	 * HTTP's Retry-After on a 429 or 503 asks every request to wait:
+	 * the channel pauses, for the longer of what the header and the
+	 * body say.
+	 */
+	if (retry_after > 0 && (status == 429 || status == 503) &&
+	    platform_outcome_temporary(r->outcome)) {
+		r->outcome = PO_THROTTLE;
+		if (retry_after > r->retry_after)
+			r->retry_after = retry_after;
+	}
 }
 
 static const char *const outcome_names[] = {

@@ -67,12 +67,14 @@ struct platform_res {
 };
 
 /*
- * What the answer (HTTP status, body of len bytes) to a send on chan
- * means.  id is the recipient, for the pid of Telegram's messages,
- * which are numbered per chat.
+ * What the answer (HTTP status, the seconds of its Retry-After header
+ * or 0, body of len bytes) to a send on chan means.  id is the
+ * recipient, for the pid of Telegram's messages, which are numbered per
+ * chat.
  */
 void	 platform_result(enum chan, const char *id, long status,
-	    const char *body, size_t len, struct platform_res *);
+	    long retry_after, const char *body, size_t len,
+	    struct platform_res *);
 const char *platform_outcome_name(enum platform_outcome);
 /* The outcome called name, or -1. */
 int	 platform_outcome_lookup(const char *name);

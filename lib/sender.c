@@ -18,6 +18,16 @@
  */
 #define SPACING		1.1
 #define MAX_PAUSE	60.0	/* longer waits go back to the owner */
+/*
+ * Requests in flight a channel needs: its rate times the time an answer
+ * takes (Little's law), with half again to spare for answers slower than
+ * the average.  Until the first answers, an answer is taken to take a
+ * second, as real send APIs answer in 0.1-1 s.
+ */
+#define HEADROOM	1.5
+#define FIRST_LATENCY	1.0
+#define UNPACED		16	/* requests in flight without a rate */
+#define LATENCY_WEIGHT	0.1	/* of each new answer in the average */
 
 struct queue {
 	struct sender_job *head, *tail;
@@ -28,6 +38,11 @@ struct pace {
 	double	 next_start;	/* the earliest the next request may start */
 	double	 paused_until;
 	double	 backoff;	/* the next pause without retry_after */
+	double	 latency;	/* seconds an answer takes, on average */
+	size_t	 answers;	/* that the average is made of */
+	size_t	 inflight;	/* requests started, not answered */
+	size_t	 cap;		/* requests in flight at most */
+	size_t	 queued[2];	/* jobs waiting, by priority */
 	int	 halted;
 	struct platform_res halt;
 };
@@ -35,10 +50,10 @@ struct pace {
 struct sender {
 	const struct conf *conf;
 	struct http_pool *pool;
-	size_t	 parallel, inflight, queued;
+	size_t	 ceiling;	/* requests in flight at most, a channel */
+	size_t	 inflight, queued;
 	struct queue q[2][CHAN_COUNT];
 	struct pace pace[CHAN_COUNT];
-	unsigned next_chan;	/* round robin among the channels */
 	sender_done_fn done;
 	void	*arg;
 };
@@ -95,20 +110,34 @@ sender_job_free(struct sender_job *j)
 	}
 }
 
+/* How many requests channel c may have in flight, at what it measured. */
+static void
+set_cap(struct sender *s, struct pace *pc)
+{
+	double need;
+
+	need = pc->rate > 0 ? (double)pc->rate * pc->latency * HEADROOM + 1 :
+	    UNPACED;
+	pc->cap = need >= (double)s->ceiling ? s->ceiling : need < 1 ? 1 :
+	    (size_t)need;
+}
+
 struct sender *
-sender_new(const struct conf *conf, size_t parallel, sender_done_fn done,
+sender_new(const struct conf *conf, size_t ceiling, sender_done_fn done,
     void *arg)
 {
 	struct sender *s = xcalloc(1, sizeof(*s));
 	int c;
 
 	s->conf = conf;
-	s->parallel = parallel > 0 ? parallel : 1;
+	s->ceiling = ceiling > 0 ? ceiling : 1;
 	s->done = done;
 	s->arg = arg;
 	for (c = 0; c < CHAN_COUNT; c++) {
 		s->pace[c].rate = conf->chan[c].rate;
 		s->pace[c].backoff = 1;
+		s->pace[c].latency = FIRST_LATENCY;
+		set_cap(s, &s->pace[c]);
 	}
 	return s;
 }
@@ -138,6 +167,27 @@ pop(struct queue *q)
 	return j;
 }
 
+/* Queue a job of the sender's, counted; at the front to go on next. */
+static void
+enqueue(struct sender *s, struct sender_job *j, int front)
+{
+	push(&s->q[j->prio][j->chan], j, front);
+	s->pace[j->chan].queued[j->prio]++;
+	s->queued++;
+}
+
+static struct sender_job *
+dequeue(struct sender *s, int prio, enum chan c)
+{
+	struct sender_job *j;
+
+	if ((j = pop(&s->q[prio][c])) != NULL) {
+		s->pace[c].queued[prio]--;
+		s->queued--;
+	}
+	return j;
+}
+
 size_t
 sender_drop_queued(struct sender *s)
 {
@@ -147,11 +197,10 @@ sender_drop_queued(struct sender *s)
 
 	for (p = 0; p < 2; p++)
 		for (c = 0; c < CHAN_COUNT; c++)
-			while ((j = pop(&s->q[p][c])) != NULL) {
+			while ((j = dequeue(s, p, c)) != NULL) {
 				sender_job_free(j);
 				n++;
 			}
-	s->queued = 0;
 	return n;
 }
 
@@ -172,8 +221,7 @@ sender_add(struct sender *s, struct sender_job *j)
 		s->done(j, &s->pace[j->chan].halt, s->arg);
 		return;
 	}
-	push(&s->q[j->prio][j->chan], j, 0);
-	s->queued++;
+	enqueue(s, j, 0);
 }
 
 size_t
@@ -188,6 +236,40 @@ sender_inflight(const struct sender *s)
 	return s->inflight;
 }
 
+size_t
+sender_busy(const struct sender *s, enum chan c, int prio)
+{
+	const struct pace *pc = &s->pace[c];
+
+	return pc->inflight + pc->queued[0] + (prio > 0 ? pc->queued[1] : 0);
+}
+
+size_t
+sender_cap(const struct sender *s, enum chan c)
+{
+	return s->pace[c].cap;
+}
+
+double
+sender_latency(const struct sender *s, enum chan c, size_t *answers)
+{
+	*answers = s->pace[c].answers;
+	return s->pace[c].latency;
+}
+
+double
+sender_forecast(long long rate, double latency, size_t msgs)
+{
+	double apart = rate > 0 ? SPACING / (double)rate : 0;
+
+	if (latency <= 0)
+		latency = FIRST_LATENCY;
+	/* What the requests in flight allow, at that latency. */
+	if (latency / (rate > 0 ? SENDER_CEILING : UNPACED) > apart)
+		apart = latency / (rate > 0 ? SENDER_CEILING : UNPACED);
+	return msgs == 0 ? 0 : (double)msgs * apart + latency;
+}
+
 /* When channel c may start its next request: now, or later. */
 static double
 next_slot(const struct pace *pc)
@@ -196,12 +278,28 @@ next_slot(const struct pace *pc)
 	    pc->next_start;
 }
 
+/*
+ * The next start is one spacing after this one was due, not after it
+ * happened: a loop that wakes a little late each time would otherwise
+ * lose that much of every slot (a millisecond of 12.5 at 80/s is a
+ * tenth of the rate; at 1,000/s a slot is shorter than a turn of the
+ * loop).  A schedule more than CATCH_UP (or a spacing) behind starts
+ * again from now, so that a channel that was idle sends no burst: what
+ * it catches up is at most half of the tenth in hand in any second.
+ */
+#define CATCH_UP	0.05
+
 static void
 count_start(struct pace *pc, double now)
 {
-	if (pc->rate > 0)
-		pc->next_start = (pc->next_start > now ? pc->next_start : now) +
-		    SPACING / pc->rate;
+	double apart, behind;
+
+	if (pc->rate <= 0)
+		return;
+	apart = SPACING / pc->rate;
+	behind = apart > CATCH_UP ? apart : CATCH_UP;
+	pc->next_start = (pc->next_start > now - behind ? pc->next_start :
+	    now) + apart;
 }
 
 static void
@@ -230,53 +328,58 @@ start(struct sender *s, struct sender_job *j, double now)
 	if (http_pool_add(s->pool, chan_name(j->chan), req.url, req.body,
 	    req.auth, j) == -1) {
 		platform_req_release(&req);
-		push(&s->q[j->prio][j->chan], j, 1);
-		s->queued++;
+		enqueue(s, j, 1);
 		return -1;
 	}
 	platform_req_release(&req);
 	count_start(&s->pace[j->chan], now);
+	s->pace[j->chan].inflight++;
 	s->inflight++;
 	j->requests++;
+	j->started = now;
 	return 0;
 }
 
 /*
- * Start what may start: emergencies first, the channels in turn.  *wake
- * is when something held back by pacing may start (0: nothing is).
- * 0, or -1 when HTTP cannot be used.
+ * Start what channel c may start, within its pace and its requests in
+ * flight, emergencies first; *wake as start_ready() says.
+ */
+static int
+start_channel(struct sender *s, enum chan c, double now, double *wake)
+{
+	struct pace *pc = &s->pace[c];
+	struct sender_job *j;
+	double t;
+	int p;
+
+	for (p = 0; p < 2; p++)
+		while (s->q[p][c].head != NULL && pc->inflight < pc->cap) {
+			if ((t = next_slot(pc)) > now) {
+				if (*wake == 0 || t < *wake)
+					*wake = t;
+				return 0;
+			}
+			j = dequeue(s, p, c);
+			if (start(s, j, now) == -1)
+				return -1;
+		}
+	return 0;
+}
+
+/*
+ * Start what may start.  No channel waits for another: each has its own
+ * pace and requests in flight.  *wake is when something held back by
+ * pacing may start (0: nothing is).  0, or -1 when HTTP cannot be used.
  */
 static int
 start_ready(struct sender *s, double now, double *wake)
 {
-	struct sender_job *j;
-	int p, k, c, started;
-	double t;
+	int c;
 
 	*wake = 0;
-	for (p = 0; p < 2; p++) {
-		do {
-			started = 0;
-			for (k = 0; k < CHAN_COUNT; k++) {
-				c = (s->next_chan + k) % CHAN_COUNT;
-				if (s->inflight >= s->parallel)
-					return 0;
-				if (s->q[p][c].head == NULL)
-					continue;
-				if ((t = next_slot(&s->pace[c])) > now) {
-					if (*wake == 0 || t < *wake)
-						*wake = t;
-					continue;
-				}
-				j = pop(&s->q[p][c]);
-				s->queued--;
-				if (start(s, j, now) == -1)
-					return -1;
-				started = 1;
-			}
-			s->next_chan++;
-		} while (started);
-	}
+	for (c = 0; c < CHAN_COUNT; c++)
+		if (start_channel(s, c, now, wake) == -1)
+			return -1;
 	return 0;
 }
 
@@ -292,10 +395,8 @@ halt_channel(struct sender *s, enum chan c, const struct platform_res *r)
 	log_warnx("%s: %s; nothing more goes to %s in this run",
 	    chan_name(c), r->why, chan_name(c));
 	for (p = 0; p < 2; p++)
-		while ((j = pop(&s->q[p][c])) != NULL) {
-			s->queued--;
+		while ((j = dequeue(s, p, c)) != NULL)
 			s->done(j, &s->pace[c].halt, s->arg);
-		}
 }
 
 static void
@@ -310,24 +411,28 @@ on_answer(void *tag, int result, const struct http_response *resp,
 	enum chan c;
 
 	s->inflight--;
+	pc->inflight--;
+	/* Every answer, or its absence after the timeout, says how long. */
+	now = monotime_now();
+	pc->latency += (pc->answers++ == 0 ? 1 : LATENCY_WEIGHT) *
+	    (now - j->started - pc->latency);
+	set_cap(s, pc);
 	if (result != HTTP_OK) {
 		give_back(s, j, PO_RETRY, "no answer");
 		return;
 	}
-	platform_result(j->chan, j->id, resp->status, resp->body, resp->len,
-	    &r);
+	platform_result(j->chan, j->id, resp->status, resp->retry_after,
+	    resp->body, resp->len, &r);
 	switch (r.outcome) {
 	case PO_SENT:
 		(void)strlcpy(j->pid, r.pid, sizeof(j->pid));
 		pc->backoff = 1;
 		if (++j->part < j->text->nparts) {
-			push(&s->q[j->prio][j->chan], j, 1);
-			s->queued++;
+			enqueue(s, j, 1);
 			return;
 		}
 		break;
 	case PO_THROTTLE:
-		now = monotime_now();
 		wait = r.retry_after > 0 ? (double)r.retry_after : pc->backoff;
 		if (wait <= MAX_PAUSE) {
 			/*
@@ -343,8 +448,7 @@ on_answer(void *tag, int result, const struct http_response *resp,
 			}
 			if (pc->paused_until < now + wait)
 				pc->paused_until = now + wait;
-			push(&s->q[j->prio][j->chan], j, 1);
-			s->queued++;
+			enqueue(s, j, 1);
 			return;
 		}
 		break;
@@ -367,8 +471,8 @@ sender_step(struct sender *s, int wait_ms)
 	struct timespec ts;
 	int ms = wait_ms;
 
-	if (s->pool == NULL &&
-	    (s->pool = http_pool_new(TIMEOUT, s->parallel)) == NULL)
+	if (s->pool == NULL && (s->pool = http_pool_new(TIMEOUT,
+	    s->ceiling * CHAN_COUNT)) == NULL)
 		return -1;
 	if (start_ready(s, now, &wake) == -1)
 		return -1;
@@ -396,14 +500,13 @@ sender_filter(struct sender *s, int (*keep)(const struct sender_job *, void *),
 	for (p = 0; p < 2; p++)
 		for (c = 0; c < CHAN_COUNT; c++) {
 			kept.head = kept.tail = NULL;
-			while ((j = pop(&s->q[p][c])) != NULL) {
+			while ((j = dequeue(s, p, c)) != NULL) {
 				if (keep(j, arg))
 					push(&kept, j, 0);
-				else {
-					s->queued--;
+				else
 					give_back(s, j, PO_WITHDRAWN, "withdrawn");
-				}
 			}
-			s->q[p][c] = kept;
+			while ((j = pop(&kept)) != NULL)
+				enqueue(s, j, 0);
 		}
 }

@@ -5,9 +5,15 @@
  * hb-broadcast, hb-reply for one answer) hands it
  * jobs, each one text (perhaps in several parts) for one subscriber,
  * and gets each job back once through done(), with what the platform
- * answered.  In between the sender keeps up to `parallel' requests in
- * flight over reused connections (http.c) and paces each channel:
+ * answered.  In between the sender keeps requests in flight over reused
+ * connections (http.c), each channel on its own, and paces each:
  *
+ *   - a channel keeps as many requests in flight as its rate needs at
+ *     the time its answers take, on average (rate x latency, Little's
+ *     law, with half again to spare), up to the ceiling, or 16 when it
+ *     has no rate: a slow channel holds no other back, and a fast one
+ *     does not open more than it needs (after kill -9, what was in
+ *     flight may go out twice);
  *   - requests start evenly spaced, at most `rate' a second (the
  *     channel's rate in hb.conf, 0 for no limit), with a tenth to spare
  *     so that the platform, which counts arrivals, never sees more;
@@ -18,9 +24,9 @@
  *     for this run: its queued jobs come back through done() with
  *     PO_HALT, unsent (no requests: it was not their try).
  *
- * Jobs of priority 0 (emergencies) start before any of priority 1.
- * The parts of one job go out in order, each after the last was
- * accepted.
+ * On each channel, jobs of priority 0 (emergencies) start before any of
+ * priority 1, which only the requests already in flight precede.  The
+ * parts of one job go out in order, each after the last was accepted.
  */
 #ifndef SENDER_H
 #define SENDER_H
@@ -54,6 +60,7 @@ struct sender_job {
 	size_t	 part;			/* parts accepted so far */
 	char	 pid[160];		/* the platform's id of the last part */
 	int	 requests;		/* requests made for it */
+	double	 started;		/* when the last one started */
 	/* The owner's: where the job came from. */
 	int	 origin;
 	uint64_t ref;
@@ -70,13 +77,34 @@ struct sender;
 typedef void (*sender_done_fn)(struct sender_job *,
     const struct platform_res *, void *arg);
 
-struct sender *sender_new(const struct conf *, size_t parallel,
+#define SENDER_CEILING	512	/* requests in flight a channel, at most */
+
+/* ceiling: requests in flight a channel may have at most. */
+struct sender *sender_new(const struct conf *, size_t ceiling,
 	    sender_done_fn, void *arg);
 void	 sender_free(struct sender *);
 void	 sender_add(struct sender *, struct sender_job *);
 /* Jobs queued, and requests in flight. */
 size_t	 sender_queued(const struct sender *);
 size_t	 sender_inflight(const struct sender *);
+/*
+ * Channel c's work: requests in flight and jobs queued of priority 0,
+ * and of priority 1 too when prio is 1 (what an emergency waits for).
+ */
+size_t	 sender_busy(const struct sender *, enum chan c, int prio);
+/* The requests channel c may have in flight now. */
+size_t	 sender_cap(const struct sender *, enum chan c);
+/*
+ * The seconds channel c's answers took on average, and how many it had
+ * (0: the figure is a guess).
+ */
+double	 sender_latency(const struct sender *, enum chan c, size_t *answers);
+/*
+ * Seconds to send msgs messages at rate (0: no limit), when an answer
+ * takes latency seconds (0: not known), with the pacing's margin and
+ * the ceiling of requests in flight: a dry run's forecast.
+ */
+double	 sender_forecast(long long rate, double latency, size_t msgs);
 /*
  * Start what the limits allow, then wait at most wait_ms for answers and
  * hand back the jobs that are done.  0, or -1 when HTTP cannot be used.

@@ -28,4 +28,32 @@ test_expect_success 'each platform gets its own request shape' '
 	hb_sent_to instagram:491701000001 && jq -e ".path == \"/instagram/v21.0/3300/messages\" and .text == \"Heute: Stadtfest auf dem Marktplatz.\"" sent_to
 '
 
+test_expect_success 'a dry run forecasts from the answer times the last run measured' '
+	hb-subscribe -d fresh import subs.jsonl &&
+	hb-broadcast -d fresh -j send -n news >plan &&
+	jq -s -e "length == 4 and all(.[]; .latency == null)" plan &&
+	hb-broadcast -d fresh send -n news >/dev/null 2>err &&
+	test_grep "1 s assumed" err &&
+	hb_sim_conf "daily_limit = 0" &&
+	sed -i "/^\[telegram\]/,/^\[whatsapp\]/ s/^rate = .*/rate = 50/" "$HB_CONF" &&
+	hb-broadcast -j send -n news >plan &&
+	jq -s -e "length == 4 and all(.[]; .latency > 0)" plan &&
+	jq -s -e ".[] | select(.channel == \"telegram\") | .seconds >= 250 * 1.1 / 50" plan &&
+	hb-broadcast send -n news >/dev/null 2>err &&
+	test_grep "telegram finishes last" err &&
+	test_must_fail test_grep "assumed" err
+'
+
+test_expect_success 'a terminal sees progress per channel; -q and a pipe see none' '
+	hb_sim_conf "daily_limit = 0" &&
+	echo "Abends: Konzert." >evening &&
+	script -qec "hb-broadcast send evening" /dev/null >tty.out &&
+	test_grep "telegram 250/250 [0-9]*/s 0:00 left" tty.out &&
+	test_grep "instagram 250/250 " tty.out &&
+	script -qec "hb-broadcast -q send evening" /dev/null >tty.quiet &&
+	test_must_fail test_grep "/250" tty.quiet &&
+	hb-broadcast send evening >id 2>err &&
+	test_must_fail test_grep "/250" err
+'
+
 test_done

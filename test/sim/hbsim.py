@@ -17,7 +17,8 @@ The platform endpoints:
 Control endpoints, for the tests:
     POST /sim/telegram/updates   queue updates (a JSON array)
     POST /sim/fault              {"path": regex, "status": n, "body": {...},
-                                  "count": n, "after": n, "delay": s}:
+                                  "headers": {...}, "count": n, "after": n,
+                                  "delay": s}:
                                   answer the next n matching requests (after
                                   letting `after' of them through) so
     POST /sim/recipient          {"to": address, "behaviour": b, "count": n,
@@ -35,6 +36,9 @@ Control endpoints, for the tests:
     POST /sim/limit              {"channel": c, "rate": n}: more than n sends
                                   to channel c within one second are answered
                                   as the platform answers a flood
+    POST /sim/hold               {"channel": c}: sends to channel c are
+                                  logged, then answered only after
+    POST /sim/release            {"channel": c}, as a platform that hangs
 
 Each send is logged with "channel", "to", "text" (or "template") and "t",
 the time it arrived; test/sim/simlog.py sums a log up.
@@ -127,6 +131,7 @@ class Sim:
         self.faults = []
         self.recipients = {}
         self.limits = {}
+        self.held = set()
         self.recent = collections.defaultdict(collections.deque)
         self.seq = 0
         self.log = open(log, "a", buffering=1)
@@ -169,6 +174,11 @@ class Sim:
                 return True
             q.append(now)
             return False
+
+    def wait_released(self, channel):
+        with self.lock:
+            while channel in self.held:
+                self.lock.wait()
 
     def next_id(self):
         with self.lock:
@@ -219,11 +229,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def answer(self, status, obj):
+    def answer(self, status, obj, headers=None):
         data = json.dumps(obj).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
 
@@ -252,7 +264,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if f:
             if f.get("delay"):
                 time.sleep(f["delay"])
-            return self.answer(f["status"], f.get("body", {}))
+            return self.answer(f["status"], f.get("body", {}),
+                               f.get("headers"))
         if re.fullmatch(r"/bot[^/]+/getUpdates", self.path):
             return self.answer(200, sim.get_updates(body))
         if send:
@@ -262,6 +275,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def send_message(self, sim, send, body, now):
         api, channel, to, text, is_template = send
+        sim.wait_released(channel)
         if sim.flooded(channel, now):
             return self.answer(*flood(api))
         rec = sim.behaviour(to)
@@ -298,9 +312,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 sim.recipients[str(body["to"])] = body
             elif self.path == "/sim/limit":
                 sim.limits[body["channel"]] = body["rate"]
+            elif self.path == "/sim/hold":
+                sim.held.add(body["channel"])
+            elif self.path == "/sim/release":
+                sim.held.discard(body["channel"])
+                sim.lock.notify_all()
             else:
                 return self.answer(404, {})
         self.answer(200, {"ok": True})
+
+
+class Server(http.server.ThreadingHTTPServer):
+    # A class attribute: the constructor listens with it.  hb keeps tens
+    # of requests in flight a channel, each on a connection of its own.
+    request_queue_size = 1024
+    daemon_threads = True
 
 
 def main():
@@ -308,10 +334,8 @@ def main():
     p.add_argument("--port-file", required=True)
     p.add_argument("--log", required=True)
     a = p.parse_args()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = Server(("127.0.0.1", 0), Handler)
     server.sim = Sim(a.log)
-    server.daemon_threads = True
-    server.request_queue_size = 128
     with open(a.port_file + ".tmp", "w") as f:
         f.write("%d\n" % server.server_address[1])
     os.rename(a.port_file + ".tmp", a.port_file)

@@ -94,50 +94,64 @@ static const struct {
 	enum platform_outcome outcome;
 	long	 retry_after;
 	const char *pid;
+	long	 header;	/* the Retry-After header's seconds */
 } answers[] = {
 	{ CHAN_TELEGRAM, 200, "{\"ok\":true,\"result\":{\"message_id\":7}}",
-	    PO_SENT, 0, "telegram:5:7" },
+	    PO_SENT, 0, "telegram:5:7", 0 },
 	{ CHAN_TELEGRAM, 429, "{\"ok\":false,\"error_code\":429,"
 	    "\"description\":\"Too Many Requests: retry after 9\","
-	    "\"parameters\":{\"retry_after\":9}}", PO_THROTTLE, 9, NULL },
+	    "\"parameters\":{\"retry_after\":9}}", PO_THROTTLE, 9, NULL, 0 },
 	{ CHAN_TELEGRAM, 403, "{\"ok\":false,\"error_code\":403,"
 	    "\"description\":\"Forbidden: bot was blocked by the user\"}",
-	    PO_GONE, 0, NULL },
+	    PO_GONE, 0, NULL, 0 },
 	{ CHAN_TELEGRAM, 400, "{\"ok\":false,\"error_code\":400,"
 	    "\"description\":\"Bad Request: chat not found\"}", PO_GONE, 0,
-	    NULL },
+	    NULL, 0 },
 	{ CHAN_TELEGRAM, 400, "{\"ok\":false,\"error_code\":400,"
 	    "\"description\":\"Bad Request: message is too long\"}",
-	    PO_REFUSED, 0, NULL },
+	    PO_REFUSED, 0, NULL, 0 },
 	{ CHAN_TELEGRAM, 401, "{\"ok\":false,\"error_code\":401}", PO_HALT, 0,
-	    NULL },
-	{ CHAN_TELEGRAM, 502, "<html>Bad Gateway</html>", PO_RETRY, 0, NULL },
+	    NULL, 0 },
+	{ CHAN_TELEGRAM, 502, "<html>Bad Gateway</html>", PO_RETRY, 0, NULL, 0 },
 	{ CHAN_WHATSAPP, 200, "{\"messages\":[{\"id\":\"wamid.X\"}]}", PO_SENT,
-	    0, "whatsapp:wamid.X" },
+	    0, "whatsapp:wamid.X", 0 },
 	{ CHAN_WHATSAPP, 400, "{\"error\":{\"code\":131047}}", PO_WINDOW, 0,
-	    NULL },
+	    NULL, 0 },
 	{ CHAN_WHATSAPP, 400, "{\"error\":{\"code\":131026}}", PO_GONE, 0,
-	    NULL },
+	    NULL, 0 },
 	{ CHAN_WHATSAPP, 400, "{\"error\":{\"code\":130429}}", PO_THROTTLE, 0,
-	    NULL },
+	    NULL, 0 },
 	{ CHAN_WHATSAPP, 400, "{\"error\":{\"code\":131056}}", PO_RETRY, 6,
-	    NULL },
-	{ CHAN_WHATSAPP, 401, "{\"error\":{\"code\":190}}", PO_HALT, 0, NULL },
-	{ CHAN_WHATSAPP, 500, "{\"error\":{\"code\":2}}", PO_RETRY, 0, NULL },
+	    NULL, 0 },
+	{ CHAN_WHATSAPP, 401, "{\"error\":{\"code\":190}}", PO_HALT, 0, NULL, 0 },
+	{ CHAN_WHATSAPP, 500, "{\"error\":{\"code\":2}}", PO_RETRY, 0, NULL, 0 },
 	{ CHAN_MESSENGER, 200, "{\"recipient_id\":\"5\",\"message_id\":\"m_1\"}",
-	    PO_SENT, 0, "messenger:m_1" },
+	    PO_SENT, 0, "messenger:m_1", 0 },
 	{ CHAN_MESSENGER, 400, "{\"error\":{\"code\":10,"
-	    "\"error_subcode\":2018278}}", PO_WINDOW, 0, NULL },
+	    "\"error_subcode\":2018278}}", PO_WINDOW, 0, NULL, 0 },
 	{ CHAN_MESSENGER, 403, "{\"error\":{\"code\":10,"
-	    "\"error_subcode\":1893063}}", PO_HALT, 0, NULL },
-	{ CHAN_MESSENGER, 400, "{\"error\":{\"code\":551}}", PO_GONE, 0, NULL },
+	    "\"error_subcode\":1893063}}", PO_HALT, 0, NULL, 0 },
+	{ CHAN_MESSENGER, 400, "{\"error\":{\"code\":551}}", PO_GONE, 0, NULL, 0 },
 	{ CHAN_MESSENGER, 400, "{\"error\":{\"code\":613}}", PO_THROTTLE, 0,
-	    NULL },
+	    NULL, 0 },
 	{ CHAN_INSTAGRAM, 400, "{\"error\":{\"code\":100,"
-	    "\"error_subcode\":2018001}}", PO_GONE, 0, NULL },
+	    "\"error_subcode\":2018001}}", PO_GONE, 0, NULL, 0 },
 	{ CHAN_INSTAGRAM, 400, "{\"error\":{\"code\":100}}", PO_REFUSED, 0,
-	    NULL },
-	{ CHAN_INSTAGRAM, 200, "{}", PO_RETRY, 0, NULL },
+	    NULL, 0 },
+	{ CHAN_INSTAGRAM, 200, "{}", PO_RETRY, 0, NULL, 0 },
+	/* Retry-After: a 503 or 429 that says how long pauses the channel. */
+	{ CHAN_WHATSAPP, 503, "{\"error\":{\"code\":2}}", PO_THROTTLE, 30,
+	    NULL, 30 },
+	{ CHAN_MESSENGER, 503, "<html>Service Unavailable</html>",
+	    PO_THROTTLE, 12, NULL, 12 },
+	{ CHAN_TELEGRAM, 429, "{\"ok\":false,\"error_code\":429,"
+	    "\"parameters\":{\"retry_after\":3}}", PO_THROTTLE, 5, NULL, 5 },
+	{ CHAN_TELEGRAM, 429, "{\"ok\":false,\"error_code\":429,"
+	    "\"parameters\":{\"retry_after\":8}}", PO_THROTTLE, 8, NULL, 5 },
+	{ CHAN_WHATSAPP, 200, "{\"messages\":[{\"id\":\"wamid.Y\"}]}",
+	    PO_SENT, 0, "whatsapp:wamid.Y", 60 },
+	{ CHAN_WHATSAPP, 400, "{\"error\":{\"code\":131026}}", PO_GONE, 0,
+	    NULL, 60 },
 };
 
 static void
@@ -149,7 +163,7 @@ test_answers(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
 		platform_result(answers[i].chan, "telegram:5",
-		    answers[i].status, answers[i].body,
+		    answers[i].status, answers[i].header, answers[i].body,
 		    strlen(answers[i].body), &r);
 		if (r.outcome != answers[i].outcome)
 			fail_msg("answer %zu: %s, not %s (%s)", i,
