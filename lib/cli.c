@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "http.h"
 #include "hb.h"
 #include "log.h"
 #include "readall.h"
@@ -86,6 +87,7 @@ cli_configure(struct cli *cli)
 			exit(EX_IOERR);
 		exit(0);
 	}
+	http_trust(cli->conf.ca_file);
 	cli->store.home = cli->home;
 	cli->store.has_group = cli->conf.has_group;
 	cli->store.gid = cli->conf.gid;

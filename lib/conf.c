@@ -69,6 +69,7 @@ static const struct key hb_keys[] = {
 	{ "quiet_hours", K_QUIET, 0, 0, 0, { "" }, 0, 0 },
 	{ "language", K_LANGUAGE, HB(language), 0, 0, { "de" }, 0, 0 },
 	{ "hooks", K_STRING, HB(hooks), 0, 0, { "/etc/hb/hooks" }, 0, 0 },
+	{ "ca_file", K_STRING, HB(ca_file), 0, 0, { "" }, 0, 0 },
 	{ "hook_timeout", K_NUMBER, HB(hook_timeout), 1, 3600, { "30" },
 	    0, 0 },
 	{ "max_body", K_NUMBER, HB(max_body), 1024, 1 << 30, { "4194304" },

@@ -46,6 +46,7 @@ struct conf {
 	const char *timezone;
 	const char *language;
 	const char *hooks;
+	const char *ca_file;	/* certificates to trust, "": the system's */
 	int	 has_group;
 	gid_t	 gid;
 	long long daily_limit;	/* 0 = no limit */

@@ -609,7 +609,9 @@ send_lock(const struct store_opts *o, const struct dispatch_opts *opts,
  * Requests in flight a channel may have: SENDER_CEILING, unless the file
  * descriptors this process may open say less, as each may hold a
  * connection where the platform does not multiplex.  The soft limit is
- * raised towards the hard one as far as that needs.
+ * raised towards the hard one as far as that needs.  Fewer is worth a
+ * warning only when a channel's rate may need more (answers that take
+ * a second).
  */
 static size_t
 inflight_ceiling(const struct conf *conf)
@@ -617,10 +619,15 @@ inflight_ceiling(const struct conf *conf)
 	struct rlimit rl;
 	rlim_t want;
 	size_t chans = 0, per;
+	long long fastest = 0;
 	int c;
 
 	for (c = 0; c < CHAN_COUNT; c++)
-		chans += conf->chan[c].enabled != 0;
+		if (conf->chan[c].enabled) {
+			chans++;
+			if (conf->chan[c].rate > fastest)
+				fastest = conf->chan[c].rate;
+		}
 	if (chans == 0 || getrlimit(RLIMIT_NOFILE, &rl) == -1)
 		return SENDER_CEILING;
 	want = (rlim_t)(SENDER_CEILING * chans + FD_RESERVE);
@@ -633,10 +640,13 @@ inflight_ceiling(const struct conf *conf)
 	    1;
 	if (per >= SENDER_CEILING)
 		return SENDER_CEILING;
-	log_warnx("at most %zu requests in flight a channel, as at most "
-	    "%llu files may be open (ulimit -n)", per > 0 ? per : 1,
-	    (unsigned long long)rl.rlim_cur);
-	return per > 0 ? per : 1;
+	if (per == 0)
+		per = 1;
+	if ((double)fastest * 1.5 + 1 > (double)per)
+		log_warnx("at most %zu requests in flight a channel, as at "
+		    "most %llu files may be open (ulimit -n): the rate may "
+		    "not be reached", per, (unsigned long long)rl.rlim_cur);
+	return per;
 }
 
 /* Does a channel that has more to claim run short of work? */

@@ -80,6 +80,14 @@ static const struct {
 #undef SYM
 };
 
+static const char *trusted;	/* http_trust() */
+
+void
+http_trust(const char *file)
+{
+	trusted = file != NULL && *file != '\0' ? file : NULL;
+}
+
 /* Load libcurl, once. */
 static int
 http_init(void)
@@ -267,6 +275,15 @@ http_pool_add(struct http_pool *p, const char *what, const char *url,
 	curl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
 	curl.easy_setopt(c, CURLOPT_TIMEOUT, p->timeout + CONNECT_TIMEOUT);
 	curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	if (trusted != NULL)
+		curl.easy_setopt(c, CURLOPT_CAINFO, trusted);
+	/*
+	 * HTTP/2 over TLS when the server offers it, and then one
+	 * connection carries many requests: a new one waits for the first
+	 * to say whether it multiplexes rather than open its own.
+	 */
+	curl.easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	curl.easy_setopt(c, CURLOPT_PIPEWAIT, 1L);
 	/*
 	 * Answers are small and requests many: smaller buffers than
 	 * libcurl's (16 KiB in, 64 KiB out) keep hundreds in flight within

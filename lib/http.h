@@ -2,8 +2,9 @@
  * http.h: HTTP requests, the only module that talks to libcurl.
  *
  * A pool runs many POSTs at once over reused connections (libcurl's
- * multi interface); http_post_json() is one request through a pool of
- * its own.  Every request has a connect and a total timeout; signals are
+ * multi interface), multiplexed over HTTP/2 where the server speaks it
+ * (over TLS), and HTTP/1.1 with keep-alive where not;
+ * http_post_json() is one request through a pool of its own.  Every request has a connect and a total timeout; signals are
  * not used (CURLOPT_NOSIGNAL).  URLs may hold secrets (Telegram's token
  * is in its path), so no URL is ever logged: messages name the request
  * by `what'.
@@ -26,6 +27,13 @@ struct http_response {
 };
 
 struct http_pool;
+
+/*
+ * Trust the certificates in file (PEM) for every request from now on,
+ * instead of the system's ("" or NULL: the system's).  Verification is
+ * never turned off.
+ */
+void	 http_trust(const char *file);
 
 /* A pool whose requests wait at most timeout seconds for an answer. */
 struct http_pool *http_pool_new(long timeout, size_t parallel);

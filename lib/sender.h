@@ -77,7 +77,7 @@ struct sender;
 typedef void (*sender_done_fn)(struct sender_job *,
     const struct platform_res *, void *arg);
 
-#define SENDER_CEILING	512	/* requests in flight a channel, at most */
+#define SENDER_CEILING	2048	/* requests in flight a channel, at most */
 
 /* ceiling: requests in flight a channel may have at most. */
 struct sender *sender_new(const struct conf *, size_t ceiling,
