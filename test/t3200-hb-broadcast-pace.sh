@@ -93,6 +93,16 @@ test_expect_success 'an emergency overtakes a regular broadcast on every channel
 	done
 '
 
+test_expect_success 'few open files allowed: it says the rate may not be reached, and sends' '
+	: >"$SIM_LOG" &&
+	HB_SIM_RATE=50 hb_sim_conf "daily_limit = 0" &&
+	(ulimit -n 200 && hb-broadcast -c telegram send news >id 2>err) &&
+	test_grep "at most [0-9]* requests in flight a channel.*ulimit -n" err &&
+	test_json ".sent == 60" hb-broadcast -j status "$(cat id)" &&
+	hb-broadcast -c telegram send news >id 2>err &&
+	test_must_fail test_grep "ulimit" err
+'
+
 test_expect_success 'two runs at once never send the same message twice' '
 	: >"$SIM_LOG" &&
 	HB_SIM_RATE=50 hb_sim_conf "daily_limit = 0" &&

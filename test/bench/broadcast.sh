@@ -15,20 +15,11 @@
 #   N=20000 BIG=100000 sh test/bench/broadcast.sh
 set -eu
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
-B=${HB_BUILD:-$top/build}
+. "$(dirname "$0")/lib-bench.sh"
 N=${N:-100000}
 BIG=${BIG:-1000000}
 SECONDS_WRK=${SECONDS_WRK:-10}
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-work=$(mktemp -d "${TMPDIR:-/tmp}/hb-bench.XXXXXX")
-pids=
-cleanup () {
-	for p in $pids; do kill "$p" 2>/dev/null || :; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
-cd "$work"
 
 # The endpoint: nginx on loopback, one worker per core, keep-alive.
 port=$((30000 + $$ % 20000))
@@ -69,14 +60,6 @@ rate = 0
 CONF
 export HB_CONF="$work/hb.conf"
 
-now () { date +%s.%N; }
-# peak: run a command, print its peak resident memory in KiB on fd 3.
-peak () {
-	python3 -c 'import resource, subprocess, sys
-rc = subprocess.call(sys.argv[1:])
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
-sys.exit(rc)' "$@"
-}
 
 # subscribers n: a fresh store with n active Telegram subscribers.
 subscribers () {

@@ -13,19 +13,10 @@
 #   N=20000 SECONDS_WRK=5 sh test/bench/ingest.sh
 set -eu
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
-B=${HB_BUILD:-$top/build}
+. "$(dirname "$0")/lib-bench.sh"
 N=${N:-100000}
 SECONDS_WRK=${SECONDS_WRK:-10}
 LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/hb-bench.XXXXXX")
-pids=
-cleanup () {
-	for p in $pids; do kill "$p" 2>/dev/null || :; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
-cd "$work"
 
 TG_SECRET=bench-secret
 export TG_SECRET
@@ -42,7 +33,6 @@ secret_file = $work/tg.secret
 CONF
 export HB_CONF="$work/hb.conf"
 
-now () { date +%s.%N; }
 rate () { echo "$1 $2 $3" | awk '{ printf "%.0f", $1 / ($3 - $2) }'; }
 ratio () { echo "$1 $2" | awk '{ printf "%.2f", $1 / $2 }'; }
 

@@ -12,14 +12,18 @@
 # a second before its last, at most SPAN seconds) and prints the ratio
 # to RATE; and hb-broadcast's peak memory.  The ceiling is RATE / 1.1:
 # hb keeps a tenth in hand, so about 0.9 is the most a channel can show.
+# With RECEIPTS=1 it also posts WhatsApp status webhooks to hb-ingest
+# under lighttpd while the send runs, three for each message WhatsApp is
+# sent (sent, delivered, read), and reports the rate hb-ingest held, its
+# 503 share, and the send's rate beside it (no bar yet).
 # It asserts nothing (machines here are noisy).  Run from the top of the
 # tree after make:
 #   sh test/bench/reach.sh                        LAT=0.3 RATE=80
 #   LAT=0.5 RATE=1000 N=20000 sh test/bench/reach.sh
+#   RECEIPTS=1 sh test/bench/reach.sh
 set -eu
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
-B=${HB_BUILD:-$top/build}
+. "$(dirname "$0")/lib-bench.sh"
 LAT=${LAT:-0.3}
 RATE=${RATE:-80}
 N=${N:-$(awk -v r="$RATE" 'BEGIN { printf "%d", r * 30 }')}
@@ -27,14 +31,6 @@ WARM=${WARM:-5}
 SPAN=${SPAN:-20}
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 ECHO_MODULE=${ECHO_MODULE:-/usr/lib/nginx/modules/ngx_http_echo_module.so}
-work=$(mktemp -d "${TMPDIR:-/tmp}/hb-reach.XXXXXX")
-pids=
-cleanup () {
-	for p in $pids; do kill "$p" 2>/dev/null || :; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
-cd "$work"
 
 # One nginx, four servers: each answers as its platform does, after LAT
 # seconds, and logs when each request came ($msec at the end, less the
@@ -119,11 +115,32 @@ awk -v n="$N" -v recent="$recent" 'BEGIN {
 			    chans[c] == "whatsapp" ? "2026-01-01T00:00:00Z" : recent
 }' | "$B/bin/hb-subscribe" import
 
+# The receipts: hb-ingest as the man page shows it, under lighttpd.
+if [ -n "${RECEIPTS:-}" ]; then
+	port=$((base + 4))
+	cat >lighttpd.conf <<CONF
+server.document-root = "$work"
+server.bind = "127.0.0.1"
+server.port = $port
+server.modules = ( "mod_cgi", "mod_alias", "mod_setenv" )
+server.errorlog = "$work/lighttpd.log"
+alias.url += ( "/hb" => "$B/bin/hb-ingest" )
+\$HTTP["url"] =~ "^/hb" {
+	cgi.assign = ( "" => "" )
+	setenv.add-environment = ( "HB_CONF" => "$HB_CONF" )
+}
+CONF
+	"$(command -v lighttpd || echo /usr/sbin/lighttpd)" -D -f lighttpd.conf &
+	pids="$pids $!"
+	until curl -s -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.1; done
+	python3 "$top/test/bench/receipts.py" "http://127.0.0.1:$port/hb/whatsapp" \
+	    secret "$(echo "$RATE" | awk '{ print 3 * $1 / 1.1 }')" \
+	    "$(echo "$N $RATE" | awk '{ print $1 * 1.1 / $2 }')" >receipts.out &
+	poster=$!
+fi
+
 echo "Heute: Stadtfest auf dem Marktplatz." >news
-python3 -c 'import resource, subprocess, sys
-rc = subprocess.call(sys.argv[1:])
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
-sys.exit(rc)' "$B/bin/hb-broadcast" -q send news >/dev/null 2>peak.out || :
+peak "$B/bin/hb-broadcast" -q send news >/dev/null 2>peak.out || :
 kib=$(tail -n 1 peak.out)
 
 echo "reach: $N subscribers a channel, $RATE/s configured a channel, answers after $LAT s"
@@ -143,3 +160,7 @@ for ch in telegram whatsapp messenger instagram; do
 	}'
 done
 echo "memory: $(echo "$kib" | awk '{ printf "%.1f", $1 / 1024 }') MiB peak (bar 64 MiB)"
+if [ -n "${RECEIPTS:-}" ]; then
+	wait "$poster" || :
+	cat receipts.out
+fi
