@@ -12,6 +12,9 @@
 # a second before its last, at most SPAN seconds) and prints the ratio
 # to RATE; and hb-broadcast's peak memory.  The ceiling is RATE / 1.1:
 # hb keeps a tenth in hand, so about 0.9 is the most a channel can show.
+# With TLS=1 the servers speak HTTP/2 over TLS, as the platforms do, with
+# a certificate made for the run (hb.conf's ca_file trusts it): many
+# requests share a connection.
 # With RECEIPTS=1 it also posts WhatsApp status webhooks to hb-ingest
 # under lighttpd while the send runs, three for each message WhatsApp is
 # sent (sent, delivered, read), and reports the rate hb-ingest held, its
@@ -37,6 +40,15 @@ ECHO_MODULE=${ECHO_MODULE:-/usr/lib/nginx/modules/ngx_http_echo_module.so}
 # time it took).
 base=$((30000 + $$ % 20000))
 mkdir -p nginx/logs
+scheme=http listen= ca=
+if [ -n "${TLS:-}" ]; then
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+	    -keyout key.pem -out cert.pem 2>/dev/null
+	scheme=https
+	listen=" ssl http2"
+	ca="ca_file = $work/cert.pem"
+fi
 {
 	printf 'load_module %s;\n' "$ECHO_MODULE"
 	printf 'worker_processes auto;\n'
@@ -51,7 +63,12 @@ mkdir -p nginx/logs
 		whatsapp) answer='{"messaging_product":"whatsapp","messages":[{"id":"wamid.B"}]}' ;;
 		*) answer='{"recipient_id":"1","message_id":"m_B"}' ;;
 		esac
-		printf '\tserver {\n\t\tlisten 127.0.0.1:%d;\n' $((base + i))
+		printf '\tserver {\n\t\tlisten 127.0.0.1:%d%s;\n' $((base + i)) "$listen"
+		if [ -n "$ca" ]; then
+			printf '\t\tssl_certificate %s/cert.pem;\n' "$work"
+			printf '\t\tssl_certificate_key %s/key.pem;\n' "$work"
+			printf '\t\thttp2_max_concurrent_streams 1000;\n'
+		fi
 		printf '\t\taccess_log %s/nginx/logs/%s.log came;\n' "$work" "$ch"
 		printf '\t\tlocation / {\n\t\t\tdefault_type application/json;\n'
 		printf '\t\t\techo_read_request_body;\n\t\t\techo_sleep %s;\n' "$LAT"
@@ -62,7 +79,7 @@ mkdir -p nginx/logs
 } >nginx/nginx.conf
 "$NGINX" -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
 pids="$pids $!"
-until curl -s -o /dev/null "http://127.0.0.1:$base/"; do sleep 0.1; done
+until curl -sk -o /dev/null "$scheme://127.0.0.1:$base/"; do sleep 0.1; done
 
 (umask 077 && echo 1:x >token && echo secret >secret)
 cat >hb.conf <<CONF
@@ -70,14 +87,15 @@ cat >hb.conf <<CONF
 home = $work/store
 timezone = UTC
 daily_limit = 0
+$ca
 
 [telegram]
-api = http://127.0.0.1:$base
+api = $scheme://127.0.0.1:$base
 token_file = $work/token
 rate = $RATE
 
 [whatsapp]
-api = http://127.0.0.1:$((base + 1))/v21.0
+api = $scheme://127.0.0.1:$((base + 1))/v21.0
 phone_number_id = 1100
 token_file = $work/token
 app_secret_file = $work/secret
@@ -87,7 +105,7 @@ template_language = de
 rate = $RATE
 
 [messenger]
-api = http://127.0.0.1:$((base + 2))/v21.0
+api = $scheme://127.0.0.1:$((base + 2))/v21.0
 page_id = 2200
 token_file = $work/token
 app_secret_file = $work/secret
@@ -95,7 +113,7 @@ verify_token_file = $work/secret
 rate = $RATE
 
 [instagram]
-api = http://127.0.0.1:$((base + 3))/v21.0
+api = $scheme://127.0.0.1:$((base + 3))/v21.0
 account_id = 3300
 token_file = $work/token
 app_secret_file = $work/secret
