@@ -24,7 +24,8 @@ test_expect_success 'setup: five Telegram subscribers, a slow pace' '
 '
 
 test_expect_success 'a revoked token halts the channel; only real requests are tries' '
-	hb_sim /sim/fault "{\"path\":\"sendMessage\",\"status\":401,\"body\":{\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized\"},\"count\":4}" &&
+	hb_sim /sim/fault "{\"path\":\"sendMessage\",\"status\":401,\"body\":{\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized\"},\"count\":1000}" &&
+	test_when_finished "hb_sim /sim/clear {}" &&
 	test_expect_code 69 hb-broadcast -c telegram send news >id 2>err &&
 	test_grep "nothing more goes to telegram in this run" err &&
 	for run in 1 2 3; do
@@ -32,7 +33,9 @@ test_expect_success 'a revoked token halts the channel; only real requests are t
 	done &&
 	made=$(requests) &&
 	say "$made requests reached the platform in four runs" &&
-	test "$made" = 4 &&
+	# One a run, as a rule: the halt stops the channel at the first
+	# answer, and only a slow one lets the next paced request start.
+	test "$made" -ge 4 && test "$made" -lt 10 &&
 	test "$(tries "$(cat id)")" = "$made" &&
 	test_json ".deferred == 5 and .failed == 0" hb-broadcast -j status "$(cat id)"
 '

@@ -36,6 +36,8 @@ Control endpoints, for the tests:
     POST /sim/limit              {"channel": c, "rate": n}: more than n sends
                                   to channel c within one second are answered
                                   as the platform answers a flood
+    POST /sim/clear              {}: forget every fault, recipient, limit
+                                  and hold set before
     POST /sim/hold               {"channel": c}: sends to channel c are
                                   logged, then answered only after
     POST /sim/release            {"channel": c}, as a platform that hangs
@@ -312,6 +314,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 sim.recipients[str(body["to"])] = body
             elif self.path == "/sim/limit":
                 sim.limits[body["channel"]] = body["rate"]
+            elif self.path == "/sim/clear":
+                sim.faults.clear()
+                sim.recipients.clear()
+                sim.limits.clear()
+                sim.held.clear()
+                sim.lock.notify_all()
             elif self.path == "/sim/hold":
                 sim.held.add(body["channel"])
             elif self.path == "/sim/release":
