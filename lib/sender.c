@@ -283,9 +283,12 @@ next_slot(const struct pace *pc)
  * happened: a loop that wakes a little late each time would otherwise
  * lose that much of every slot (a millisecond of 12.5 at 80/s is a
  * tenth of the rate; at 1,000/s a slot is shorter than a turn of the
- * loop).  A schedule more than CATCH_UP (or a spacing) behind starts
- * again from now, so that a channel that was idle sends no burst: what
- * it catches up is at most half of the tenth in hand in any second.
+ * loop).  Only where slots are shorter than CATCH_UP, and only that far
+ * behind: a schedule further behind starts again from now, so that a
+ * channel that was idle sends no burst, and the starts in any second
+ * stay below the rate (at 80/s, 77 at most).  Slower channels start
+ * from now when late, as a late wake-up costs them little and a second
+ * start close behind a late one would crowd the platform's count.
  */
 #define CATCH_UP	0.05
 
@@ -297,7 +300,7 @@ count_start(struct pace *pc, double now)
 	if (pc->rate <= 0)
 		return;
 	apart = SPACING / pc->rate;
-	behind = apart > CATCH_UP ? apart : CATCH_UP;
+	behind = apart < CATCH_UP ? CATCH_UP : 0;
 	pc->next_start = (pc->next_start > now - behind ? pc->next_start :
 	    now) + apart;
 }
