@@ -20,7 +20,7 @@ test_expect_success 'setup' '
 	echo "Heute: Stadtfest." >news
 '
 
-test_expect_success 'no channel sees more than its rate within any second' '
+test_expect_success NOT_VALGRIND 'no channel sees more than its rate within any second' '
 	hb-broadcast send news >id &&
 	python3 "$TEST_DIRECTORY/sim/simlog.py" rate "$SIM_LOG" >rates &&
 	cat rates &&

@@ -144,7 +144,7 @@ test_have_prereqs_ () {
 		case "$prereq" in
 		NOT_VALGRIND)
 			if [ -n "${HB_VALGRIND:-}" ]; then
-				echo "ok $test_count # skip $2 (valgrind delays signals)"
+				echo "ok $test_count # skip $2 (valgrind distorts timing)"
 				return 1
 			fi ;;
 		MOUNTNS)
@@ -164,7 +164,8 @@ test_have_prereqs_ () {
 #
 # PREREQ names a condition the test needs; without it the test is
 # reported as skipped, with the reason, never as passed:
-#   NOT_VALGRIND  valgrind delays signals, which timing tests watch
+#   NOT_VALGRIND  valgrind delays signals and stalls the process, which
+#                 timing tests watch (arrivals a second, at the server)
 #   MOUNTNS       a mount namespace of our own (unshare -rm), for a
 #                 file system of a given size
 test_expect_success () {
