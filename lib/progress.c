@@ -24,15 +24,21 @@ progress_count(struct progress *p, enum chan c)
 		p->total[c] = p->done[c];
 }
 
-/* "1:05" for 65 seconds, "-" when there is no rate to tell by. */
+/*
+ * The time left for todo more at rate a second: "1:05" for 65 seconds,
+ * "0:00" when nothing is left, "-" when there is no rate to tell by.
+ */
 static void
-time_left(double secs, char *buf, size_t size)
+time_left(size_t todo, double rate, char *buf, size_t size)
 {
-	long s = (long)(secs + 0.5);
+	long s;
 
-	if (secs < 0)
+	if (todo > 0 && rate <= 0) {
 		(void)snprintf(buf, size, "-");
-	else if (s >= 3600)
+		return;
+	}
+	s = todo == 0 ? 0 : (long)((double)todo / rate + 0.5);
+	if (s >= 3600)
 		(void)snprintf(buf, size, "%ld:%02ld:%02ld", s / 3600,
 		    s / 60 % 60, s % 60);
 	else
@@ -44,7 +50,6 @@ progress_show(struct progress *p, FILE *fp, double now, int last)
 {
 	double elapsed = now - p->window;
 	char left[32];
-	size_t todo;
 	int c;
 
 	if (!last && now - p->shown < 0.5)
@@ -62,9 +67,8 @@ progress_show(struct progress *p, FILE *fp, double now, int last)
 	for (c = 0; c < CHAN_COUNT; c++) {
 		if (p->total[c] == 0)
 			continue;
-		todo = p->total[c] - p->done[c];
-		time_left(todo == 0 ? 0 : p->rate[c] > 0 ? (double)todo /
-		    p->rate[c] : -1, left, sizeof(left));
+		time_left(p->total[c] - p->done[c], p->rate[c], left,
+		    sizeof(left));
 		fprintf(fp, "%s %zu/%zu %.0f/s %s left  ", chan_name(c),
 		    p->done[c], p->total[c], p->rate[c], left);
 	}

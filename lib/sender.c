@@ -244,12 +244,6 @@ sender_busy(const struct sender *s, enum chan c, int prio)
 	return pc->inflight + pc->queued[0] + (prio > 0 ? pc->queued[1] : 0);
 }
 
-size_t
-sender_cap(const struct sender *s, enum chan c)
-{
-	return s->pace[c].cap;
-}
-
 double
 sender_latency(const struct sender *s, enum chan c, size_t *answers)
 {

@@ -92,8 +92,6 @@ size_t	 sender_inflight(const struct sender *);
  * and of priority 1 too when prio is 1 (what an emergency waits for).
  */
 size_t	 sender_busy(const struct sender *, enum chan c, int prio);
-/* The requests channel c may have in flight now. */
-size_t	 sender_cap(const struct sender *, enum chan c);
 /*
  * The seconds channel c's answers took on average, and how many it had
  * (0: the figure is a guess).
