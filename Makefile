@@ -166,6 +166,11 @@ lint: | $(DEPS_OK)
 	mandoc -Tlint -W warning $(MANS)
 	shellcheck -s sh scripts/*.sh test/*.sh .ci/run
 	sh scripts/checksrc.sh $(wildcard cmd/*.c lib/*.[ch] test/unit/*.[ch] test/helper/*.c)
+	@# The fuzz targets are built only by fuzz-smoke; compile them here
+	@# too, so that a changed library call shows at once.
+	for f in test/fuzz/*.c; do \
+		$(CC) $(ALL_CFLAGS) -MF /dev/null -DFUZZ_CHAN=CHAN_TELEGRAM \
+		    -fsyntax-only $$f || exit 1; done
 
 demo: $(BINS)
 	HB_BUILD=$(abspath $(B)) sh scripts/demo.sh

@@ -1,6 +1,7 @@
 /*
  * fuzz-answer: whatever a platform answers to a send.  The first byte
- * picks the channel, the second the HTTP status; the rest is the body.
+ * picks the channel, the second the HTTP status (low three bits) and a
+ * Retry-After header (the rest, 0 meaning none); the rest is the body.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,7 +21,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 2)
 		return 0;
 	platform_result(data[0] % CHAN_COUNT, "telegram:1",
-	    statuses[data[1] % 8], (const char *)data + 2, size - 2, &r);
+	    statuses[data[1] % 8], data[1] / 8, (const char *)data + 2,
+	    size - 2, &r);
 	if (r.outcome > PO_HALT || memchr(r.pid, '\0', sizeof(r.pid)) ==
 	    NULL || memchr(r.why, '\0', sizeof(r.why)) == NULL ||
 	    (r.outcome == PO_SENT && r.pid[0] == '\0'))
