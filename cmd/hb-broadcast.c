@@ -21,6 +21,7 @@
 #include "hb.h"
 #include "jsonl.h"
 #include "log.h"
+#include "media.h"
 #include "sender.h"
 #include "xalloc.h"
 
@@ -29,6 +30,7 @@ static struct bcast_req req;
 static int dry;			/* -n */
 static const char *at_arg;	/* -a */
 static const char *chan_arg;	/* -c */
+static const char *media_arg;	/* -m */
 
 static void __attribute__((noreturn))
 usage(int status)
@@ -36,7 +38,8 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: hb-broadcast [-nqv] [-d dir] [-f file] send [-e -r reason] "
 	    "[-u operator]\n"
-	    "                    [-c channel,...] [-a time] [file]\n"
+	    "                    [-c channel,...] [-a time] [-m picture] "
+	    "[file]\n"
 	    "       hb-broadcast [-qv] [-d dir] [-f file] run\n"
 	    "       hb-broadcast [-j] [-d dir] [-f file] list\n"
 	    "       hb-broadcast [-j] [-d dir] [-f file] status ID\n"
@@ -111,7 +114,7 @@ print_plan(struct create *cr)
 
 	if (!cli.json)
 		printf("channel\trecipients\ttext\ttemplate\tskipped\tparts\t"
-		    "seconds\n");
+		    "seconds\tno_media\n");
 	for (c = 0; c < CHAN_COUNT; c++) {
 		if (!(req.chans & (1u << c)))
 			continue;
@@ -123,21 +126,22 @@ print_plan(struct create *cr)
 			longest = secs;
 			last = c;
 		}
-		o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:f, s:o}",
+		o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:f, s:o, s:I}",
 		    "channel", chan_name(c), "recipients",
 		    (json_int_t)p->recipients, "text", (json_int_t)p->text,
 		    "template", (json_int_t)p->template, "skipped",
 		    (json_int_t)p->skipped, "parts", (json_int_t)p->parts,
 		    "seconds", secs, "latency", p->latency > 0 ?
-		    json_real(p->latency) : json_null());
+		    json_real(p->latency) : json_null(), "no_media",
+		    (json_int_t)p->no_media);
 		json_object_set_new(o, "why", p->why != NULL ?
 		    json_incref(p->why) : json_object());
 		if (cli.json)
 			jsonl_write(stdout, o);
 		else {
-			printf("%s\t%zu\t%zu\t%zu\t%zu\t%zu\t%.0f\n",
+			printf("%s\t%zu\t%zu\t%zu\t%zu\t%zu\t%.0f\t%zu\n",
 			    chan_name(c), p->recipients, p->text, p->template,
-			    p->skipped, p->parts, secs);
+			    p->skipped, p->parts, secs, p->no_media);
 		}
 		json_decref(o);
 	}
@@ -146,6 +150,12 @@ print_plan(struct create *cr)
 		json_object_foreach(cr->plan[c].why, k, v)
 			fprintf(stderr, "hb-broadcast: %s: %lld skipped: %s\n",
 			    chan_name(c), json_integer_value(v), k);
+	for (c = 0; c < CHAN_COUNT && !cli.json; c++)
+		if (cr->plan[c].no_media > 0)
+			fprintf(stderr, "hb-broadcast: %s: %zu get the text "
+			    "template without the attachment (no "
+			    "template_media)\n", chan_name(c),
+			    cr->plan[c].no_media);
 	if (cr->why[0] != '\0' && !req.scheduled)
 		return;
 	if (!cli.json && last >= 0)
@@ -221,6 +231,35 @@ send_now(uint64_t n)
 	return 0;
 }
 
+/*
+ * Check the picture or document of -m against every channel's limits
+ * and, unless -n, keep a copy for the run.  Nothing is stored before
+ * every channel can take it.  0, or the exit status.
+ */
+static int
+attach(const char *path)
+{
+	struct media *m;
+	char why[200];
+	int c, ex, refused = 0;
+
+	if ((m = media_open(path, &ex)) == NULL)
+		return ex;
+	for (c = 0; c < CHAN_COUNT; c++)
+		if ((req.chans & (1u << c)) && media_fits(&cli.conf, c,
+		    m->type, m->size, why, sizeof(why)) == -1) {
+			log_errorx("%s%s: %s", dry ? "would be refused: " : "",
+			    path, why);
+			refused = 1;
+		}
+	if (refused)
+		return EX_DATAERR;
+	if (!dry && media_keep(m, cli.conf.home) == -1)
+		return EX_CANTCREAT;
+	req.media = m;
+	return 0;
+}
+
 static int
 cmd_send(int argc, char **argv)
 {
@@ -240,8 +279,10 @@ cmd_send(int argc, char **argv)
 	}
 	if ((req.chans = channels()) == 0)
 		return EX_CONFIG;
+	if (media_arg != NULL && (rc = attach(media_arg)) != 0)
+		return rc;
 	if ((rc = cli_read_text(argc == 1 ? argv[0] : NULL, "announcement",
-	    &text)) != 0)
+	    media_arg != NULL, &text)) != 0)
 		return rc;
 	req.text = text;
 	if (req.operator == NULL)
@@ -253,6 +294,7 @@ cmd_send(int argc, char **argv)
 		print_plan(&cr);
 	release_plan(&cr);
 	free(text);
+	media_unref((struct media *)req.media);
 	if (rc != 0)
 		return cli_status(rc);
 	if (cr.why[0] != '\0' && !req.scheduled) {
@@ -422,6 +464,7 @@ cmd_status(int argc, char **argv)
 			json_object_set_new(j, names[i], json_integer(vals[i]));
 		json_object_set_new(j, "why", k->why != NULL ?
 		    json_incref(k->why) : json_object());
+		json_object_set_new(j, "no_media", json_integer(k->no_media));
 		if (cli.json)
 			jsonl_write(stdout, j);
 		else {
@@ -438,6 +481,11 @@ cmd_status(int argc, char **argv)
 		json_object_foreach(o.counts[c].why, why, v)
 			fprintf(stderr, "hb-broadcast: %s: %lld: %s\n",
 			    chan_name(c), json_integer_value(v), why);
+	for (c = 0; c < CHAN_COUNT && !cli.json; c++)
+		if (o.counts[c].no_media > 0)
+			fprintf(stderr, "hb-broadcast: %s: %zu: the text "
+			    "template, without the attachment\n",
+			    chan_name(c), o.counts[c].no_media);
 	bcast_counts_release(o.counts);
 	return cli_flush();
 }
@@ -552,7 +600,7 @@ main(int argc, char *argv[])
 	int ch, status;
 
 	cli_init(&cli, argv[0]);
-	while ((ch = getopt(argc, argv, CLI_OPTIONS "a:c:er:u:")) != -1) {
+	while ((ch = getopt(argc, argv, CLI_OPTIONS "a:c:em:r:u:")) != -1) {
 		switch (ch) {
 		case 'a':
 			at_arg = optarg;
@@ -562,6 +610,9 @@ main(int argc, char *argv[])
 			continue;
 		case 'e':
 			req.emergency = 1;
+			continue;
+		case 'm':
+			media_arg = optarg;
 			continue;
 		case 'n':
 			dry = 1;	/* here -n is send's dry run */
@@ -582,7 +633,7 @@ main(int argc, char *argv[])
 		return status;
 	calendar_init(&cli.conf);
 	if (argc > 0 && strcmp(argv[0], "send") != 0 && (at_arg || chan_arg ||
-	    dry || req.emergency || req.reason || req.operator))
+	    media_arg || dry || req.emergency || req.reason || req.operator))
 		usage(EX_USAGE);
 	status = cli_run_verb(verbs, argc, argv, usage);
 	cli_release(&cli);

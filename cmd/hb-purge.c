@@ -9,12 +9,14 @@
 #include <time.h>
 
 #include "batch.h"
+#include "bcast.h"
 #include "cli.h"
 #include "expire.h"
 #include "hb.h"
 #include "jsonl.h"
 #include "ledger.h"
 #include "log.h"
+#include "media.h"
 #include "person.h"
 #include "scrub.h"
 #include "sub.h"
@@ -220,9 +222,24 @@ cmd_expire(int argc, char **argv)
 }
 
 static int
+wanted_fn(struct txn *tx, void *arg)
+{
+	json_object_clear(arg);
+	return bcast_media_wanted(tx, arg);
+}
+
+static int
+is_wanted(const char *sha, void *arg)
+{
+	return json_object_get(arg, sha) != NULL;
+}
+
+static int
 cmd_scrub(int argc, char **argv)
 {
 	struct scrub_report r;
+	json_t *wanted = json_object();
+	size_t media;
 	int rc;
 
 	(void)argv;
@@ -233,13 +250,19 @@ cmd_scrub(int argc, char **argv)
 		    "run first");
 		return EX_TEMPFAIL;
 	}
+	/* The pictures and documents no broadcast will send any more. */
+	if (rc == 0)
+		rc = store_run(&cli.store, wanted_fn, wanted);
+	media = rc == 0 ? media_sweep(&cli.conf, is_wanted, wanted) : 0;
+	json_decref(wanted);
 	if (rc != 0)
 		return cli_status(rc);
 	if (cli.verbosity >= 0)
 		fprintf(stderr, "hb-purge: scrubbed: %zu files rewritten, %zu "
-		    "old log files and %zu abandoned webhook bodies removed; "
-		    "%lld bytes before, %lld after\n", r.files, r.logs,
-		    r.spool, (long long)r.before, (long long)r.after);
+		    "old log files, %zu abandoned webhook bodies and %zu "
+		    "attachments removed; %lld bytes before, %lld after\n",
+		    r.files, r.logs, r.spool, media, (long long)r.before,
+		    (long long)r.after);
 	return 0;
 }
 

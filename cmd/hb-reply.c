@@ -229,7 +229,7 @@ cmd_send(int argc, char **argv)
 		log_errorx("channel '%s' is not configured", chan_name(c));
 		return EX_CONFIG;
 	}
-	if ((rc = cli_read_text(argc == 2 ? argv[1] : NULL, "answer",
+	if ((rc = cli_read_text(argc == 2 ? argv[1] : NULL, "answer", 0,
 	    &text)) != 0)
 		return rc;
 	a.text = text;
@@ -245,7 +245,7 @@ cmd_send(int argc, char **argv)
 		return EX_UNAVAILABLE;
 	}
 	s = sender_new(&cli.conf, 1, on_answer, &a);
-	t = sender_text_new(text, c, a.kind);
+	t = sender_text_new(text, NULL, c, a.kind);
 	sender_add(s, sender_job_new(a.id, t, a.kind, 0));
 	sender_text_unref(t);
 	while (!a.done && sender_step(s, 1000) == 0)

@@ -8,13 +8,13 @@ json_t *
 answer_encode(const struct answer *a)
 {
 	return json_pack("{s:i, s:I, s:i, s:s, s:s, s:s, s:s, s:I, s:b, s:i,"
-	    " s:b, s:I, s:I}", "origin", (int)a->origin, "ref",
+	    " s:b, s:I, s:I, s:b}", "origin", (int)a->origin, "ref",
 	    (json_int_t)a->ref,
 	    "epoch", (int)a->epoch, "id", a->id, "outcome",
 	    platform_outcome_name(a->outcome), "why", a->why, "pid", a->pid,
 	    "parts", (json_int_t)a->parts, "template", a->template, "tries",
 	    a->tries, "requested", a->requested, "retry_after", (json_int_t)a->retry_after, "at",
-	    (json_int_t)a->at);
+	    (json_int_t)a->at, "no_media", a->no_media);
 }
 
 static json_int_t
@@ -51,6 +51,7 @@ answer_decode(const json_t *o, struct answer *a)
 	a->epoch = (unsigned)integer(o, "epoch");
 	a->parts = (size_t)integer(o, "parts");
 	a->template = json_is_true(json_object_get(o, "template"));
+	a->no_media = json_is_true(json_object_get(o, "no_media"));
 	a->tries = (int)integer(o, "tries");
 	a->requested = json_is_true(json_object_get(o, "requested"));
 	a->retry_after = (long)integer(o, "retry_after");

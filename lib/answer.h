@@ -33,6 +33,7 @@ struct answer {
 	char	 pid[160];	/* the platform's id of the last part sent */
 	size_t	 parts;		/* parts accepted so far */
 	int	 template;	/* sent as the WhatsApp template */
+	int	 no_media;	/* without the broadcast's attachment */
 	int	 tries;		/* failed tries before this one */
 	int	 requested;	/* a request went out: this was a try (not
 				   so for jobs a halted channel hands back) */

@@ -174,9 +174,44 @@ bcast_create(struct txn *tx, const struct conf *conf,
 		return -1;
 	if (req->emergency && req->reason != NULL)
 		json_object_set_new(rec, "reason", json_string(req->reason));
+	if (req->media != NULL)
+		json_object_set_new(rec, "media", media_record(req->media));
 	rc = store_put_num(tx, T_BROADCASTS, *n, rec, STORE_NOOVERWRITE);
 	json_decref(rec);
 	return rc;
+}
+
+int
+bcast_keep_media(struct txn *tx, uint64_t n, const struct media *m)
+{
+	json_t *rec;
+	int rc;
+
+	if ((rc = bcast_get(tx, n, &rec)) != 0)
+		return rc;
+	json_object_set_new(rec, "media", media_record(m));
+	rc = bcast_put(tx, n, rec);
+	json_decref(rec);
+	return rc;
+}
+
+static int
+wanted_one(const void *key, size_t klen, json_t *rec, void *arg)
+{
+	const char *sha = jsonl_string(json_object_get(rec, "media"),
+	    "sha256");
+
+	(void)key;
+	(void)klen;
+	if (sha != NULL && json_object_get(rec, "due") != NULL)
+		json_object_set_new(arg, sha, json_true());
+	return 0;
+}
+
+int
+bcast_media_wanted(struct txn *tx, json_t *wanted)
+{
+	return store_each(tx, T_BROADCASTS, NULL, 0, wanted_one, wanted);
 }
 
 static int
@@ -410,6 +445,8 @@ count_delivery(const void *key, size_t klen, json_t *rec, void *arg)
 		return 0;
 	k = &counts[c];
 	k->recipients++;
+	if (json_is_true(json_object_get(rec, "no_media")))
+		k->no_media++;
 	if (strcmp(state, "read") == 0)
 		k->read++, k->delivered++, k->sent++;
 	else if (strcmp(state, "delivered") == 0)
@@ -432,7 +469,7 @@ count_delivery(const void *key, size_t klen, json_t *rec, void *arg)
 
 /* The counts as "counts" keeps them: per channel, the status columns. */
 #define COUNT_MEMBERS(X) X(recipients) X(sent) X(delivered) X(read) \
-	X(failed) X(deferred) X(skipped)
+	X(failed) X(deferred) X(skipped) X(no_media)
 
 static void
 stored_counts(const json_t *stored, struct bcast_counts counts[CHAN_COUNT])
@@ -533,6 +570,7 @@ bcast_counts_release(struct bcast_counts counts[CHAN_COUNT])
 struct plan_walk {
 	const struct conf *conf;
 	const char *text;
+	int	 no_media;	/* templates leave the attachment out */
 	time_t	 now;
 	struct bcast_plan *plan;
 	enum chan chan;
@@ -552,6 +590,7 @@ plan_one(const void *key, size_t klen, json_t *sub, void *arg)
 		break;
 	case FATE_TEMPLATE:
 		p->template++;
+		p->no_media += w->no_media;
 		break;
 	case FATE_SKIP:
 		p->skipped++;
@@ -596,7 +635,7 @@ bcast_plan(struct txn *tx, const struct conf *conf,
     const struct bcast_req *req, time_t now, struct bcast_plan plan[CHAN_COUNT])
 {
 	const struct platform_limit *l;
-	struct plan_walk w = { conf, req->text, now, plan, 0 };
+	struct plan_walk w = { conf, req->text, 0, now, plan, 0 };
 	char **parts;
 	int rc = 0, c;
 
@@ -605,8 +644,17 @@ bcast_plan(struct txn *tx, const struct conf *conf,
 		if (!(req->chans & (1u << c)))
 			continue;
 		l = platform_limit(c);
-		plan[c].parts = split_text(req->text, l->max, l->unit, &parts);
-		split_free(parts, plan[c].parts);
+		/* A caption goes with the attachment, in one message. */
+		if (req->media == NULL || (*req->text != '\0' &&
+		    !media_caption_fits(c, req->text))) {
+			plan[c].parts = split_text(req->text, l->max, l->unit,
+			    &parts);
+			split_free(parts, plan[c].parts);
+		}
+		if (req->media != NULL)
+			plan[c].parts++;	/* the attachment */
+		w.no_media = req->media != NULL &&
+		    conf->chan[c].template_media == NULL;
 		w.chan = c;
 		if ((rc = bcast_latency(tx, c, &plan[c].latency)) == 0)
 			rc = sub_each_in(tx, SUB_ACTIVE, c, NULL, plan_one,

@@ -7,6 +7,8 @@
  *
  *   n           its number, which hb-broadcast prints
  *   text        the announcement
+ *   media       its picture or document (media.h), with "refs": the
+ *               platforms' references once uploaded
  *   channels    the channels it goes to, by name
  *   emergency   true for -e; then "reason" says why
  *   operator    who sent it
@@ -35,6 +37,7 @@
 #include "chan.h"
 #include "conf.h"
 #include "hb.h"
+#include "media.h"
 #include "platform.h"
 #include "store.h"
 
@@ -44,6 +47,7 @@
 
 struct bcast_req {
 	const char *text;
+	const struct media *media;	/* or NULL */
 	unsigned chans;		/* a bit per enum chan; 0: every channel */
 	int	 emergency;
 	const char *reason;
@@ -103,6 +107,13 @@ int	 bcast_latency(struct txn *, enum chan, double *secs);
  */
 int	 bcast_regular_sent_on(struct txn *, long day, uint64_t except,
 	    size_t *n);
+/* Keep the platforms' references of broadcast n's attachment m. */
+int	 bcast_keep_media(struct txn *, uint64_t n, const struct media *m);
+/*
+ * The attachments (their SHA-256, as keys of the object wanted) that
+ * broadcasts not yet finished will send: their copies must stay.
+ */
+int	 bcast_media_wanted(struct txn *, json_t *wanted);
 /* The channel bits of a broadcast record. */
 unsigned bcast_chans(const json_t *rec);
 
@@ -121,6 +132,7 @@ enum bcast_fate bcast_fate(const struct conf *, enum chan,
 struct bcast_counts {
 	size_t	 recipients, sent, delivered, read, failed, deferred,
 		 skipped, waiting;
+	size_t	 no_media;	/* sent without the attachment (a template) */
 	json_t	*why;		/* reason -> count: failed, skipped, deferred */
 };
 
@@ -137,6 +149,7 @@ int	 bcast_keep_counts(struct txn *, uint64_t n, json_t *rec);
 /* What a send would do, per channel, without storing anything. */
 struct bcast_plan {
 	size_t	 recipients, text, template, skipped, parts;
+	size_t	 no_media;	/* templates that leave the attachment out */
 	double	 latency;	/* seconds an answer took in the last run,
 				   0 if none has sent yet */
 	json_t	*why;

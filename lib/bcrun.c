@@ -25,6 +25,7 @@ bc_free(struct bcrun_bc *b)
 	for (c = 0; c < CHAN_COUNT; c++)
 		for (k = 0; k < 2; k++)
 			sender_text_unref(b->texts[c][k]);
+	media_unref(b->media);
 	free(b->text);
 	free(b);
 }
@@ -81,6 +82,7 @@ bcrun_get(struct txn *tx, struct bcrun *r, uint64_t n)
 	text = jsonl_string(rec, "text");
 	b->text = xstrdup(text != NULL ? text : "");
 	b->chans = bcast_chans(rec);
+	b->media = media_from_record(r->conf->home, rec);
 	b->cancelled = is_state(rec, "cancelled");
 	b->fanning = json_object_get(rec, "due") != NULL;
 	b->prio = json_is_true(json_object_get(rec, "emergency")) ? 0 : 1;
@@ -127,14 +129,53 @@ bcrun_close_finished(struct txn *tx, struct bcrun *r, time_t now)
 	return 0;
 }
 
+/*
+ * The text of b for channel c and kind, with b's attachment: WhatsApp's
+ * template takes it only as template_media; the text template leaves
+ * it out.
+ */
 static struct sender_text *
-text_of(struct bcrun_bc *b, enum chan c, enum platform_kind kind)
+text_of(const struct bcrun *r, struct bcrun_bc *b, enum chan c,
+    enum platform_kind kind)
 {
 	int k = kind == PK_TEMPLATE;
 
-	if (b->texts[c][k] == NULL)
-		b->texts[c][k] = sender_text_new(b->text, c, kind);
+	int left_out = k && r->conf->chan[c].template_media == NULL;
+
+	if (b->texts[c][k] == NULL) {
+		b->texts[c][k] = sender_text_new(b->text, left_out ? NULL :
+		    b->media, c, kind);
+		b->texts[c][k]->no_media = left_out && b->media != NULL;
+	}
 	return b->texts[c][k];
+}
+
+int
+bcrun_fresh_refs(const struct bcrun *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->v[i]->media != NULL && r->v[i]->media->fresh != 0)
+			return 1;
+	return 0;
+}
+
+int
+bcrun_keep_refs(struct txn *tx, struct bcrun *r)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->v[i]->media == NULL || r->v[i]->media->fresh == 0)
+			continue;
+		if ((rc = bcast_keep_media(tx, r->v[i]->n, r->v[i]->media)) !=
+		    0)
+			return rc;
+		r->v[i]->media->fresh = 0;
+	}
+	return 0;
 }
 
 struct sender_job *
@@ -160,7 +201,7 @@ bcrun_job(const struct bcrun *r, struct bcrun_bc *b, const char *id,
 		default:
 			return NULL;
 		}
-	j = sender_job_new(id, text_of(b, c, kind), kind, b->prio);
+	j = sender_job_new(id, text_of(r, b, c, kind), kind, b->prio);
 	j->ref = b->n;
 	if (rec != NULL) {
 		j->tries = (int)json_integer_value(json_object_get(rec,

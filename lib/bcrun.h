@@ -22,6 +22,7 @@
 #include "chan.h"
 #include "conf.h"
 #include "hb.h"
+#include "media.h"
 #include "sender.h"
 #include "store.h"
 
@@ -33,6 +34,7 @@ struct bcrun_bc {
 	int	 resumed;	/* begun by an earlier run */
 	int	 counted;	/* its subscribers, for the progress line */
 	char	*text;
+	struct media *media;	/* its picture or document, or NULL */
 	unsigned chans;
 	struct sender_text *texts[CHAN_COUNT][2];	/* free text, template */
 	int	 template_fits;	/* could go as the WhatsApp template */
@@ -58,6 +60,13 @@ void	 bcrun_release(struct bcrun *);
 struct bcrun_bc *bcrun_get(struct txn *, struct bcrun *, uint64_t n);
 /* After a revocation: which of the broadcasts were cancelled since. */
 int	 bcrun_refresh(struct txn *, struct bcrun *);
+/*
+ * Keep in the store the references of attachments uploaded since the
+ * last call, so that a resumed run sends them and uploads nothing.
+ */
+int	 bcrun_keep_refs(struct txn *, struct bcrun *);
+/* Whether an attachment was uploaded since: then a round keeps it. */
+int	 bcrun_fresh_refs(const struct bcrun *);
 /* Close each broadcast that is handed out and answered (bcast_finished). */
 int	 bcrun_close_finished(struct txn *, struct bcrun *, time_t now);
 

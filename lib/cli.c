@@ -189,7 +189,7 @@ cli_print_field(const char *s, int last)
 }
 
 int
-cli_read_text(const char *path, const char *what, char **text)
+cli_read_text(const char *path, const char *what, int blank_ok, char **text)
 {
 	size_t len, i;
 	json_t *probe;
@@ -207,7 +207,7 @@ cli_read_text(const char *path, const char *what, char **text)
 	for (i = 0; s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
 	    s[i] == '\r'; i++)
 		;
-	if (s[i] == '\0') {
+	if (s[i] == '\0' && !blank_ok) {
 		log_errorx("the %s is empty", what);
 		free(s);
 		return EX_DATAERR;

@@ -60,12 +60,13 @@ int	 cli_run_verb(const struct cli_verb *, int argc, char **argv,
 const char *cli_operator(void);
 /*
  * A message text from path (or stdin for NULL or "-"), never from argv:
- * at most CLI_TEXT_MAX bytes of valid UTF-8, not blank, without the
- * white space at its end.  0, or an exit status after a message naming
- * it `what'.
+ * at most CLI_TEXT_MAX bytes of valid UTF-8, without the white space
+ * at its end, and not blank unless blank_ok (a picture's text).  0, or
+ * an exit status after a message naming it `what'.
  */
 #define CLI_TEXT_MAX	65536
-int	 cli_read_text(const char *path, const char *what, char **text);
+int	 cli_read_text(const char *path, const char *what, int blank_ok,
+	    char **text);
 /*
  * A TSV column on stdout, then a tab, or a newline if last: "-" for
  * NULL or empty; a tab, line break or backslash as \t, \n, \\; any other

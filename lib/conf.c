@@ -101,6 +101,10 @@ static const struct key chan_keys[] = {
 	{ "page_id", K_STRING, CH(account), 0, 0, { 0 }, MS, MS },
 	{ "account_id", K_STRING, CH(account), 0, 0, { 0 }, IG, IG },
 	{ "template", K_STRING, CH(template), 0, 0, { 0 }, WA, 0 },
+	{ "template_media", K_STRING, CH(template_media), 0, 0, { 0 }, WA,
+	    0 },
+	{ "media_url", K_URL, CH(media_url), 0, 0, { 0 }, IG, 0 },
+	{ "media_dir", K_STRING, CH(media_dir), 0, 0, { 0 }, IG, 0 },
 	{ "template_language", K_LANGUAGE, CH(template_language), 0, 0,
 	    { [CHAN_WHATSAPP] = "de" }, WA, 0 },
 	{ "get_started", K_STRING, CH(get_started), 0, 0, {

@@ -29,6 +29,9 @@ struct chan_conf {
 	const char *account;	/* phone_number_id, page_id or account_id */
 	const char *template;	/* WhatsApp: template outside the window */
 	const char *template_language;
+	const char *template_media; /* WhatsApp: the same, with a media header */
+	const char *media_url;	/* Instagram: where media_dir is served */
+	const char *media_dir;
 	const char *get_started; /* Messenger/Instagram postback payload */
 	long long rate;		/* messages per second, 0 = unlimited */
 	struct secret token;	/* the send API's access token */

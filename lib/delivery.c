@@ -236,6 +236,8 @@ delivery_settle(struct txn *tx, const struct answer *a,
 	json_object_set_new(rec, "parts", json_integer((json_int_t)a->parts));
 	if (a->template)
 		json_object_set_new(rec, "template", json_true());
+	if (a->no_media)
+		json_object_set_new(rec, "no_media", json_true());
 	*end = judge(a, r, rec);
 	rc = 0;
 	if (a->outcome == PO_GONE)

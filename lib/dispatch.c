@@ -102,6 +102,7 @@ on_done(struct sender_job *j, const struct platform_res *r, void *arg)
 	    sizeof(a->pid));
 	a->parts = j->part;
 	a->template = j->kind == PK_TEMPLATE;
+	a->no_media = j->text->no_media;
 	a->tries = j->tries;
 	a->requested = j->requests > 0;
 	a->retry_after = r->retry_after;
@@ -258,7 +259,7 @@ take_answer(uint64_t seq, const char *id, const char *text,
 	enum chan c;
 
 	(void)chan_check_id(id, &c, &why);	/* checked by outbox_claim */
-	t = sender_text_new(text, c, kind);
+	t = sender_text_new(text, NULL, c, kind);
 	j = sender_job_new(id, t, kind, 0);
 	sender_text_unref(t);
 	j->ref = seq;
@@ -522,7 +523,9 @@ round_fn(struct txn *tx, void *arg)
 			return rc;
 		sender_filter(d->sender, still_wanted, &cl);
 	}
-	if ((rc = apply_results(tx, d)) != 0 || (rc = note_latency(tx, d)) != 0)
+	if ((rc = apply_results(tx, d)) != 0 ||
+	    (rc = bcrun_keep_refs(tx, &d->run)) != 0 ||
+	    (rc = note_latency(tx, d)) != 0)
 		return rc;
 	/* After a crash: give back what the dead sender had claimed. */
 	if (d->recovering && ((rc = delivery_unlease(tx)) != 0 ||
@@ -727,9 +730,10 @@ dispatch_run(const struct conf *conf, const struct store_opts *sopts,
 			d.epoch++;
 			d.revalidate = 1;
 		}
+		/* An upload's reference is kept at once: see media.h. */
 		if (first || d.revalidate || busy == 0 ||
 		    d.nresults >= BATCH / 2 ||
-		    runs_short(&d) ||
+		    runs_short(&d) || bcrun_fresh_refs(&d.run) ||
 		    (d.nresults > 0 && t - last >= ROUND_EVERY)) {
 			if ((rc = round_run(&d)) != 0)
 				break;

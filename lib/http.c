@@ -18,6 +18,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <unistd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,14 @@ static struct {
 	CURLMcode (*multi_cleanup)(CURLM *);
 	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
 	void	 (*slist_free_all)(struct curl_slist *);
+	curl_mime *(*mime_init)(CURL *);
+	curl_mimepart *(*mime_addpart)(curl_mime *);
+	CURLcode (*mime_name)(curl_mimepart *, const char *);
+	CURLcode (*mime_data)(curl_mimepart *, const char *, size_t);
+	CURLcode (*mime_filedata)(curl_mimepart *, const char *);
+	CURLcode (*mime_filename)(curl_mimepart *, const char *);
+	CURLcode (*mime_type)(curl_mimepart *, const char *);
+	void	 (*mime_free)(curl_mime *);
 } curl;
 
 static const struct {
@@ -77,6 +86,14 @@ static const struct {
 	SYM("multi_cleanup", multi_cleanup),
 	SYM("slist_append", slist_append),
 	SYM("slist_free_all", slist_free_all),
+	SYM("mime_init", mime_init),
+	SYM("mime_addpart", mime_addpart),
+	SYM("mime_name", mime_name),
+	SYM("mime_data", mime_data),
+	SYM("mime_filedata", mime_filedata),
+	SYM("mime_filename", mime_filename),
+	SYM("mime_type", mime_type),
+	SYM("mime_free", mime_free),
 #undef SYM
 };
 
@@ -120,6 +137,8 @@ struct xfer {
 	struct xfer *next;	/* on the free list */
 	CURL	*easy;
 	struct curl_slist *hdr;
+	curl_mime *mime;	/* a form's body */
+	FILE	*out;		/* where a download goes, or NULL */
 	struct http_response resp;
 	char	 err[CURL_ERROR_SIZE];
 	const char *what;
@@ -206,6 +225,7 @@ xfer_free(struct xfer *x)
 {
 	curl.easy_cleanup(x->easy);
 	curl.slist_free_all(x->hdr);
+	curl.mime_free(x->mime);
 	http_response_release(&x->resp);
 	free(x);
 }
@@ -230,9 +250,15 @@ http_pool_free(struct http_pool *p)
 static size_t
 on_data(char *data, size_t size, size_t n, void *arg)
 {
-	struct http_response *r = arg;
+	struct xfer *x = arg;
+	struct http_response *r = &x->resp;
 
 	size *= n;
+	/* A download's body goes to its file, but not an error's. */
+	if (x->out != NULL && r->status == 0)
+		curl.easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &r->status);
+	if (x->out != NULL && r->status == 200)
+		return fwrite(data, 1, size, x->out);
 	if (r->len + size > MAX_RESPONSE)
 		return 0;	/* curl fails the transfer */
 	r->body = xreallocarray(r->body, r->len + size + 1, 1);
@@ -242,9 +268,37 @@ on_data(char *data, size_t size, size_t n, void *arg)
 	return size;
 }
 
+/* The multipart/form-data body of form, or NULL after a message. */
+static curl_mime *
+make_form(CURL *c, const char *what, const struct http_form *form)
+{
+	curl_mime *m = curl.mime_init(c);
+	curl_mimepart *part;
+	size_t i;
+	int bad = m == NULL;
+
+	for (i = 0; !bad && i < form->n; i++)
+		bad = (part = curl.mime_addpart(m)) == NULL ||
+		    curl.mime_name(part, form->name[i]) != CURLE_OK ||
+		    curl.mime_data(part, form->value[i],
+		    CURL_ZERO_TERMINATED) != CURLE_OK;
+	if (!bad && form->file_path != NULL)
+		bad = (part = curl.mime_addpart(m)) == NULL ||
+		    curl.mime_name(part, form->file_field) != CURLE_OK ||
+		    curl.mime_filedata(part, form->file_path) != CURLE_OK ||
+		    curl.mime_filename(part, form->file_name) != CURLE_OK ||
+		    curl.mime_type(part, form->file_type) != CURLE_OK;
+	if (bad) {
+		curl.mime_free(m);
+		log_errorx("%s: the form cannot be made", what);
+		return NULL;
+	}
+	return m;
+}
+
 int
-http_pool_add(struct http_pool *p, const char *what, const char *url,
-    const char *json, const char *header, void *tag)
+http_pool_add(struct http_pool *p, const char *what,
+    const struct http_req *req, void *tag)
 {
 	struct xfer *x;
 	CURL *c;
@@ -260,15 +314,25 @@ http_pool_add(struct http_pool *p, const char *what, const char *url,
 		}
 	}
 	c = x->easy;
-	x->hdr = curl.slist_append(NULL, "Content-Type: application/json");
-	if (header != NULL)
-		x->hdr = curl.slist_append(x->hdr, header);
+	if (req->json != NULL) {
+		x->hdr = curl.slist_append(NULL,
+		    "Content-Type: application/json");
+		curl.easy_setopt(c, CURLOPT_COPYPOSTFIELDS, req->json);
+	} else if (req->form != NULL) {
+		if ((x->mime = make_form(c, what, req->form)) == NULL) {
+			xfer_free(x);
+			return -1;
+		}
+		curl.easy_setopt(c, CURLOPT_MIMEPOST, x->mime);
+	}
+	if (req->header != NULL)
+		x->hdr = curl.slist_append(x->hdr, req->header);
 	x->what = what;
 	x->tag = tag;
+	x->out = req->out;
 	x->err[0] = '\0';
 	curl.easy_setopt(c, CURLOPT_PRIVATE, x);
-	curl.easy_setopt(c, CURLOPT_URL, url);
-	curl.easy_setopt(c, CURLOPT_COPYPOSTFIELDS, json);
+	curl.easy_setopt(c, CURLOPT_URL, req->url);
 	curl.easy_setopt(c, CURLOPT_HTTPHEADER, x->hdr);
 	curl.easy_setopt(c, CURLOPT_ERRORBUFFER, x->err);
 	curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -292,7 +356,7 @@ http_pool_add(struct http_pool *p, const char *what, const char *url,
 	curl.easy_setopt(c, CURLOPT_BUFFERSIZE, BUFFER);
 	curl.easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, UPLOAD_BUFFER);
 	curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl.easy_setopt(c, CURLOPT_WRITEDATA, &x->resp);
+	curl.easy_setopt(c, CURLOPT_WRITEDATA, x);
 	if (curl.multi_add_handle(p->multi, c) != CURLM_OK) {
 		xfer_free(x);
 		return log_errorx("%s: curl_multi_add_handle failed", what);
@@ -337,6 +401,9 @@ finish(struct http_pool *p, CURLMsg *m, http_done_fn done, void *arg)
 	http_response_release(&x->resp);
 	curl.slist_free_all(x->hdr);
 	x->hdr = NULL;
+	curl.mime_free(x->mime);
+	x->mime = NULL;
+	x->out = NULL;
 	x->next = p->idle;
 	p->idle = x;
 }
@@ -393,7 +460,7 @@ http_pool_poll(struct http_pool *p, int wait_ms, http_done_fn done,
 	return 0;
 }
 
-/* http_post_json's one answer. */
+/* http_request's one answer. */
 struct single {
 	int	 done;
 	int	 result;
@@ -409,14 +476,15 @@ single_done(void *tag, int result, const struct http_response *r, void *arg)
 	s->result = result;
 	if (result == HTTP_OK) {
 		s->resp->status = r->status;
+		s->resp->retry_after = r->retry_after;
 		s->resp->body = xstrndup(r->body, r->len);
 		s->resp->len = r->len;
 	}
 }
 
 int
-http_post_json(const char *what, const char *url, const char *json,
-    long timeout, struct http_response *resp)
+http_request(const char *what, const struct http_req *req, long timeout,
+    struct http_response *resp)
 {
 	struct single s = { 0, HTTP_TEMPFAIL, resp };
 	struct http_pool *p;
@@ -424,7 +492,7 @@ http_post_json(const char *what, const char *url, const char *json,
 	memset(resp, 0, sizeof(*resp));
 	if ((p = http_pool_new(timeout, 1)) == NULL)
 		return HTTP_TEMPFAIL;
-	if (http_pool_add(p, what, url, json, NULL, NULL) == 0)
+	if (http_pool_add(p, what, req, NULL) == 0)
 		while (!s.done && http_pool_poll(p, 1000, single_done, &s) == 0)
 			;
 	http_pool_free(p);

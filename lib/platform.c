@@ -12,6 +12,7 @@
 
 #include "jsonl.h"
 #include "log.h"
+#include "media.h"
 #include "platform.h"
 #include "xalloc.h"
 
@@ -61,33 +62,101 @@ chat_id(const char *addr)
 	    json_string(addr);
 }
 
+/* WhatsApp's object for m, sent by its media id. */
+static json_t *
+whatsapp_media(const struct media *m, const char *caption)
+{
+	json_t *o = json_pack("{s:s}", "id", m->ref[CHAN_WHATSAPP]);
+
+	if (caption != NULL && *caption != '\0')
+		json_object_set_new(o, "caption", json_string(caption));
+	if (m->type == MEDIA_DOCUMENT)
+		json_object_set_new(o, "filename", json_string(m->name));
+	return o;
+}
+
 static json_t *
 whatsapp_body(const struct chan_conf *cc, const char *addr,
-    const char *text, enum platform_kind kind)
+    const char *text, const struct media *m, enum platform_kind kind)
 {
-	json_t *o;
+	const char *type = m != NULL ? media_type_name(m->type) : "text";
+	json_t *o, *components;
 	char *folded;
 
-	if (kind != PK_TEMPLATE)
-		return json_pack("{s:s, s:s, s:s, s:s, s:{s:b, s:s}}",
-		    "messaging_product", "whatsapp", "recipient_type",
-		    "individual", "to", addr, "type", "text", "text",
-		    "preview_url", 0, "body", text);
+	if (kind != PK_TEMPLATE) {
+		o = json_pack("{s:s, s:s, s:s, s:s}", "messaging_product",
+		    "whatsapp", "recipient_type", "individual", "to", addr,
+		    "type", type);
+		json_object_set_new(o, type, m != NULL ?
+		    whatsapp_media(m, text) : json_pack("{s:b, s:s*}",
+		    "preview_url", 0, "body", text));
+		return o;
+	}
 	folded = fold_lines(text);
-	o = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:{s:s, s:s},"
-	    " s:[{s:s, s:[{s:s, s:s}]}]}}",
-	    "messaging_product", "whatsapp", "recipient_type", "individual",
-	    "to", addr, "type", "template", "template",
-	    "name", cc->template, "language", "code", cc->template_language,
-	    "policy", "deterministic", "components", "type", "body",
+	components = json_pack("[{s:s, s:[{s:s, s:s}]}]", "type", "body",
 	    "parameters", "type", "text", "text", folded);
 	free(folded);
-	return o;
+	if (m != NULL)
+		json_array_insert_new(components, 0, json_pack("{s:s, s:[o]}",
+		    "type", "header", "parameters", json_pack("{s:s, s:o}",
+		    "type", type, type, whatsapp_media(m, NULL))));
+	return json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:{s:s, s:s}, s:o*}}",
+	    "messaging_product", "whatsapp", "recipient_type", "individual",
+	    "to", addr, "type", "template", "template",
+	    "name", m != NULL ? cc->template_media : cc->template,
+	    "language", "code", cc->template_language,
+	    "policy", "deterministic", "components", components);
+}
+
+/* Messenger's and Instagram's attachment: by id, or Instagram's URL. */
+static json_t *
+meta_attachment(enum chan c, const struct media *m)
+{
+	return json_pack("{s:{s:s, s:{s:s}}}", "attachment", "type",
+	    m->type == MEDIA_IMAGE ? "image" : "file", "payload",
+	    c == CHAN_INSTAGRAM ? "url" : "attachment_id", m->ref[c]);
+}
+
+/*
+ * Telegram's sendPhoto or sendDocument: by file_id, or the upload
+ * itself as a form.
+ */
+static json_t *
+telegram_media(const struct chan_conf *cc, const char *addr,
+    const char *caption, const struct media *m, struct platform_req *req)
+{
+	const char *field = m->type == MEDIA_IMAGE ? "photo" : "document";
+	struct http_form *f = &req->form;
+	json_t *body;
+
+	xasprintf(&req->url, "%s/bot%s/%s", cc->api, cc->token.value,
+	    m->type == MEDIA_IMAGE ? "sendPhoto" : "sendDocument");
+	if (m->ref[CHAN_TELEGRAM] != NULL) {
+		body = json_pack("{s:o, s:s}", "chat_id", chat_id(addr),
+		    field, m->ref[CHAN_TELEGRAM]);
+		if (*caption != '\0')
+			json_object_set_new(body, "caption",
+			    json_string(caption));
+		return body;
+	}
+	req->upload = 1;
+	req->field = xstrdup(addr);
+	f->name[f->n] = "chat_id";
+	f->value[f->n++] = req->field;
+	if (*caption != '\0') {
+		f->name[f->n] = "caption";
+		f->value[f->n++] = caption;
+	}
+	f->file_field = field;
+	f->file_path = m->path;
+	f->file_type = m->mime;
+	f->file_name = m->name;
+	return NULL;
 }
 
 int
 platform_request(const struct conf *conf, const char *id, const char *text,
-    enum platform_kind kind, struct platform_req *req)
+    const struct media *m, enum platform_kind kind, struct platform_req *req)
 {
 	const struct chan_conf *cc;
 	const char *addr, *why;
@@ -100,29 +169,41 @@ platform_request(const struct conf *conf, const char *id, const char *text,
 	cc = &conf->chan[c];
 	if (!cc->enabled || cc->token.value == NULL)
 		return log_errorx("%s is not configured", chan_name(c));
-	if (kind == PK_TEMPLATE && (c != CHAN_WHATSAPP || cc->template == NULL))
+	if (kind == PK_TEMPLATE && (c != CHAN_WHATSAPP || (m != NULL ?
+	    cc->template_media : cc->template) == NULL))
 		return log_errorx("%s: no template configured", chan_name(c));
+	if (m != NULL && c != CHAN_TELEGRAM && m->ref[c] == NULL)
+		return log_errorx("%s: the attachment is not uploaded",
+		    chan_name(c));
 	addr = strchr(id, ':') + 1;
 	switch (c) {
 	case CHAN_TELEGRAM:
+		if (m != NULL) {
+			body = telegram_media(cc, addr, text, m, req);
+			break;
+		}
 		xasprintf(&req->url, "%s/bot%s/sendMessage", cc->api,
 		    cc->token.value);
 		body = json_pack("{s:o, s:s}", "chat_id", chat_id(addr),
 		    "text", text);
 		break;
 	case CHAN_WHATSAPP:
-		body = whatsapp_body(cc, addr, text, kind);
+		body = whatsapp_body(cc, addr, text, m, kind);
 		break;
 	case CHAN_MESSENGER:
-		body = json_pack("{s:{s:s}, s:s, s:{s:s}}", "recipient", "id",
+		body = json_pack("{s:{s:s}, s:s, s:o}", "recipient", "id",
 		    addr, "messaging_type", kind == PK_RESPONSE ? "RESPONSE" :
-		    "UPDATE", "message", "text", text);
+		    "UPDATE", "message", m != NULL ? meta_attachment(c, m) :
+		    json_pack("{s:s}", "text", text));
 		break;
 	default:
-		body = json_pack("{s:{s:s}, s:{s:s}}", "recipient", "id", addr,
-		    "message", "text", text);
+		body = json_pack("{s:{s:s}, s:o}", "recipient", "id", addr,
+		    "message", m != NULL ? meta_attachment(c, m) :
+		    json_pack("{s:s}", "text", text));
 		break;
 	}
+	if (req->upload)
+		return 0;
 	if (kind == PK_HUMAN_AGENT && body != NULL) {
 		json_object_set_new(body, "messaging_type",
 		    json_string("MESSAGE_TAG"));
@@ -144,11 +225,53 @@ platform_request(const struct conf *conf, const char *id, const char *text,
 	return 0;
 }
 
+int
+platform_upload(const struct conf *conf, enum chan c, const struct media *m,
+    struct platform_req *req)
+{
+	const struct chan_conf *cc = &conf->chan[c];
+	struct http_form *f = &req->form;
+	json_t *o;
+
+	memset(req, 0, sizeof(*req));
+	if (!cc->enabled || cc->token.value == NULL)
+		return log_errorx("%s is not configured", chan_name(c));
+	req->upload = 1;
+	f->file_path = m->path;
+	f->file_type = m->mime;
+	f->file_name = m->name;
+	if (c == CHAN_WHATSAPP) {
+		xasprintf(&req->url, "%s/%s/media", cc->api, cc->account);
+		f->name[0] = "messaging_product";
+		f->value[0] = "whatsapp";
+		f->name[1] = "type";
+		f->value[1] = m->mime;
+		f->n = 2;
+		f->file_field = "file";
+	} else if (c == CHAN_MESSENGER) {
+		xasprintf(&req->url, "%s/%s/message_attachments", cc->api,
+		    cc->account);
+		o = json_pack("{s:{s:s, s:{s:b}}}", "attachment", "type",
+		    m->type == MEDIA_IMAGE ? "image" : "file", "payload",
+		    "is_reusable", 1);
+		req->field = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+		f->name[0] = "message";
+		f->value[0] = req->field;
+		f->n = 1;
+		f->file_field = "filedata";
+	} else
+		return log_errorx("%s takes no upload", chan_name(c));
+	xasprintf(&req->auth, "Authorization: Bearer %s", cc->token.value);
+	return 0;
+}
+
 void
 platform_req_release(struct platform_req *req)
 {
 	free(req->url);
 	free(req->body);
+	free(req->field);
 	if (req->auth != NULL) {
 		explicit_bzero(req->auth, strlen(req->auth));
 		free(req->auth);
@@ -171,6 +294,21 @@ set(struct platform_res *r, enum platform_outcome o, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The file_id of what a sendPhoto or sendDocument sent: the largest size. */
+static void
+telegram_file_id(const json_t *msg, struct platform_res *r)
+{
+	const json_t *photo = json_object_get(msg, "photo");
+	const char *fid = jsonl_string(json_array_get(photo,
+	    json_array_size(photo) - 1), "file_id");
+
+	if (fid == NULL)
+		fid = jsonl_string(json_object_get(msg, "document"),
+		    "file_id");
+	if (fid != NULL)
+		(void)strlcpy(r->ref, fid, sizeof(r->ref));
+}
+
 static void
 telegram_result(const char *id, long status, json_t *o,
     struct platform_res *r)
@@ -187,7 +325,12 @@ telegram_result(const char *id, long status, json_t *o,
 	    json_is_integer(msg)) {
 		(void)snprintf(r->pid, sizeof(r->pid), "%s:%lld", id,
 		    (long long)json_integer_value(msg));
+		telegram_file_id(json_object_get(o, "result"), r);
 		set(r, PO_SENT, "sent");
+	} else if (status == 400 && strstr(desc, "wrong file identifier") !=
+	    NULL) {
+		r->stale_ref = 1;
+		set(r, PO_RETRY, "400 %.100s", desc);
 	} else if (status == 429) {
 		r->retry_after = json_is_integer(ra) ?
 		    (long)json_integer_value(ra) : 1;
@@ -221,6 +364,8 @@ static const struct {
 	{ 2, 0, PO_RETRY, "temporary error" },
 	{ 131000, 0, PO_RETRY, "something went wrong" },
 	{ 131016, 0, PO_RETRY, "service unavailable" },
+	{ 131053, 0, PO_RETRY, "media upload error" },
+	{ 100, 2018047, PO_RETRY, "attachment upload failure" },
 	{ 131047, 0, PO_WINDOW, "more than 24 hours since the last message" },
 	{ 10, 2018278, PO_WINDOW, "outside the allowed window" },
 	{ 131026, 0, PO_GONE, "undeliverable" },
@@ -271,6 +416,9 @@ meta_result(enum chan c, long status, json_t *o, struct platform_res *r)
 			    meta_codes[i].what);
 			if (n == 131056)
 				r->retry_after = PAIR_WAIT;
+			/* The media id or attachment expired or is unknown. */
+			r->stale_ref = n == 131053 || (n == 100 &&
+			    sub == 2018047);
 			return;
 		}
 	if (status >= 500)
@@ -312,6 +460,34 @@ platform_result(enum chan c, const char *id, long status, long retry_after,
 		if (retry_after > r->retry_after)
 			r->retry_after = retry_after;
 	}
+}
+
+void
+platform_upload_result(enum chan c, long status, long retry_after,
+    const char *body, size_t len, struct platform_res *r)
+{
+	json_t *o = json_loadb(body, len, 0, NULL);
+	const char *ref = jsonl_string(o, c == CHAN_WHATSAPP ? "id" :
+	    "attachment_id");
+
+	if (status == 200 && ref != NULL && json_object_get(o,
+	    "error") == NULL) {
+		memset(r, 0, sizeof(*r));
+		(void)strlcpy(r->ref, ref, sizeof(r->ref));
+		set(r, PO_SENT, "uploaded");
+	} else {
+		/*
+		 * An error is read as a send's would be, but a media error
+		 * refuses the file: the next upload would fare no better.
+		 */
+		platform_result(c, "", status, retry_after, body, len, r);
+		if (r->outcome == PO_SENT)
+			set(r, PO_RETRY, "HTTP %ld, no reference", status);
+		if (r->stale_ref)
+			r->outcome = PO_REFUSED;
+		r->stale_ref = 0;
+	}
+	json_decref(o);
 }
 
 static const char *const outcome_names[] = {

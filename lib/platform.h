@@ -13,6 +13,8 @@
 
 #include "chan.h"
 #include "conf.h"
+#include "http.h"
+#include "media.h"
 #include "split.h"
 
 /* Longest free text per message, and the WhatsApp template's body. */
@@ -35,16 +37,30 @@ enum platform_kind {
 
 struct platform_req {
 	char	*url;		/* holds Telegram's token: never log it */
-	char	*body;		/* JSON */
+	char	*body;		/* JSON, or NULL for */
+	int	 upload;	/* the form, with the file */
+	struct http_form form;
+	char	*field;		/* the form's one JSON field (Messenger) */
 	char	*auth;		/* "Authorization: Bearer ..." or NULL */
 };
 
 /*
- * The request that sends text to the subscriber id on its channel.
- * 0, or -1 after a message (a channel without a token, a bad ID).
+ * The request that sends text to the subscriber id on its channel:
+ * with m, its picture or document, and text its caption ("": none).
+ * Sent by the platform's reference (m->ref) where there is one; on
+ * Telegram without one, the request uploads the file (the answer has
+ * the file_id).  0, or -1 after a message (a channel without a token,
+ * a bad ID).
  */
 int	 platform_request(const struct conf *, const char *id,
-	    const char *text, enum platform_kind, struct platform_req *);
+	    const char *text, const struct media *m, enum platform_kind,
+	    struct platform_req *);
+/*
+ * The request that uploads m to WhatsApp or Messenger, whose answer
+ * (platform_upload_result) holds the reference.  0, or -1.
+ */
+int	 platform_upload(const struct conf *, enum chan, const struct media *m,
+	    struct platform_req *);
 void	 platform_req_release(struct platform_req *);
 
 enum platform_outcome {
@@ -64,6 +80,9 @@ struct platform_res {
 	long	 retry_after;	/* seconds, when the platform said */
 	char	 pid[160];	/* "channel:message id" when sent */
 	char	 why[160];	/* the platform's code and words */
+	char	 ref[256];	/* an upload's reference (Telegram: file_id) */
+	int	 stale_ref;	/* the media reference sent is no longer known:
+				   upload again */
 };
 
 /*
@@ -75,6 +94,9 @@ struct platform_res {
 void	 platform_result(enum chan, const char *id, long status,
 	    long retry_after, const char *body, size_t len,
 	    struct platform_res *);
+/* What the answer to platform_upload() means: PO_SENT with ref, or not. */
+void	 platform_upload_result(enum chan, long status, long retry_after,
+	    const char *body, size_t len, struct platform_res *);
 const char *platform_outcome_name(enum platform_outcome);
 /* The outcome called name, or -1. */
 int	 platform_outcome_lookup(const char *name);

@@ -59,17 +59,34 @@ struct sender {
 };
 
 struct sender_text *
-sender_text_new(const char *text, enum chan c, enum platform_kind kind)
+sender_text_new(const char *text, struct media *m, enum chan c,
+    enum platform_kind kind)
 {
 	const struct platform_limit *l = platform_limit(c);
 	struct sender_text *t = xcalloc(1, sizeof(*t));
+	char **rest;
+	size_t n;
 
 	t->refs = 1;
-	if (kind == PK_TEMPLATE) {
-		/* One parameter: the caller checked its length. */
+	if ((t->media = m) != NULL)
+		m->refs++;
+	if (kind == PK_TEMPLATE || (m != NULL &&
+	    media_caption_fits(c, text))) {
+		/* One part: the caller checked a template's length. */
 		t->parts = xcalloc(1, sizeof(*t->parts));
 		t->parts[0] = xstrdup(text);
 		t->nparts = 1;
+	} else if (m != NULL) {
+		/* The attachment without a caption, then the text. */
+		n = *text != '\0' ? split_text(text, l->max, l->unit,
+		    &rest) : 0;
+		t->parts = xcalloc(n + 1, sizeof(*t->parts));
+		t->parts[0] = xstrdup("");
+		if (n > 0)
+			memcpy(t->parts + 1, rest, n * sizeof(*rest));
+		if (*text != '\0')
+			free(rest);
+		t->nparts = n + 1;
 	} else
 		t->nparts = split_text(text, l->max, l->unit, &t->parts);
 	return t;
@@ -80,6 +97,7 @@ sender_text_unref(struct sender_text *t)
 {
 	if (t != NULL && --t->refs == 0) {
 		split_free(t->parts, t->nparts);
+		media_unref(t->media);
 		free(t);
 	}
 }
@@ -311,19 +329,83 @@ give_back(struct sender *s, struct sender_job *j, enum platform_outcome o,
 	s->done(j, &r, s->arg);
 }
 
+/* The attachment job j sends now, if it sends one. */
+static struct media *
+attachment(const struct sender_job *j)
+{
+	return j->part == 0 ? j->text->media : NULL;
+}
+
+/* Whether j must wait for another job's upload of its attachment. */
+static int
+awaits_upload(const struct sender_job *j)
+{
+	struct media *m = attachment(j);
+
+	return m != NULL && m->ref[j->chan] == NULL &&
+	    (m->uploading & (1u << j->chan));
+}
+
+/*
+ * The request for j: its next part, or the upload of its attachment
+ * first where the platform has no reference for it.  0; 1 when j was
+ * given back (its attachment cannot go); -1 after a message.
+ */
+static int
+make_request(struct sender *s, struct sender_job *j, struct platform_req *req)
+{
+	struct media *m = attachment(j);
+	char why[160];
+	int rc;
+
+	if (m != NULL && m->refused[j->chan] != NULL) {
+		give_back(s, j, PO_REFUSED, m->refused[j->chan]);
+		return 1;
+	}
+	if (m != NULL && m->ref[j->chan] == NULL) {
+		if (j->chan == CHAN_INSTAGRAM) {
+			if (media_publish(s->conf, m, why, sizeof(why)) == -1) {
+				m->refused[j->chan] = xstrdup(why);
+				give_back(s, j, PO_REFUSED, why);
+				return 1;
+			}
+		} else {
+			j->uploading = 1;
+			m->uploading |= 1u << j->chan;
+			if (j->chan != CHAN_TELEGRAM)
+				return platform_upload(s->conf, j->chan, m,
+				    req);
+		}
+	}
+	rc = platform_request(s->conf, j->id, j->text->parts[j->part], m,
+	    j->kind, req);
+	if (rc == -1 && j->uploading) {
+		j->uploading = 0;
+		m->uploading &= ~(1u << j->chan);
+	}
+	return rc;
+}
+
 /* Start one job's next part.  0, or -1 when HTTP cannot be used. */
 static int
 start(struct sender *s, struct sender_job *j, double now)
 {
 	struct platform_req req;
+	struct http_req hr;
+	int rc;
 
-	if (platform_request(s->conf, j->id, j->text->parts[j->part], j->kind,
-	    &req) == -1) {
+	if ((rc = make_request(s, j, &req)) == 1)
+		return 0;
+	if (rc == -1) {
 		give_back(s, j, PO_REFUSED, "no request could be made");
 		return 0;
 	}
-	if (http_pool_add(s->pool, chan_name(j->chan), req.url, req.body,
-	    req.auth, j) == -1) {
+	memset(&hr, 0, sizeof(hr));
+	hr.url = req.url;
+	hr.json = req.body;
+	hr.form = req.upload ? &req.form : NULL;
+	hr.header = req.auth;
+	if (http_pool_add(s->pool, chan_name(j->chan), &hr, j) == -1) {
 		platform_req_release(&req);
 		enqueue(s, j, 1);
 		return -1;
@@ -356,6 +438,8 @@ start_channel(struct sender *s, enum chan c, double now, double *wake)
 					*wake = t;
 				return 0;
 			}
+			if (awaits_upload(s->q[p][c].head))
+				return 0;	/* its answer wakes us */
 			j = dequeue(s, p, c);
 			if (start(s, j, now) == -1)
 				return -1;
@@ -396,6 +480,34 @@ halt_channel(struct sender *s, enum chan c, const struct platform_res *r)
 			s->done(j, &s->pace[c].halt, s->arg);
 }
 
+/*
+ * What an answer says of j's attachment on its channel: the reference
+ * Telegram's upload returned, a refusal of the upload, or a stale
+ * reference.  1 when j goes again (its reference was stale: the next
+ * request uploads).
+ */
+static int
+note_attachment(struct sender_job *j, int upload, const struct platform_res *r)
+{
+	struct media *m = attachment(j);
+
+	if (m == NULL)
+		return 0;
+	if (r->outcome == PO_SENT && upload && r->ref[0] != '\0')
+		media_set_ref(m, j->chan, r->ref);
+	else if (r->outcome == PO_REFUSED && upload) {
+		free(m->refused[j->chan]);
+		m->refused[j->chan] = xstrdup(r->why);
+	} else if (r->stale_ref && !upload && !j->reuploaded) {
+		log_info("%s: %s: uploading the attachment again",
+		    chan_name(j->chan), r->why);
+		media_set_ref(m, j->chan, NULL);
+		j->reuploaded = 1;
+		return 1;
+	}
+	return 0;
+}
+
 static void
 on_answer(void *tag, int result, const struct http_response *resp,
     void *arg)
@@ -406,6 +518,7 @@ on_answer(void *tag, int result, const struct http_response *resp,
 	struct platform_res r;
 	double wait, now;
 	enum chan c;
+	int upload;
 
 	s->inflight--;
 	pc->inflight--;
@@ -414,12 +527,30 @@ on_answer(void *tag, int result, const struct http_response *resp,
 	pc->latency += (pc->answers++ == 0 ? 1 : LATENCY_WEIGHT) *
 	    (now - j->started - pc->latency);
 	set_cap(s, pc);
+	if ((upload = j->uploading)) {
+		j->uploading = 0;
+		j->text->media->uploading &= ~(1u << j->chan);
+	}
 	if (result != HTTP_OK) {
 		give_back(s, j, PO_RETRY, "no answer");
 		return;
 	}
-	platform_result(j->chan, j->id, resp->status, resp->retry_after,
-	    resp->body, resp->len, &r);
+	if (upload && j->chan != CHAN_TELEGRAM) {
+		platform_upload_result(j->chan, resp->status,
+		    resp->retry_after, resp->body, resp->len, &r);
+		if (r.outcome == PO_SENT) {
+			/* Uploaded: now the message, by reference. */
+			media_set_ref(j->text->media, j->chan, r.ref);
+			enqueue(s, j, 1);
+			return;
+		}
+	} else
+		platform_result(j->chan, j->id, resp->status,
+		    resp->retry_after, resp->body, resp->len, &r);
+	if (note_attachment(j, upload, &r)) {
+		enqueue(s, j, 1);
+		return;
+	}
 	switch (r.outcome) {
 	case PO_SENT:
 		(void)strlcpy(j->pid, r.pid, sizeof(j->pid));

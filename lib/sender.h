@@ -27,6 +27,13 @@
  * On each channel, jobs of priority 0 (emergencies) start before any of
  * priority 1, which only the requests already in flight precede.  The
  * parts of one job go out in order, each after the last was accepted.
+ *
+ * An attachment goes up once a channel: the first job that needs it
+ * uploads it (on Telegram, its send is the upload), the jobs behind it
+ * wait for the answer, and all send the platform's reference from then
+ * on (media.h).  A reference the platform no longer knows is uploaded
+ * again; an attachment the platform refused fails every job that
+ * carries it on that channel, without more uploads.
  */
 #ifndef SENDER_H
 #define SENDER_H
@@ -37,17 +44,25 @@
 #include "chan.h"
 #include "conf.h"
 #include "hb.h"
+#include "media.h"
 #include "platform.h"
 
-/* A text cut into parts, shared by the jobs that send it. */
+/*
+ * A text cut into parts, shared by the jobs that send it.  With a
+ * picture or document, part 0 is the attachment, with parts[0] its
+ * caption ("" for none: the text did not fit, and follows it).
+ */
 struct sender_text {
 	int	 refs;
 	char	**parts;
 	size_t	 nparts;
+	struct media *media;
+	int	 no_media;	/* its owner's attachment is left out */
 };
 
-struct sender_text *sender_text_new(const char *text, enum chan,
-	    enum platform_kind);
+/* m (or NULL) is referenced, not copied. */
+struct sender_text *sender_text_new(const char *text, struct media *m,
+	    enum chan, enum platform_kind);
 void	 sender_text_unref(struct sender_text *);
 
 struct sender_job {
@@ -58,6 +73,8 @@ struct sender_job {
 	enum platform_kind kind;
 	struct sender_text *text;
 	size_t	 part;			/* parts accepted so far */
+	int	 uploading;		/* its request uploads the attachment */
+	int	 reuploaded;		/* its reference was stale once */
 	char	 pid[160];		/* the platform's id of the last part */
 	int	 requests;		/* requests made for it */
 	double	 started;		/* when the last one started */

@@ -19,6 +19,7 @@ tgpoll_fetch(const struct chan_conf *tg, long long offset, long timeout,
 {
 	struct http_response r;
 	const char *desc;
+	struct http_req req = { 0 };
 	json_t *o, *params;
 	char *url, body[512];
 	int rc = TGPOLL_TEMPFAIL;
@@ -28,8 +29,9 @@ tgpoll_fetch(const struct chan_conf *tg, long long offset, long timeout,
 	(void)snprintf(body, sizeof(body), "{\"offset\":%lld,\"timeout\":%ld,"
 	    "\"allowed_updates\":" ALLOWED "}", offset, timeout);
 	xasprintf(&url, "%s/bot%s/getUpdates", tg->api, tg->token.value);
-	if (http_post_json("telegram getUpdates", url, body, timeout,
-	    &r) != HTTP_OK) {
+	req.url = url;
+	req.json = body;
+	if (http_request("telegram getUpdates", &req, timeout, &r) != HTTP_OK) {
 		explicit_bzero(url, strlen(url));
 		free(url);
 		return TGPOLL_TEMPFAIL;

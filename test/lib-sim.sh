@@ -6,8 +6,9 @@ SIM_LOG=$TRASH_DIRECTORY/sim.log
 
 hb_start_sim () {
 	rm -f "$TRASH_DIRECTORY/sim.port"
+	mkdir -p "$TRASH_DIRECTORY/public" &&
 	python3 "$TEST_DIRECTORY/sim/hbsim.py" --port-file "$TRASH_DIRECTORY/sim.port" \
-	    --log "$SIM_LOG" &
+	    --log "$SIM_LOG" --static "$TRASH_DIRECTORY/public" &
 	SIM_PID=$!
 	test_wait_for test -s "$TRASH_DIRECTORY/sim.port" || return 1
 	SIM_URL=http://127.0.0.1:$(cat "$TRASH_DIRECTORY/sim.port")
@@ -30,7 +31,9 @@ hb_sim () {
 
 # hb_sim_conf [lines for [hb]]: all four channels, sending to the
 # simulator (rates off unless a test sets them with hb_sim_rate), and
-# WhatsApp's template.  Start the simulator first.
+# WhatsApp's template (and, with HB_SIM_TEMPLATE_MEDIA set, the one
+# with a media header).  Instagram's media_dir is $TRASH_DIRECTORY/public,
+# which the simulator serves as media_url.  Start the simulator first.
 hb_sim_conf () {
 	hb_secret "$TRASH_DIRECTORY/send.token" token-0123 &&
 	hb_secret "$TRASH_DIRECTORY/meta.secret" meta-app-secret &&
@@ -47,11 +50,15 @@ hb_sim_conf () {
 			printf 'api = %s\n' "$SIM_URL" ;;
 		whatsapp)
 			printf 'api = %s/graph/v21.0\nphone_number_id = 1100\n' "$SIM_URL"
-			printf 'template = stadt_news\ntemplate_language = de\n' ;;
+			printf 'template = stadt_news\ntemplate_language = de\n'
+			[ -z "${HB_SIM_TEMPLATE_MEDIA:-}" ] ||
+				printf 'template_media = %s\n' "$HB_SIM_TEMPLATE_MEDIA" ;;
 		messenger)
 			printf 'api = %s/graph/v21.0\npage_id = 2200\n' "$SIM_URL" ;;
 		instagram)
-			printf 'api = %s/instagram/v21.0\naccount_id = 3300\n' "$SIM_URL" ;;
+			printf 'api = %s/instagram/v21.0\naccount_id = 3300\n' "$SIM_URL"
+			printf 'media_url = %s/static\nmedia_dir = %s/public\n' \
+			    "$SIM_URL" "$TRASH_DIRECTORY" ;;
 		esac
 	done >>"$HB_CONF"
 }

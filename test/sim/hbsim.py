@@ -13,6 +13,22 @@ The platform endpoints:
     POST .../<ID>/messages        WhatsApp (a body with messaging_product),
                                   Messenger and Instagram (with recipient;
                                   Instagram when the path names it)
+    POST /bot<TOKEN>/sendPhoto, /sendDocument
+                                  Telegram: a multipart upload (the answer
+                                  holds the file_id) or JSON with a file_id
+    POST .../<ID>/media           WhatsApp's upload: {"id": media id}
+    POST .../<ID>/message_attachments
+                                  Messenger's upload: {"attachment_id"}
+    GET  /bot<TOKEN>/getFile?file_id=, /file/bot<TOKEN>/<path>
+    GET  /<media id>, /wa-media/<id>   WhatsApp: the URL, then the bytes
+    GET  /cdn/<id>                Messenger's and Instagram's payload.url
+    GET  /static/<name>           the files of --static DIR (Instagram's
+                                  media_url; the simulator fetches what an
+                                  Instagram send names, as Instagram does)
+
+Uploads and sends by reference check the platforms' limits (type and
+size) and answer with their errors: too large, wrong type, unknown or
+expired reference.
 
 Control endpoints, for the tests:
     POST /sim/telegram/updates   queue updates (a JSON array)
@@ -41,19 +57,70 @@ Control endpoints, for the tests:
     POST /sim/hold               {"channel": c}: sends to channel c are
                                   logged, then answered only after
     POST /sim/release            {"channel": c}, as a platform that hangs
+    POST /sim/media              {"id": id, "file": path, "mime": type,
+                                  "expired": bool}: a citizen's picture or
+                                  document that the platform holds, for
+                                  fetch (expired: its URL answers 403)
+    POST /sim/forget             {"id": id}: a reference expires (sends by
+                                  it are refused as unknown)
 
-Each send is logged with "channel", "to", "text" (or "template") and "t",
-the time it arrived; test/sim/simlog.py sums a log up.
+Each send is logged with "channel", "to", "text" (or "template"), "t",
+the time it arrived, and "media" (the reference sent) for attachments;
+each upload with "upload" (the channel), "size" and "sha256".
+test/sim/simlog.py sums a log up.
 """
 
 import argparse
 import collections
+import email.parser
+import email.policy
+import hashlib
 import http.server
 import json
 import os
 import re
 import threading
 import time
+import urllib.parse
+import urllib.request
+
+MB = 1000000
+# platforms.md section 8: what each platform takes, by upload.
+LIMITS = {
+    "telegram": {"image": 10 * MB, "document": 50 * MB},
+    "whatsapp": {"image": 5 * MB, "document": 100 * MB},
+    "messenger": {"image": 25 * MB, "document": 25 * MB},
+    "instagram": {"image": 8 * MB, "document": 25 * MB},
+}
+TYPES = {"image/jpeg": "image", "image/png": "image",
+         "application/pdf": "document"}
+
+
+def sniff(data):
+    """The MIME type the first bytes say, as a platform checks."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    return None
+
+
+def parse_form(content_type, raw):
+    """multipart/form-data: (fields, files); files: name -> (bytes, type, filename)."""
+    msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
+    fields, files = {}, {}
+    for part in msg.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True) or b""
+        if part.get_filename() is not None:
+            files[name] = (data, part.get_content_type(),
+                           part.get_filename())
+        else:
+            fields[name] = data.decode("utf-8", "replace")
+    return fields, files
 
 
 def telegram_error(status, description, retry_after=None):
@@ -134,6 +201,7 @@ class Sim:
         self.recipients = {}
         self.limits = {}
         self.held = set()
+        self.media = {}         # reference -> {"data", "mime", "expired"}
         self.recent = collections.defaultdict(collections.deque)
         self.seq = 0
         self.log = open(log, "a", buffering=1)
@@ -201,28 +269,53 @@ class Sim:
 
 
 def describe_send(path, body):
-    """(api, channel, to, text, is_template) of a send, or None."""
+    """(api, channel, to, text, is_template, media) of a send, or None.
+
+    media is the reference a send by reference names ("" for a
+    Telegram upload, None for text)."""
     if not isinstance(body, dict):
         return None
     if re.fullmatch(r"/bot[^/]+/sendMessage", path):
         return ("telegram", "telegram", str(body.get("chat_id")),
-                body.get("text"), False)
+                body.get("text"), False, None)
+    m = re.fullmatch(r"/bot[^/]+/send(Photo|Document)", path)
+    if m:
+        ref = body.get(m.group(1).lower())
+        return ("telegram", "telegram", str(body.get("chat_id")),
+                body.get("caption"), False,
+                ref if isinstance(ref, str) else "")
     if not re.fullmatch(r"/.+/messages", path):
         return None
     if body.get("messaging_product") == "whatsapp":
-        if body.get("type") == "template":
-            params = body.get("template", {}).get("components", [{}])[0] \
-                .get("parameters", [{}])
+        kind = body.get("type")
+        if kind == "template":
+            media, text = None, None
+            for c in body.get("template", {}).get("components", []):
+                p = (c.get("parameters") or [{}])[0]
+                if c.get("type") == "header":
+                    media = p.get(p.get("type"), {}).get("id")
+                elif c.get("type") == "body":
+                    text = p.get("text")
+            return ("whatsapp", "whatsapp", str(body.get("to")), text,
+                    True, media)
+        if kind in ("image", "document"):
+            o = body.get(kind, {})
             return ("whatsapp", "whatsapp", str(body.get("to")),
-                    params[0].get("text"), True)
+                    o.get("caption"), False, o.get("id"))
         return ("whatsapp", "whatsapp", str(body.get("to")),
-                body.get("text", {}).get("body"), False)
+                body.get("text", {}).get("body"), False, None)
     recipient = body.get("recipient", {}).get("id")
     if recipient is None:
         return None
     channel = "instagram" if "instagram" in path else "messenger"
-    return ("meta", channel, str(recipient),
-            body.get("message", {}).get("text"), False)
+    message = body.get("message", {})
+    payload = message.get("attachment", {}).get("payload")
+    media = None
+    if payload is not None:
+        media = payload.get("url" if channel == "instagram" else
+                            "attachment_id")
+    return ("meta", channel, str(recipient), message.get("text"), False,
+            media)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -239,28 +332,171 @@ class Handler(http.server.BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(data)
+        self.write(data)
+
+    def write(self, data):
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass        # the client is gone (a test killed it)
+
+    def raw(self, status, data, mime):
+        self.send_response(status)
+        self.send_header("Content-Type", mime)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.write(data)
+
+    def base(self):
+        return "http://%s:%d" % self.server.server_address[:2]
 
     def do_GET(self):
+        sim = self.server.sim
+        url = urllib.parse.urlsplit(self.path)
+        query = dict(urllib.parse.parse_qsl(url.query))
+        sim.record({"method": "GET", "path": url.path, "t": time.time(),
+                    "auth": self.headers.get("Authorization")})
+        m = re.fullmatch(r"/bot[^/]+/getFile", url.path)
+        if m:
+            fid = query.get("file_id", "")
+            if fid not in sim.media:
+                return self.answer(*telegram_error(
+                    400, "Bad Request: invalid file_id"))
+            return self.answer(200, {"ok": True, "result": {
+                "file_id": fid, "file_unique_id": "u" + fid,
+                "file_size": len(sim.media[fid]["data"]),
+                "file_path": "files/" + fid}})
+        m = re.fullmatch(r"/file/bot[^/]+/files/(.+)", url.path)
+        if m:
+            return self.held_file(sim, m.group(1), None)
+        m = re.fullmatch(r"/wa-media/(.+)", url.path)
+        if m:
+            return self.held_file(sim, m.group(1), "Bearer")
+        m = re.fullmatch(r"/cdn/(.+)", url.path)
+        if m:
+            return self.held_file(sim, m.group(1), None)
+        m = re.fullmatch(r"/static/([^/]+)", url.path)
+        if m and self.server.static:
+            try:
+                with open(os.path.join(self.server.static,
+                                       m.group(1)), "rb") as f:
+                    data = f.read()
+            except OSError:
+                return self.answer(404, {})
+            return self.raw(200, data, sniff(data) or "text/plain")
+        m = re.fullmatch(r"/graph/.*/([^/]+)", url.path)
+        if m and m.group(1) in sim.media:
+            if not (self.headers.get("Authorization") or "").startswith(
+                    "Bearer "):
+                return self.answer(*graph_error(401, 190, "no token"))
+            h = sim.media[m.group(1)]
+            return self.answer(200, {
+                "messaging_product": "whatsapp", "id": m.group(1),
+                "url": self.base() + "/wa-media/" + m.group(1),
+                "mime_type": h["mime"], "file_size": len(h["data"]),
+                "sha256": hashlib.sha256(h["data"]).hexdigest()})
         self.answer(200, {"ok": True})
+
+    def held_file(self, sim, ref, auth):
+        """The bytes of a held file, as the platform's download URL."""
+        h = sim.media.get(ref)
+        if h is None or h.get("expired"):
+            return self.answer(403, {"error": "URL signature expired"})
+        if auth and not (self.headers.get("Authorization") or "") \
+                .startswith(auth + " "):
+            return self.answer(401, {"error": "no token"})
+        self.raw(200, h["data"], h["mime"])
+
+    def upload(self, sim, channel, files, field):
+        """Take an uploaded file: (reference, None) or (None, error)."""
+        api = "telegram" if channel == "telegram" else "meta"
+        if field not in files:
+            return None, (telegram_error(400, "Bad Request: there is no "
+                                         "file in the request")
+                          if api == "telegram" else graph_error(
+                              400, 100, "(#100) No file was uploaded"))
+        data, declared, name = files[field]
+        mime = sniff(data)
+        kind = TYPES.get(mime)
+        if kind is None or (channel != "telegram" and declared != mime):
+            return None, (telegram_error(400, "Bad Request: "
+                                         "IMAGE_PROCESS_FAILED")
+                          if api == "telegram" else graph_error(
+                              400, 131053 if channel == "whatsapp" else
+                              100, "Media upload error: wrong type",
+                              subcode=None if channel == "whatsapp" else
+                              2018047))
+        if len(data) > LIMITS[channel][kind]:
+            return None, (telegram_error(400, "Bad Request: file is too big")
+                          if api == "telegram" else graph_error(
+                              400, 131053 if channel == "whatsapp" else
+                              100, "Media upload error: too large",
+                              subcode=None if channel == "whatsapp" else
+                              2018047))
+        n = sim.next_id()
+        ref = {"telegram": "AgADSIM%06d", "whatsapp": "%015d",
+               "messenger": "%d"}[channel] % (900000000 + n
+                                               if channel != "telegram"
+                                               else n)
+        with sim.lock:
+            sim.media[ref] = {"data": data, "mime": mime, "name": name}
+        sim.record({"upload": channel, "ref": ref, "size": len(data),
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "t": time.time()})
+        return ref, None
+
+    def known(self, sim, channel, ref):
+        """None if a send may name ref, else the platform's error."""
+        if channel == "instagram":
+            try:
+                with urllib.request.urlopen(ref, timeout=5) as r:
+                    data = r.read()
+            except (OSError, ValueError):
+                data = b""
+            if sniff(data) is None:
+                return graph_error(400, 100, "(#100) Upload attachment "
+                                   "failure.", subcode=2018047)
+            return None
+        h = sim.media.get(ref)
+        if h is not None and not h.get("expired"):
+            return None
+        if channel == "telegram":
+            return telegram_error(400, "Bad Request: wrong file identifier"
+                                  "/HTTP URL specified")
+        if channel == "whatsapp":
+            return graph_error(400, 131053, "Media upload error",
+                               details="Unable to download the media")
+        return graph_error(400, 100, "(#100) Upload attachment failure.",
+                           subcode=2018047)
 
     def do_POST(self):
         sim = self.server.sim
         raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        try:
-            body = json.loads(raw) if raw else {}
-        except ValueError:
-            body = raw.decode("utf-8", "replace")
+        ctype = self.headers.get("Content-Type", "")
+        files = {}
+        if ctype.startswith("multipart/form-data"):
+            body, files = parse_form(ctype, raw)
+        else:
+            try:
+                body = json.loads(raw) if raw else {}
+            except ValueError:
+                body = raw.decode("utf-8", "replace")
         if self.path.startswith("/sim/"):
             return self.control(sim, body)
         now = time.time()
         send = describe_send(self.path, body)
         entry = {"method": "POST", "path": self.path, "body": body, "t": now}
+        if files:
+            entry["files"] = {k: {"type": v[1], "filename": v[2],
+                                  "size": len(v[0])}
+                              for k, v in files.items()}
         if send:
-            api, channel, to, text, is_template = send
+            api, channel, to, text, is_template, media = send
             entry.update(channel=channel, to=to, text=text,
                          template=is_template,
                          auth=self.headers.get("Authorization"))
+            if media is not None:
+                entry["media"] = media
         sim.record(entry)
         f = sim.fault(self.path)
         if f:
@@ -270,13 +506,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                f.get("headers"))
         if re.fullmatch(r"/bot[^/]+/getUpdates", self.path):
             return self.answer(200, sim.get_updates(body))
+        if re.fullmatch(r"/.+/media", self.path):
+            ref, err = self.upload(sim, "whatsapp", files, "file")
+            return self.answer(*err) if err else self.answer(200, {"id": ref})
+        if re.fullmatch(r"/.+/message_attachments", self.path):
+            ref, err = self.upload(sim, "messenger", files, "filedata")
+            return self.answer(*err) if err else \
+                self.answer(200, {"attachment_id": ref})
         if send:
-            return self.send_message(sim, send, body, now)
+            return self.send_message(sim, send, body, now, files)
         self.answer(404, {"ok": False, "error_code": 404,
                           "description": "Not Found"})
 
-    def send_message(self, sim, send, body, now):
-        api, channel, to, text, is_template = send
+    def send_message(self, sim, send, body, now, files):
+        api, channel, to, text, is_template, media = send
         sim.wait_released(channel)
         if sim.flooded(channel, now):
             return self.answer(*flood(api))
@@ -288,11 +531,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 bad = misbehave(api, rec["behaviour"], rec, is_template)
                 if bad:
                     return self.answer(*bad)
+        if media == "":        # Telegram: the send uploads the file
+            field = "photo" if "sendPhoto" in self.path else "document"
+            media, err = self.upload(sim, "telegram", files, field)
+            if err:
+                return self.answer(*err)
+        elif media is not None:
+            err = self.known(sim, channel, media)
+            if err:
+                return self.answer(*err)
         n = sim.next_id()
         if api == "telegram":
-            return self.answer(200, {"ok": True, "result": {
-                "message_id": n, "date": int(now), "text": text,
-                "chat": {"id": body.get("chat_id"), "type": "private"}}})
+            result = {"message_id": n, "date": int(now),
+                      "chat": {"id": body.get("chat_id"), "type": "private"}}
+            if media is None:
+                result["text"] = text
+            elif "sendPhoto" in self.path:
+                result["photo"] = [{"file_id": media + "_s", "width": 90},
+                                   {"file_id": media, "width": 1280}]
+            else:
+                result["document"] = {"file_id": media}
+            return self.answer(200, {"ok": True, "result": result})
         if api == "whatsapp":
             return self.answer(200, {
                 "messaging_product": "whatsapp",
@@ -325,6 +584,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             elif self.path == "/sim/release":
                 sim.held.discard(body["channel"])
                 sim.lock.notify_all()
+            elif self.path == "/sim/media":
+                with open(body["file"], "rb") as f:
+                    sim.media[body["id"]] = {
+                        "data": f.read(), "mime": body["mime"],
+                        "expired": body.get("expired", False)}
+            elif self.path == "/sim/forget":
+                sim.media.pop(body["id"], None)
             else:
                 return self.answer(404, {})
         self.answer(200, {"ok": True})
@@ -341,9 +607,11 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--port-file", required=True)
     p.add_argument("--log", required=True)
+    p.add_argument("--static", help="a directory served under /static/")
     a = p.parse_args()
     server = Server(("127.0.0.1", 0), Handler)
     server.sim = Sim(a.log)
+    server.static = a.static
     with open(a.port_file + ".tmp", "w") as f:
         f.write("%d\n" % server.server_address[1])
     os.rename(a.port_file + ".tmp", a.port_file)

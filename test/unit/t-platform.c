@@ -30,15 +30,22 @@ setup(void **state)
 }
 
 static json_t *
-request(const char *id, const char *text, enum platform_kind kind,
-    struct platform_req *req)
+request_media(const char *id, const char *text, const struct media *m,
+    enum platform_kind kind, struct platform_req *req)
 {
 	json_t *body;
 
-	assert_int_equal(platform_request(&conf, id, text, kind, req), 0);
+	assert_int_equal(platform_request(&conf, id, text, m, kind, req), 0);
 	body = json_loads(req->body, 0, NULL);
 	assert_non_null(body);
 	return body;
+}
+
+static json_t *
+request(const char *id, const char *text, enum platform_kind kind,
+    struct platform_req *req)
+{
+	return request_media(id, text, NULL, kind, req);
 }
 
 static void
@@ -81,9 +88,9 @@ test_requests(void **state)
 	platform_req_release(&req);
 
 	/* No template on Telegram; invalid UTF-8 never leaves. */
-	assert_int_equal(platform_request(&conf, "telegram:1", "x",
+	assert_int_equal(platform_request(&conf, "telegram:1", "x", NULL,
 	    PK_TEMPLATE, &req), -1);
-	assert_int_equal(platform_request(&conf, "telegram:1", "\xff",
+	assert_int_equal(platform_request(&conf, "telegram:1", "\xff", NULL,
 	    PK_UPDATE, &req), -1);
 }
 
@@ -175,12 +182,133 @@ test_answers(void **state)
 	}
 }
 
+/* A picture by reference, or uploaded, per platform. */
+static void
+test_media_requests(void **state)
+{
+	struct media m;
+	struct platform_req req;
+	json_t *b;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	m.type = MEDIA_IMAGE;
+	(void)strlcpy(m.mime, "image/png", sizeof(m.mime));
+	m.path = "/tmp/x.png";
+	m.name = "x.png";
+
+	/* Telegram without a file_id: the send is the upload. */
+	assert_int_equal(platform_request(&conf, "telegram:5", "Fest", &m,
+	    PK_UPDATE, &req), 0);
+	assert_true(req.upload);
+	assert_null(req.body);
+	assert_string_equal(req.url, "http://127.0.0.1:1/api/bottok/sendPhoto");
+	assert_string_equal(req.form.file_field, "photo");
+	assert_string_equal(req.form.name[1], "caption");
+	platform_req_release(&req);
+	m.ref[CHAN_TELEGRAM] = "AgAD1";
+	assert_int_equal(platform_request(&conf, "telegram:5", "", &m,
+	    PK_UPDATE, &req), 0);
+	b = json_loads(req.body, 0, NULL);
+	assert_string_equal(json_string_value(json_object_get(b, "photo")),
+	    "AgAD1");
+	assert_null(json_object_get(b, "caption"));
+	json_decref(b);
+	platform_req_release(&req);
+
+	/* WhatsApp needs the media id first; then it sends by it. */
+	assert_int_equal(platform_request(&conf, "whatsapp:4917012345678", "Fest", &m,
+	    PK_UPDATE, &req), -1);
+	assert_int_equal(platform_upload(&conf, CHAN_WHATSAPP, &m, &req), 0);
+	assert_string_equal(req.url, "http://127.0.0.1:1/api/42/media");
+	assert_string_equal(req.form.file_field, "file");
+	platform_req_release(&req);
+	m.ref[CHAN_WHATSAPP] = "777";
+	b = request_media("whatsapp:4917012345678", "Fest", &m, PK_UPDATE, &req);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    b, "image"), "id")), "777");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    b, "image"), "caption")), "Fest");
+	json_decref(b);
+	platform_req_release(&req);
+
+	/* The template with a media header only as template_media. */
+	assert_int_equal(platform_request(&conf, "whatsapp:4917012345678", "Fest", &m,
+	    PK_TEMPLATE, &req), -1);
+	conf.chan[CHAN_WHATSAPP].template_media = "stadt_bild";
+	b = request_media("whatsapp:4917012345678", "Fest", &m, PK_TEMPLATE, &req);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    b, "template"), "name")), "stadt_bild");
+	json_decref(b);
+	platform_req_release(&req);
+	conf.chan[CHAN_WHATSAPP].template_media = NULL;
+
+	/* Messenger by attachment_id, Instagram by its public URL. */
+	m.ref[CHAN_MESSENGER] = "555";
+	b = request_media("messenger:24750000000001", "", &m, PK_UPDATE, &req);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    json_object_get(json_object_get(b, "message"), "attachment"),
+	    "payload"), "attachment_id")), "555");
+	json_decref(b);
+	platform_req_release(&req);
+	m.type = MEDIA_DOCUMENT;
+	m.ref[CHAN_INSTAGRAM] = "https://stadt.example/m/x.pdf";
+	b = request_media("instagram:17840000000001", "", &m, PK_UPDATE, &req);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    json_object_get(b, "message"), "attachment"), "type")), "file");
+	json_decref(b);
+	platform_req_release(&req);
+}
+
+/* Upload answers, and the references a platform no longer knows. */
+static void
+test_media_answers(void **state)
+{
+	struct platform_res r;
+	const char *tg = "{\"ok\":true,\"result\":{\"message_id\":3,"
+	    "\"photo\":[{\"file_id\":\"small\"},{\"file_id\":\"big\"}]}}";
+	const char *stale = "{\"ok\":false,\"error_code\":400,\"description\":"
+	    "\"Bad Request: wrong file identifier/HTTP URL specified\"}";
+	const char *wa_err = "{\"error\":{\"code\":131053,"
+	    "\"message\":\"Media upload error\"}}";
+
+	(void)state;
+	platform_result(CHAN_TELEGRAM, "telegram:5", 200, 0, tg, strlen(tg),
+	    &r);
+	assert_int_equal(r.outcome, PO_SENT);
+	assert_string_equal(r.ref, "big");
+	platform_result(CHAN_TELEGRAM, "telegram:5", 400, 0, stale,
+	    strlen(stale), &r);
+	assert_int_equal(r.outcome, PO_RETRY);
+	assert_true(r.stale_ref);
+	platform_result(CHAN_WHATSAPP, "whatsapp:4", 400, 0, wa_err,
+	    strlen(wa_err), &r);
+	assert_true(r.stale_ref);
+
+	platform_upload_result(CHAN_WHATSAPP, 200, 0, "{\"id\":\"77\"}", 11,
+	    &r);
+	assert_int_equal(r.outcome, PO_SENT);
+	assert_string_equal(r.ref, "77");
+	platform_upload_result(CHAN_MESSENGER, 200, 0,
+	    "{\"attachment_id\":\"55\"}", 22, &r);
+	assert_string_equal(r.ref, "55");
+	/* An upload the platform refuses is refused, not stale. */
+	platform_upload_result(CHAN_WHATSAPP, 400, 0, wa_err, strlen(wa_err),
+	    &r);
+	assert_int_equal(r.outcome, PO_REFUSED);
+	assert_false(r.stale_ref);
+	platform_upload_result(CHAN_WHATSAPP, 200, 0, "{}", 2, &r);
+	assert_int_equal(r.outcome, PO_RETRY);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_requests),
 		cmocka_unit_test(test_answers),
+		cmocka_unit_test(test_media_requests),
+		cmocka_unit_test(test_media_answers),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
