@@ -126,13 +126,14 @@ check-valgrind:
 	    $(PROVE_FLAGS) $(SHELL_TESTS)
 
 # Fuzz targets (libFuzzer): one per platform parser, the keyword
-# matcher, the import reader, the send APIs' answers and the text
-# splitter, built with clang into build-fuzz/.
+# matcher, the import reader, the send APIs' answers, the media sniffer
+# with the upload answers, and the text splitter, built with clang into
+# build-fuzz/.
 # fuzz-smoke runs each briefly on its seed corpus (CI does);
 # make fuzz FUZZ_TIME=600 runs them longer.
 FUZZ_TARGETS =	telegram whatsapp messenger instagram $(FUZZ_OWN)
 # Targets with a source of their own; the platforms share fuzz-inbound.c.
-FUZZ_OWN =	keyword import answer split
+FUZZ_OWN =	keyword import answer media split
 FUZZ_BINS =	$(FUZZ_TARGETS:%=build-fuzz/fuzz-%)
 FUZZ_TIME ?=	10
 FUZZ_FLAGS =	-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer

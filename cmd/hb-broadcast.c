@@ -252,10 +252,10 @@ attach(const char *path)
 			    path, why);
 			refused = 1;
 		}
-	if (refused)
-		return EX_DATAERR;
-	if (!dry && media_keep(m, cli.conf.home) == -1)
-		return EX_CANTCREAT;
+	if (refused || (!dry && media_keep(m, cli.conf.home) == -1)) {
+		media_unref(m);
+		return refused ? EX_DATAERR : EX_CANTCREAT;
+	}
 	req.media = m;
 	return 0;
 }

@@ -83,6 +83,22 @@ status(struct in_events *evs, enum chan chan, const json_t *ev,
 	return 0;
 }
 
+/*
+ * An attachment's payload.url, which expires: what hb-reply fetch
+ * downloads.  A location (older payloads) has its coordinates.
+ */
+static void
+attachment(struct in_event *e, const json_t *att)
+{
+	const json_t *payload = json_object_get(att, "payload"), *coords;
+
+	if ((coords = json_object_get(payload, "coordinates")) != NULL)
+		in_set_location(e, json_object_get(coords, "lat"),
+		    json_object_get(coords, "long"), str(att, "title"), NULL);
+	else
+		in_set_media(e, str(payload, "url"), NULL, -1, NULL);
+}
+
 static int
 messaging(struct in_events *evs, enum chan chan, const json_t *ev,
     char *err, size_t errsz)
@@ -106,6 +122,7 @@ messaging(struct in_events *evs, enum chan chan, const json_t *ev,
 		in_set(&e->text, str(m, "text"));
 		in_set(&e->payload, str(json_object_get(m, "quick_reply"),
 		    "payload"));
+		attachment(e, att);
 		return 0;
 	}
 	if ((m = json_object_get(ev, "postback")) != NULL) {

@@ -21,6 +21,42 @@ str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+/*
+ * What the office needs to see a non-text message: the file_id of a
+ * file (a photo's largest size, the last), a location or venue, a
+ * shared contact.
+ */
+static void
+attachment(struct in_event *ev, const json_t *m)
+{
+	const json_t *f = json_object_get(m, ev->type), *loc, *size;
+	const char *first, *last;
+	char name[256];
+
+	if (json_is_array(f))
+		f = json_array_get(f, json_array_size(f) - 1);
+	if (strcmp(ev->type, "location") == 0 || strcmp(ev->type,
+	    "venue") == 0) {
+		loc = strcmp(ev->type, "venue") == 0 ?
+		    json_object_get(f, "location") : f;
+		in_set_location(ev, json_object_get(loc, "latitude"),
+		    json_object_get(loc, "longitude"), str(f, "title"),
+		    str(f, "address"));
+	} else if (strcmp(ev->type, "contact") == 0) {
+		first = str(f, "first_name");
+		last = str(f, "last_name");
+		(void)snprintf(name, sizeof(name), "%s%s%s", first != NULL ?
+		    first : "", first != NULL && last != NULL ? " " : "",
+		    last != NULL ? last : "");
+		in_add_contact(ev, name, str(f, "phone_number"));
+	} else if (str(f, "file_id") != NULL) {
+		size = json_object_get(f, "file_size");
+		in_set_media(ev, str(f, "file_id"), str(f, "mime_type"),
+		    json_is_integer(size) ? json_integer_value(size) : -1,
+		    str(f, "file_name"));
+	}
+}
+
 /* A chat or user id as digits. */
 static int
 id_digits(const json_t *v, char *buf, size_t bufsz)
@@ -100,6 +136,7 @@ message(const json_t *m, int edited, long long update, struct in_events *evs,
 			break;
 		}
 	in_set(&ev->text, str(m, "caption"));
+	attachment(ev, m);
 	return 0;
 }
 

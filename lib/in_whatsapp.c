@@ -63,6 +63,21 @@ set_person(struct in_event *ev, const char *phone, const char *bsuid)
 	return -1;
 }
 
+/* The contacts a citizen shared: their formatted names and phones. */
+static void
+shared_contacts(struct in_event *ev, const json_t *contacts)
+{
+	const json_t *c, *phone;
+	size_t i, k;
+
+	json_array_foreach(contacts, i, c) {
+		in_add_contact(ev, str(json_object_get(c, "name"),
+		    "formatted_name"), NULL);
+		json_array_foreach(json_object_get(c, "phones"), k, phone)
+			in_add_contact(ev, NULL, str(phone, "phone"));
+	}
+}
+
 /* The text a citizen's message carries, by its type. */
 static void
 message_text(struct in_event *ev, const json_t *m, const char *type)
@@ -81,8 +96,18 @@ message_text(struct in_event *ev, const json_t *m, const char *type)
 		in_set(&ev->payload, str(reply, "id"));
 	} else if (strcmp(type, "reaction") == 0)
 		in_set(&ev->text, str(part, "emoji"));
-	else
+	else if (strcmp(type, "location") == 0)
+		in_set_location(ev, json_object_get(part, "latitude"),
+		    json_object_get(part, "longitude"), str(part, "name"),
+		    str(part, "address"));
+	else if (strcmp(type, "contacts") == 0)
+		shared_contacts(ev, part);
+	else {
+		/* image, video, audio, document, sticker: fetched by id. */
 		in_set(&ev->text, str(part, "caption"));
+		in_set_media(ev, str(part, "id"), str(part, "mime_type"), -1,
+		    str(part, "filename"));
+	}
 }
 
 static int

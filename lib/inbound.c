@@ -95,6 +95,57 @@ event_release(struct in_event *ev)
 	free(ev->status);
 	free(ev->ref);
 	free(ev->new_id);
+	json_decref(ev->media);
+	json_decref(ev->location);
+	json_decref(ev->contact);
+}
+
+void
+in_set_media(struct in_event *ev, const char *ref, const char *mime,
+    long long size, const char *name)
+{
+	if (ref == NULL)
+		return;
+	json_decref(ev->media);
+	ev->media = json_pack("{s:s}", "ref", ref);
+	if (ev->media == NULL)
+		return;		/* not UTF-8: not the platform's */
+	if (mime != NULL)
+		json_object_set_new(ev->media, "mime", json_string(mime));
+	if (size >= 0)
+		json_object_set_new(ev->media, "size", json_integer(size));
+	if (name != NULL)
+		json_object_set_new(ev->media, "name", json_string(name));
+}
+
+void
+in_set_location(struct in_event *ev, const json_t *latitude,
+    const json_t *longitude, const char *name, const char *address)
+{
+	if (!json_is_number(latitude) || !json_is_number(longitude))
+		return;
+	json_decref(ev->location);
+	ev->location = json_pack("{s:f, s:f}", "latitude",
+	    json_number_value(latitude), "longitude",
+	    json_number_value(longitude));
+	if (name != NULL)
+		json_object_set_new(ev->location, "name", json_string(name));
+	if (address != NULL)
+		json_object_set_new(ev->location, "address",
+		    json_string(address));
+}
+
+void
+in_add_contact(struct in_event *ev, const char *name, const char *number)
+{
+	if (ev->contact == NULL)
+		ev->contact = json_pack("{s:[], s:[]}", "names", "numbers");
+	if (name != NULL && *name != '\0')
+		json_array_append_new(json_object_get(ev->contact, "names"),
+		    json_string(name));
+	if (number != NULL && *number != '\0')
+		json_array_append_new(json_object_get(ev->contact, "numbers"),
+		    json_string(number));
 }
 
 void

@@ -42,6 +42,16 @@ struct in_event {
 	char	*alias;		/* WhatsApp: the business-scoped user ID */
 	char	*lang;		/* Telegram: the client's language */
 	int	 edited;	/* an edit of an earlier message */
+	/*
+	 * What the office needs to see a non-text message, kept with it
+	 * (msg.h): a picture's or document's {ref, mime, size, name}, the
+	 * platform's reference that hb-reply fetch downloads; a location's
+	 * {latitude, longitude, name, address}; a shared contact's
+	 * {names, numbers}.  NULL where the message has none.
+	 */
+	json_t	*media;
+	json_t	*location;
+	json_t	*contact;
 	/* IN_STATUS */
 	char	*status;	/* "sent", "delivered", "read", "failed" */
 	char	*ref;		/* pid of the city's message, or NULL */
@@ -87,6 +97,17 @@ int	 in_set_id(struct in_event *, const char *address);
  */
 int	 in_objects(const json_t *o, const char *key, const json_t **a,
 	    char *err, size_t errsz);
+/*
+ * ev's attachment (any of mime, name NULL, size < 0 where the platform
+ * does not say), location (nothing unless both coordinates are
+ * numbers), and one shared contact more.
+ */
+void	 in_set_media(struct in_event *, const char *ref, const char *mime,
+	    long long size, const char *name);
+void	 in_set_location(struct in_event *, const json_t *latitude,
+	    const json_t *longitude, const char *name, const char *address);
+void	 in_add_contact(struct in_event *, const char *name,
+	    const char *number);
 /* Set the account of the events evs got from index from on. */
 void	 in_set_account(struct in_events *evs, size_t from,
 	    const char *account);

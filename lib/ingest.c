@@ -100,6 +100,19 @@ touch_person(struct txn *tx, const struct in_event *ev, time_t now,
 	return sub_seen(tx, &c, now, recp);
 }
 
+/* A message's picture, document, location or contact, as msg.h keeps it. */
+static void
+set_attachment(json_t *m, const struct in_event *ev)
+{
+	if (ev->media != NULL)
+		json_object_set_new(m, "media", json_deep_copy(ev->media));
+	if (ev->location != NULL)
+		json_object_set_new(m, "location",
+		    json_deep_copy(ev->location));
+	if (ev->contact != NULL)
+		json_object_set_new(m, "contact", json_deep_copy(ev->contact));
+}
+
 static int
 store_message(struct txn *tx, struct ingest *in, const struct in_event *ev,
     enum keyword_intent k)
@@ -114,6 +127,7 @@ store_message(struct txn *tx, struct ingest *in, const struct in_event *ev,
 	    "stored", (json_int_t)in->now, "pid", ev->pid);
 	set_string(m, "text", ev->text);
 	set_string(m, "payload", ev->payload);
+	set_attachment(m, ev);
 	if (ev->edited)
 		json_object_set_new(m, "edited", json_true());
 	if (k != KEYWORD_NONE)
@@ -240,6 +254,7 @@ on_message(struct txn *tx, struct ingest *in, const struct in_event *ev)
 	}
 	set_string(o, "type", ev->type);
 	set_string(o, "text", ev->text);
+	set_attachment(o, ev);
 	set_string(o, "name", jsonl_string(rec, "name"));
 	if (k != KEYWORD_NONE)
 		json_object_set_new(o, "keyword", json_string(keyword_intent_name(k)));

@@ -55,6 +55,9 @@ withdraw(const void *key, size_t klen, json_t *m, void *arg)
 
 	json_object_del(m, "text");
 	json_object_del(m, "payload");
+	json_object_del(m, "media");
+	json_object_del(m, "location");
+	json_object_del(m, "contact");
 	json_object_set_new(m, "deleted", json_true());
 	json_object_set_new(m, "deleted_at", json_integer(*when));
 	return STORE_WRITE;

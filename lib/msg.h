@@ -9,6 +9,9 @@
  *   dir         "in" from the citizen, "out" from the city
  *   type        text, image, button, postback, reaction...
  *   text        what they wrote, or the answer; "payload": a button's
+ *   media       a picture's or document's platform reference, MIME
+ *               type, size, name (inbound.h); "location", "contact"
+ *               likewise; an answer's attachment: its "media" name
  *   time        when it was written; "stored": when hb stored it
  *   pid         the platform's id: a retry is recognised by it
  *   keyword     the intent of a keyword message
@@ -41,7 +44,7 @@ int	 msg_outcome(struct txn *, uint64_t seq, const char *state,
 	    const char *pid, const char *why, time_t now);
 /*
  * The citizen deleted the message with the platform id pid: its text,
- * payload and caption go, "deleted" is set.  0, or STORE_NOTFOUND.
+ * payload, caption and attachment go, "deleted" is set.  0, or STORE_NOTFOUND.
  */
 int	 msg_withdraw(struct txn *, const char *pid, time_t when);
 /* Is a message with the platform id pid stored?  1 yes, 0 no, or error. */

@@ -164,6 +164,47 @@ reply_prepare(struct txn *tx, const struct conf *conf, const char *id,
 }
 
 int
+reply_attach(struct txn *tx, uint64_t seq, const struct media *m)
+{
+	json_t *rec;
+	int rc;
+
+	if ((rc = msg_get(tx, seq, &rec)) != 0)
+		return rc;
+	json_object_set_new(rec, "type", json_string(media_type_name(
+	    m->type)));
+	json_object_set_new(rec, "media", json_pack("{s:s, s:s, s:I}",
+	    "name", m->name, "mime", m->mime, "size", (json_int_t)m->size));
+	rc = msg_put(tx, seq, rec);
+	json_decref(rec);
+	return rc;
+}
+
+int
+reply_media(struct txn *tx, const char *id, uint64_t seq, json_t **media)
+{
+	const char *owner, *dir;
+	json_t *rec, *m;
+	int rc;
+
+	*media = NULL;
+	if ((rc = msg_get(tx, seq, &rec)) != 0)
+		return rc;
+	owner = jsonl_string(rec, "id");
+	dir = jsonl_string(rec, "dir");
+	m = json_object_get(rec, "media");
+	if (owner == NULL || strcmp(owner, id) != 0)
+		rc = STORE_NOTFOUND;
+	else if (dir == NULL || strcmp(dir, "in") != 0 ||
+	    jsonl_string(m, "ref") == NULL)
+		rc = REPLY_NOMEDIA;
+	else
+		*media = json_incref(m);
+	json_decref(rec);
+	return rc;
+}
+
+int
 reply_result(struct txn *tx, uint64_t seq, const char *state,
     const char *pid, const char *why, enum platform_kind kind, time_t now)
 {
@@ -193,7 +234,10 @@ struct follow_walk {
 static int
 follow_one(const void *key, size_t klen, json_t *rec, void *arg)
 {
+	static const char *const attachments[] = { "media", "location",
+	    "contact" };
 	struct follow_walk *w = arg;
+	size_t i;
 	const char *dir = jsonl_string(rec, "dir"), *id, *kw, *event;
 	char buf[TIMEFMT_SIZE];
 	enum chan c;
@@ -216,6 +260,10 @@ follow_one(const void *key, size_t klen, json_t *rec, void *arg)
 	    json_object_get(rec, "type"), "text", json_object_get(rec, "text"));
 	if (json_object_get(rec, "keyword") != NULL)
 		json_object_set(o, "keyword", json_object_get(rec, "keyword"));
+	for (i = 0; i < sizeof(attachments) / sizeof(attachments[0]); i++)
+		if (json_object_get(rec, attachments[i]) != NULL)
+			json_object_set(o, attachments[i],
+			    json_object_get(rec, attachments[i]));
 	json_array_append_new(w->out, o);
 	return 0;
 }

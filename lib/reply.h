@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "conf.h"
+#include "media.h"
 #include "platform.h"
 #include "store.h"
 
@@ -38,6 +39,16 @@ int	 reply_done(struct txn *, const char *id);
 int	 reply_prepare(struct txn *, const struct conf *, const char *id,
 	    const char *text, const char *operator, int flags, time_t now,
 	    uint64_t *seq, enum platform_kind *kind, char *why, size_t whysz);
+/* The answer seq carries m: its type, and m's name, MIME type, size. */
+int	 reply_attach(struct txn *, uint64_t seq, const struct media *m);
+/*
+ * The picture or document (msg.h's "media") of message seq of id's
+ * conversation, a new reference in *media: 0, STORE_NOTFOUND (no such
+ * message of id's), or REPLY_NOMEDIA.
+ */
+#define REPLY_NOMEDIA	31
+int	 reply_media(struct txn *, const char *id, uint64_t seq,
+	    json_t **media);
 /*
  * reply_prepare()'s flags: an automatic answer leaves the conversation
  * open, so that a person still answers what came in at night.

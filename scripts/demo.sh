@@ -11,8 +11,9 @@ trap '[ -z "$sim" ] || kill "$sim"; rm -rf "$demo"' EXIT
 cd "$demo"
 
 # The platforms are played by the simulator the tests use, on loopback.
+mkdir "$demo/public"
 python3 "$top/test/sim/hbsim.py" --port-file "$demo/sim.port" \
-    --log "$demo/sim.log" &
+    --log "$demo/sim.log" --static "$demo/public" &
 sim=$!
 while [ ! -s "$demo/sim.port" ]; do sleep 0.1; done
 api=http://127.0.0.1:$(cat "$demo/sim.port")
@@ -47,6 +48,7 @@ secret_file = $demo/tg.secret
 [whatsapp]
 api = $api/v21.0
 template = stadt_news
+template_media = stadt_bild
 phone_number_id = 110022334455667
 token_file = $demo/meta.token
 app_secret_file = $demo/meta.secret
@@ -62,6 +64,8 @@ verify_token_file = $demo/meta.verify
 [instagram]
 api = $api/instagram/v21.0
 account_id = 17841400000000000
+media_url = $api/static
+media_dir = $demo/public
 token_file = $demo/meta.token
 app_secret_file = $demo/meta.secret
 verify_token_file = $demo/meta.verify
@@ -92,8 +96,11 @@ jq -r '.outbox[] | select(.kind == "mydata") | .text' erika.json
 # sent: what the platforms (the simulator) received since the last look.
 seen=0
 sent () {
-	tail -n +$((seen + 1)) sim.log | jq -r 'select(.channel) |
-	    "\(.channel):\(.to)\t\(if .template then "(template) " else "" end)\(.text | gsub("\n"; " ") | .[0:60])"'
+	tail -n +$((seen + 1)) sim.log | jq -r 'if .upload then
+	    "\(.upload)\t(upload of \(.size) bytes, reference \(.ref))"
+	    elif .channel then
+	    "\(.channel):\(.to)\t\(if .template then "(template) " else "" end)\(if .media then "(picture) " else "" end)\(.text // "" | gsub("\n"; " ") | .[0:60])"
+	    else empty end'
 	seen=$(wc -l <sim.log)
 }
 
@@ -139,6 +146,25 @@ sent
 step "A second regular announcement today is refused (daily_limit = 1)"
 run hb-broadcast send heute.txt || echo "exit status $?"
 
+# png file: a small valid PNG image (a grey square).
+png () {
+	python3 -c 'import struct, sys, zlib
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+raw = b"".join(b"\0" + b"\x80" * 16 for _ in range(16))
+sys.stdout.buffer.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 16, 16, 8, 0, 0, 0, 0))
+    + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))' >"$1"
+}
+
+step "A storm warning goes out all the same, with a map: an emergency, with a picture (-m)"
+png karte.png
+echo "Sturmwarnung: Der Stadtpark ist bis morgen gesperrt." >warnung.txt
+run hb-broadcast send -e -r Sturm -m karte.png warnung.txt
+echo "(Each platform got the picture once, then its reference: Telegram's first"
+echo "sendPhoto returned a file_id, WhatsApp's upload a media id, which the"
+echo "approved template_media carries in its header outside the 24 hours.)"
+sent
+
 step "WhatsApp reports the message delivered and read; hb-ingest records it"
 pid=$(hb-subscribe -j show whatsapp:4917012345678 | jq -r '.deliveries[0].pid | sub("^whatsapp:"; "")')
 for st in delivered read; do
@@ -146,6 +172,18 @@ for st in delivered read; do
 	    "$pid" "$st" "$(date +%s)"
 done | run hb-ingest >/dev/null
 run hb-broadcast status 1
+
+step "Erika sends a photo of a pothole; the press office sees it and fetches it"
+png schlagloch.png
+curl -sf -o /dev/null -X POST --data-binary \
+    "{\"id\":\"AgACAgIAAxkBAAIB\",\"file\":\"$demo/schlagloch.png\",\"mime\":\"image/png\"}" "$api/sim/media"
+printf '{"update_id":4,"message":{"message_id":4,"date":%s,"from":{"id":5123456789,"first_name":"Erika"},"chat":{"id":5123456789,"type":"private"},"photo":[{"file_id":"AgACAgIAAxkBAAIB","file_size":%s,"width":16,"height":16}],"caption":"Schlagloch vor Nr. 12"}}\n' \
+    "$(date +%s)" "$(wc -c <schlagloch.png)" | run hb-ingest >/dev/null
+echo '$ hb-reply show telegram:5123456789 | tail -n 1'
+hb-reply show telegram:5123456789 | tail -n 1
+n=$(hb-reply -j show telegram:5123456789 | jq -s -r 'last | .seq')
+run hb-reply fetch -o foto.png telegram:5123456789 "$n"
+run cmp foto.png schlagloch.png && echo "(the bytes Telegram holds; hb keeps no copy)"
 
 step "A citizen leaves (Stopp), another is forgotten (Alle Daten löschen)"
 printf '%s\n' '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messages":[{"from":"4917012345678","id":"wamid.2","timestamp":"1767773000","type":"text","text":{"body":"Stopp"}}]}}]}]}' |

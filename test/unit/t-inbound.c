@@ -110,6 +110,56 @@ test_meta(void **state)
 	assert_string_equal(evs.v[1].type, "image");
 }
 
+/* What the office needs to see a picture, a place, a contact. */
+static void
+test_media(void **state)
+{
+	json_t *m;
+
+	(void)state;
+	assert_int_equal(parse_file(CHAN_TELEGRAM, CORPUS "telegram/media.json"),
+	    0);
+	assert_string_equal(json_string_value(json_object_get(evs.v[0].media,
+	    "ref")), "AgACAgIAAxkBAAIBlarge");	/* the largest size */
+	assert_int_equal(json_integer_value(json_object_get(evs.v[0].media,
+	    "size")), 98765);
+	assert_string_equal(evs.v[0].text, "Schlagloch vor Nr. 12");
+	assert_int_equal(parse_file(CHAN_TELEGRAM, CORPUS "telegram/venue.json"),
+	    0);
+	assert_string_equal(json_string_value(json_object_get(
+	    evs.v[0].location, "name")), "Marktplatz");
+
+	assert_int_equal(parse_file(CHAN_WHATSAPP, CORPUS "whatsapp/media.json"),
+	    0);
+	assert_int_equal(evs.n, 4);
+	m = evs.v[0].media;
+	assert_string_equal(json_string_value(json_object_get(m, "ref")),
+	    "1234567890123456");
+	assert_string_equal(json_string_value(json_object_get(m, "mime")),
+	    "image/jpeg");
+	assert_true(json_real_value(json_object_get(evs.v[1].location,
+	    "latitude")) > 49.14);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(
+	    evs.v[2].contact, "numbers"), 0)), "+49 170 1234567");
+	assert_string_equal(json_string_value(json_object_get(evs.v[3].media,
+	    "name")), "antrag.pdf");
+
+	assert_int_equal(parse_file(CHAN_MESSENGER, CORPUS
+	    "messenger/media.json"), 0);
+	assert_non_null(strstr(json_string_value(json_object_get(
+	    evs.v[0].media, "ref")), "https://scontent.example/"));
+	assert_int_equal(parse_file(CHAN_INSTAGRAM, CORPUS
+	    "instagram/media.json"), 0);
+	assert_string_equal(evs.v[0].type, "file");
+
+	/* Coordinates that are no numbers: no location, and no failure. */
+	assert_int_equal(parse(CHAN_TELEGRAM, "{\"update_id\":1,\"message\":"
+	    "{\"message_id\":1,\"date\":1,\"chat\":{\"id\":5,\"type\":"
+	    "\"private\"},\"from\":{\"id\":5},\"location\":{\"latitude\":"
+	    "\"49\",\"longitude\":9}}}"), 0);
+	assert_null(evs.v[0].location);
+}
+
 static void
 test_refusals(void **state)
 {
@@ -150,6 +200,7 @@ main(void)
 		cmocka_unit_test(test_whatsapp),
 		cmocka_unit_test(test_telegram),
 		cmocka_unit_test(test_meta),
+		cmocka_unit_test(test_media),
 		cmocka_unit_test(test_refusals),
 	};
 
