@@ -139,7 +139,6 @@ text_of(const struct bcrun *r, struct bcrun_bc *b, enum chan c,
     enum platform_kind kind)
 {
 	int k = kind == PK_TEMPLATE;
-
 	int left_out = k && r->conf->chan[c].template_media == NULL;
 
 	if (b->texts[c][k] == NULL) {

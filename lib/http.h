@@ -61,8 +61,9 @@ void	 http_trust(const char *file);
 struct http_pool *http_pool_new(long timeout, size_t parallel);
 void	 http_pool_free(struct http_pool *);
 /*
- * Start req (the form and its file must stay until the answer); tag
- * comes back with the answer.  0, or -1 when libcurl cannot be used.
+ * Start req (a form's strings are copied; its file is read as it goes
+ * and must stay until the answer); tag comes back with the answer.  0,
+ * or -1 when libcurl cannot be used.
  */
 int	 http_pool_add(struct http_pool *, const char *what,
 	    const struct http_req *, void *tag);
