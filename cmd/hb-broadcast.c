@@ -31,6 +31,7 @@ static int dry;			/* -n */
 static const char *at_arg;	/* -a */
 static const char *chan_arg;	/* -c */
 static const char *media_arg;	/* -m */
+static const char *topic_arg;	/* -t */
 
 static void __attribute__((noreturn))
 usage(int status)
@@ -38,8 +39,8 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: hb-broadcast [-nqv] [-d dir] [-f file] send [-e -r reason] "
 	    "[-u operator]\n"
-	    "                    [-c channel,...] [-a time] [-m picture] "
-	    "[file]\n"
+	    "                    [-c channel,...] [-t topic,...] [-a time] "
+	    "[-m picture] [file]\n"
 	    "       hb-broadcast [-qv] [-d dir] [-f file] run\n"
 	    "       hb-broadcast [-j] [-d dir] [-f file] list\n"
 	    "       hb-broadcast [-j] [-d dir] [-f file] status ID\n"
@@ -231,6 +232,30 @@ send_now(uint64_t n)
 	return 0;
 }
 
+/* The topics of -t, each one of [topics]: 0, or the exit status. */
+static int
+topics(json_t *out)
+{
+	char *list, *p, *name;
+	int rc = 0;
+
+	if (req.emergency) {
+		log_errorx("an emergency goes to everyone: no -t with -e");
+		return EX_USAGE;
+	}
+	list = p = xstrdup(topic_arg);
+	while (rc == 0 && (name = strsep(&p, ",")) != NULL) {
+		if (conf_topic(&cli.conf, name) < 0) {
+			log_errorx("no topic '%s' in [topics] of %s", name,
+			    cli.conf.path != NULL ? cli.conf.path : "hb.conf");
+			rc = EX_DATAERR;
+		} else
+			json_array_append_new(out, json_string(name));
+	}
+	free(list);
+	return rc;
+}
+
 /*
  * Check the picture or document of -m against every channel's limits
  * and, unless -n, keep a copy for the run.  Nothing is stored before
@@ -263,6 +288,7 @@ attach(const char *path)
 static int
 cmd_send(int argc, char **argv)
 {
+	json_t *chosen = json_array();
 	struct create cr;
 	char *text = NULL, buf[32];
 	int rc;
@@ -277,13 +303,20 @@ cmd_send(int argc, char **argv)
 		}
 		req.scheduled = 1;
 	}
-	if ((req.chans = channels()) == 0)
+	if ((req.chans = channels()) == 0) {
+		json_decref(chosen);
 		return EX_CONFIG;
+	}
+	if (topic_arg != NULL) {
+		req.topics = chosen;
+		if ((rc = topics(chosen)) != 0)
+			goto done;
+	}
 	if (media_arg != NULL && (rc = attach(media_arg)) != 0)
-		return rc;
+		goto done;
 	if ((rc = cli_read_text(argc == 1 ? argv[0] : NULL, "announcement",
 	    media_arg != NULL, &text)) != 0)
-		return rc;
+		goto done;
 	req.text = text;
 	if (req.operator == NULL)
 		req.operator = cli_operator();
@@ -293,10 +326,13 @@ cmd_send(int argc, char **argv)
 	if (rc == 0 && dry)
 		print_plan(&cr);
 	release_plan(&cr);
+	rc = rc != 0 ? cli_status(rc) : 0;
+done:
 	free(text);
 	media_unref((struct media *)req.media);
+	json_decref(chosen);
 	if (rc != 0)
-		return cli_status(rc);
+		return rc;
 	if (cr.why[0] != '\0' && !req.scheduled) {
 		log_errorx("%s %s", dry ? "would be refused:" : "refused:",
 		    cr.why);
@@ -600,7 +636,7 @@ main(int argc, char *argv[])
 	int ch, status;
 
 	cli_init(&cli, argv[0]);
-	while ((ch = getopt(argc, argv, CLI_OPTIONS "a:c:em:r:u:")) != -1) {
+	while ((ch = getopt(argc, argv, CLI_OPTIONS "a:c:em:r:t:u:")) != -1) {
 		switch (ch) {
 		case 'a':
 			at_arg = optarg;
@@ -620,6 +656,9 @@ main(int argc, char *argv[])
 		case 'r':
 			req.reason = optarg;
 			continue;
+		case 't':
+			topic_arg = optarg;
+			continue;
 		case 'u':
 			req.operator = optarg;
 			continue;
@@ -633,7 +672,8 @@ main(int argc, char *argv[])
 		return status;
 	calendar_init(&cli.conf);
 	if (argc > 0 && strcmp(argv[0], "send") != 0 && (at_arg || chan_arg ||
-	    media_arg || dry || req.emergency || req.reason || req.operator))
+	    media_arg || topic_arg || dry || req.emergency || req.reason ||
+	    req.operator))
 		usage(EX_USAGE);
 	status = cli_run_verb(verbs, argc, argv, usage);
 	cli_release(&cli);

@@ -238,7 +238,7 @@ static int
 cmd_scrub(int argc, char **argv)
 {
 	struct scrub_report r;
-	json_t *wanted = json_object();
+	json_t *wanted;
 	size_t media;
 	int rc;
 
@@ -251,6 +251,7 @@ cmd_scrub(int argc, char **argv)
 		return EX_TEMPFAIL;
 	}
 	/* The pictures and documents no broadcast will send any more. */
+	wanted = json_object();
 	if (rc == 0)
 		rc = store_run(&cli.store, wanted_fn, wanted);
 	media = rc == 0 ? media_sweep(&cli.conf, is_wanted, wanted) : 0;

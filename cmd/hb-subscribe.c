@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "bcast.h"
 #include "cli.h"
 #include "hb.h"
 #include "import.h"
@@ -32,6 +33,7 @@
 static struct cli cli;
 static int filter_chan = -1;	/* -c */
 static int filter_state = -1;	/* -s */
+static json_t *filter_topic;	/* -t, as a broadcast's "topics" */
 static int force;		/* -F: add or import erased people too */
 
 #define ADD_ERASED	(-2)	/* add: on the erasure ledger, not added */
@@ -43,7 +45,7 @@ usage(int status)
 	    "usage: hb-subscribe [-jnqvV] [-d dir] [-f file] add [-F] [ID ...]\n"
 	    "       hb-subscribe [-qv] [-d dir] [-f file] remove [ID ...]\n"
 	    "       hb-subscribe [-j] [-d dir] [-f file] list [-c channel] "
-	    "[-s state]\n"
+	    "[-s state] [-t topic]\n"
 	    "       hb-subscribe [-j] [-d dir] [-f file] show ID ...\n"
 	    "       hb-subscribe [-j] [-d dir] [-f file] stats\n"
 	    "       hb-subscribe [-qv] [-d dir] [-f file] import [-F] "
@@ -169,6 +171,8 @@ print_records(const json_t *a)
 	size_t i;
 
 	json_array_foreach(a, i, rec) {
+		if (!bcast_reaches(filter_topic, rec))
+			continue;
 		o = sub_export(rec);
 		if (cli.json)
 			jsonl_write(stdout, o);
@@ -259,12 +263,68 @@ cmd_show(int argc, char **argv)
 
 /* Subscribers per channel and state, counted from the state index. */
 static size_t counts[CHAN_COUNT][SUB_NSTATES];
+/* Active subscribers per topic chosen; [CONF_TOPICS_MAX]: none chosen. */
+static size_t topic_counts[CONF_TOPICS_MAX + 1];
+
+static int
+count_topics(const void *key, size_t klen, json_t *rec, void *arg)
+{
+	const json_t *mine = json_object_get(rec, "topics"), *v;
+	const char *state = jsonl_string(rec, "state");
+	size_t i;
+	int t;
+
+	(void)key;
+	(void)klen;
+	(void)arg;
+	if (state == NULL || strcmp(state, "active") != 0)
+		return 0;
+	if (json_array_size(mine) == 0)
+		topic_counts[CONF_TOPICS_MAX]++;
+	json_array_foreach(mine, i, v)
+		if ((t = conf_topic(&cli.conf, json_string_value(v))) >= 0)
+			topic_counts[t]++;
+	return 0;
+}
 
 static int
 stats_batch(struct txn *tx, void *arg)
 {
+	int rc;
+
 	(void)arg;
-	return sub_count(tx, counts);
+	memset(topic_counts, 0, sizeof(topic_counts));
+	if ((rc = sub_count(tx, counts)) != 0 || cli.conf.ntopics == 0)
+		return rc;
+	return sub_each(tx, count_topics, NULL);
+}
+
+/* stats, with [topics]: the active subscribers who chose each. */
+static void
+print_topics(void)
+{
+	json_t *o;
+	size_t i;
+
+	if (cli.conf.ntopics == 0)
+		return;
+	if (!cli.json)
+		printf("\ntopic\tactive\n");
+	for (i = 0; i <= cli.conf.ntopics; i++) {
+		size_t n = topic_counts[i < cli.conf.ntopics ? i :
+		    CONF_TOPICS_MAX];
+		const char *name = i < cli.conf.ntopics ?
+		    cli.conf.topics[i].name : "(none: everything)";
+
+		if (!cli.json) {
+			printf("%s\t%zu\n", name, n);
+			continue;
+		}
+		o = json_pack("{s:s*, s:I}", "topic", i < cli.conf.ntopics ?
+		    name : NULL, "active", (json_int_t)n);
+		jsonl_write(stdout, o);
+		json_decref(o);
+	}
 }
 
 static int
@@ -310,6 +370,7 @@ cmd_stats(int argc, char **argv)
 		}
 		json_decref(o);
 	}
+	print_topics();
 	return cli_flush();
 }
 
@@ -468,7 +529,7 @@ main(int argc, char *argv[])
 	int ch, status;
 
 	cli_init(&cli, argv[0]);
-	while ((ch = getopt(argc, argv, CLI_OPTIONS "c:Fs:")) != -1) {
+	while ((ch = getopt(argc, argv, CLI_OPTIONS "c:Fs:t:")) != -1) {
 		if (cli_option(&cli, ch, optarg, usage))
 			continue;
 		switch (ch) {
@@ -482,6 +543,10 @@ main(int argc, char *argv[])
 			if ((filter_state = sub_state_lookup(optarg)) < 0)
 				errstr = "unknown state";
 			break;
+		case 't':
+			json_decref(filter_topic);
+			filter_topic = json_pack("[s]", optarg);
+			break;
 		default:
 			usage(EX_USAGE);
 		}
@@ -494,12 +559,20 @@ main(int argc, char *argv[])
 	argv += optind;
 	if ((status = cli_configure(&cli)) != 0)
 		return status;
-	if (argc > 0 && (((filter_chan >= 0 || filter_state >= 0) &&
+	if (filter_topic != NULL && conf_topic(&cli.conf, json_string_value(
+	    json_array_get(filter_topic, 0))) < 0) {
+		log_errorx("no topic '%s' in [topics]", json_string_value(
+		    json_array_get(filter_topic, 0)));
+		return EX_USAGE;
+	}
+	if (argc > 0 && (((filter_chan >= 0 || filter_state >= 0 ||
+	    filter_topic != NULL) &&
 	    strcmp(argv[0], "list") != 0) ||
 	    (force && strcmp(argv[0], "import") != 0 &&
 	    strcmp(argv[0], "add") != 0)))
 		usage(EX_USAGE);
 	status = cli_run_verb(verbs, argc, argv, usage);
+	json_decref(filter_topic);
 	cli_release(&cli);
 	return status;
 }

@@ -176,9 +176,26 @@ bcast_create(struct txn *tx, const struct conf *conf,
 		json_object_set_new(rec, "reason", json_string(req->reason));
 	if (req->media != NULL)
 		json_object_set_new(rec, "media", media_record(req->media));
+	if (json_array_size(req->topics) > 0)
+		json_object_set_new(rec, "topics", json_deep_copy(req->topics));
 	rc = store_put_num(tx, T_BROADCASTS, *n, rec, STORE_NOOVERWRITE);
 	json_decref(rec);
 	return rc;
+}
+
+int
+bcast_reaches(const json_t *topics, const json_t *sub)
+{
+	const json_t *mine = json_object_get(sub, "topics"), *t, *m;
+	size_t i, k;
+
+	if (json_array_size(topics) == 0 || json_array_size(mine) == 0)
+		return 1;
+	json_array_foreach(topics, i, t)
+		json_array_foreach(mine, k, m)
+			if (json_equal(t, m))
+				return 1;
+	return 0;
 }
 
 int
@@ -570,6 +587,7 @@ bcast_counts_release(struct bcast_counts counts[CHAN_COUNT])
 struct plan_walk {
 	const struct conf *conf;
 	const char *text;
+	const json_t *topics;
 	int	 no_media;	/* templates leave the attachment out */
 	time_t	 now;
 	struct bcast_plan *plan;
@@ -583,6 +601,8 @@ plan_one(const void *key, size_t klen, json_t *sub, void *arg)
 	struct bcast_plan *p = &w->plan[w->chan];
 	const char *why;
 
+	if (!bcast_reaches(w->topics, sub))
+		return 0;	/* not about what they chose */
 	p->recipients++;
 	switch (bcast_fate(w->conf, w->chan, sub, w->text, w->now, &why)) {
 	case FATE_TEXT:
@@ -635,7 +655,7 @@ bcast_plan(struct txn *tx, const struct conf *conf,
     const struct bcast_req *req, time_t now, struct bcast_plan plan[CHAN_COUNT])
 {
 	const struct platform_limit *l;
-	struct plan_walk w = { conf, req->text, 0, now, plan, 0 };
+	struct plan_walk w = { conf, req->text, req->topics, 0, now, plan, 0 };
 	char **parts;
 	int rc = 0, c;
 

@@ -10,6 +10,8 @@
  *   media       its picture or document (media.h), with "refs": the
  *               platforms' references once uploaded
  *   channels    the channels it goes to, by name
+ *   topics      with send -t: the [topics] it is about; it reaches
+ *               those who chose one of them and those who chose none
  *   emergency   true for -e; then "reason" says why
  *   operator    who sent it
  *   created     when it was written; "at": when it goes out
@@ -48,6 +50,7 @@
 struct bcast_req {
 	const char *text;
 	const struct media *media;	/* or NULL */
+	const json_t *topics;		/* names of [topics], or NULL: all */
 	unsigned chans;		/* a bit per enum chan; 0: every channel */
 	int	 emergency;
 	const char *reason;
@@ -114,6 +117,12 @@ int	 bcast_keep_media(struct txn *, uint64_t n, const struct media *m);
  * broadcasts not yet finished will send: their copies must stay.
  */
 int	 bcast_media_wanted(struct txn *, json_t *wanted);
+/*
+ * Whether a broadcast about topics (NULL or []: about nothing in
+ * particular) reaches subscriber sub: yes if sub chose none of the
+ * topics at all, or one of these.
+ */
+int	 bcast_reaches(const json_t *topics, const json_t *sub);
 /* The channel bits of a broadcast record. */
 unsigned bcast_chans(const json_t *rec);
 

@@ -26,6 +26,7 @@ bc_free(struct bcrun_bc *b)
 		for (k = 0; k < 2; k++)
 			sender_text_unref(b->texts[c][k]);
 	media_unref(b->media);
+	json_decref(b->topics);
 	free(b->text);
 	free(b);
 }
@@ -83,6 +84,7 @@ bcrun_get(struct txn *tx, struct bcrun *r, uint64_t n)
 	b->text = xstrdup(text != NULL ? text : "");
 	b->chans = bcast_chans(rec);
 	b->media = media_from_record(r->conf->home, rec);
+	b->topics = json_incref(json_object_get(rec, "topics"));
 	b->cancelled = is_state(rec, "cancelled");
 	b->fanning = json_object_get(rec, "due") != NULL;
 	b->prio = json_is_true(json_object_get(rec, "emergency")) ? 0 : 1;
@@ -238,6 +240,8 @@ fan_one(const void *key, size_t klen, json_t *sub, void *arg)
 	if (strcmp(id, pos) <= 0)
 		return 0;	/* pos itself, where the walk resumed */
 	(void)strlcpy(pos, id, sizeof(b->pos[w->chan]));
+	if (!bcast_reaches(b->topics, sub))
+		return 0;	/* not about what they chose */
 	if (b->resumed && (w->rc = delivery_has(w->tx, b->n, id)) != 0)
 		return w->rc == 1 ? (w->rc = 0) : w->rc;
 	if ((w->rc = w->hand(w->tx, b, id, sub, w->arg)) < 0)

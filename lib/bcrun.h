@@ -35,6 +35,7 @@ struct bcrun_bc {
 	int	 counted;	/* its subscribers, for the progress line */
 	char	*text;
 	struct media *media;	/* its picture or document, or NULL */
+	json_t	*topics;	/* what it is about, or NULL: everyone */
 	unsigned chans;
 	struct sender_text *texts[CHAN_COUNT][2];	/* free text, template */
 	int	 template_fits;	/* could go as the WhatsApp template */

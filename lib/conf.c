@@ -381,7 +381,7 @@ on_text(struct parse *p, const char *lang, const char *name,
 			break;
 	if (id == TEXT_COUNT)
 		return fail(p, "unknown text '%s' (welcome, goodbye, erased, "
-		    "help, mydata)", name);
+		    "help, mydata, topics, topic_on, topic_off)", name);
 	for (i = 0; i < conf->ntexts; i++)
 		if (strcmp(conf->texts[i].lang, lang) == 0 &&
 		    conf->texts[i].id == (enum text_id)id)
@@ -393,6 +393,42 @@ on_text(struct parse *p, const char *lang, const char *name,
 	t->id = id;
 	t->value = unescape(value);
 	return 1;
+}
+
+/* A line of [topics]: name = its words. */
+static int
+on_topic(struct parse *p, const char *name, const char *value)
+{
+	struct conf *conf = p->conf;
+	json_t *probe;
+
+	if (strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") !=
+	    strlen(name) || strlen(name) > 32)
+		return fail(p, "topic '%s': a name is up to 32 of a-z, 0-9, "
+		    "_ and -", name);
+	if (conf_topic(conf, name) >= 0)
+		return fail(p, "duplicate topic '%s'", name);
+	if (conf->ntopics == CONF_TOPICS_MAX)
+		return fail(p, "more than %d topics", CONF_TOPICS_MAX);
+	if ((probe = json_string(value)) == NULL)
+		return fail(p, "topic '%s' is not valid UTF-8", name);
+	json_decref(probe);
+	conf->topics = xreallocarray(conf->topics, conf->ntopics + 1,
+	    sizeof(*conf->topics));
+	conf->topics[conf->ntopics].name = xstrdup(name);
+	conf->topics[conf->ntopics++].words = xstrdup(value);
+	return 1;
+}
+
+int
+conf_topic(const struct conf *conf, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < conf->ntopics; i++)
+		if (strcmp(conf->topics[i].name, name) == 0)
+			return (int)i;
+	return -1;
 }
 
 static int
@@ -417,6 +453,8 @@ on_key(void *user, const char *section, const char *name, const char *value)
 			    "two or three lower-case letters", section);
 		return on_text(p, lang, name, value);
 	}
+	if (strcmp(section, "topics") == 0)
+		return on_topic(p, name, value);
 	if (strcmp(section, "hb") == 0) {
 		if ((k = find_key(hb_keys, NHB, name, &i)) == NULL)
 			return fail(p, "unknown key '%s' in [hb]", name);
@@ -575,6 +613,9 @@ conf_print(const struct conf *conf, FILE *fp)
 		fprintf(fp, "\n[%s]\n", chan_name(c));
 		print_keys(fp, chan_keys, NCHAN, conf->chan[c].raw);
 	}
+	for (i = 0; i < conf->ntopics; i++)
+		fprintf(fp, "%s%s = %s\n", i == 0 ? "\n[topics]\n" : "",
+		    conf->topics[i].name, conf->topics[i].words);
 	for (i = 0; i < conf->ntexts; i++) {
 		if (i == 0 || strcmp(conf->texts[i].lang,
 		    conf->texts[i - 1].lang) != 0)
@@ -621,6 +662,11 @@ conf_release(struct conf *conf)
 	for (i = 0; i < conf->ntexts; i++)
 		free(conf->texts[i].value);
 	free(conf->texts);
+	for (i = 0; i < conf->ntopics; i++) {
+		free(conf->topics[i].name);
+		free(conf->topics[i].words);
+	}
+	free(conf->topics);
 	free(conf->path);
 	memset(conf, 0, sizeof(*conf));
 	conf->quiet_start = conf->quiet_end = -1;

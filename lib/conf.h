@@ -42,6 +42,13 @@ struct chan_conf {
 
 struct conf_text;
 
+/* A line of [topics]: its name, and the words citizens use for it. */
+#define CONF_TOPICS_MAX	32
+struct conf_topic {
+	char	*name;		/* [a-z0-9_-], as send -t and lists say it */
+	char	*words;		/* as configured: "Baustellen, Verkehr" */
+};
+
 struct conf {
 	char	*path;
 	char	*raw[16];	/* each [hb] key's text */
@@ -65,6 +72,8 @@ struct conf {
 	struct chan_conf chan[CHAN_COUNT];
 	struct conf_text *texts;
 	size_t	 ntexts;
+	struct conf_topic *topics;
+	size_t	 ntopics;
 };
 
 /* Fill in every default; no file is read. */
@@ -75,6 +84,9 @@ int	 conf_load(struct conf *, const char *path);
 void	 conf_print(const struct conf *, FILE *);
 /* Free everything, wiping the secrets first. */
 void	 conf_release(struct conf *);
+
+/* The topic called name, or -1. */
+int	 conf_topic(const struct conf *, const char *name);
 
 /* The text id in language lang, from [texts.LANG] or the built-ins. */
 const char *conf_text(const struct conf *, const char *lang, enum text_id);

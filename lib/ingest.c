@@ -140,11 +140,12 @@ store_message(struct txn *tx, struct ingest *in, const struct in_event *ev,
 
 /* What a message asks for: Get Started, then payload, then text. */
 static enum keyword_intent
-intent(const struct ingest *in, const struct in_event *ev)
+intent(const struct ingest *in, const struct in_event *ev, int *topic)
 {
 	const char *gs = in->conf->chan[ev->chan].get_started;
 	enum keyword_intent k = KEYWORD_NONE;
 
+	*topic = -1;
 	if (ev->edited || ev->type == NULL)
 		return KEYWORD_NONE;
 	if (strcmp(ev->type, "text") != 0 && strcmp(ev->type, "postback") &&
@@ -155,10 +156,113 @@ intent(const struct ingest *in, const struct in_event *ev)
 	    gs != NULL && strcmp(ev->payload, gs) == 0)
 		return KEYWORD_SUBSCRIBE;
 	if (ev->payload != NULL)
-		k = keyword_match(ev->payload, strlen(ev->payload));
+		k = keyword_match(ev->payload, strlen(ev->payload), in->conf,
+		    topic);
 	if (k == KEYWORD_NONE && ev->text != NULL)
-		k = keyword_match(ev->text, strlen(ev->text));
+		k = keyword_match(ev->text, strlen(ev->text), in->conf, topic);
 	return k;
+}
+
+/* How a topic reads to citizens: the first of its words. */
+static char *
+topic_label(const struct conf *conf, int t)
+{
+	const char *w = conf->topics[t].words;
+
+	w += strspn(w, " \t");
+	return xstrndup(w, strcspn(w, ","));
+}
+
+/* The answer text of id, followed by the topic's label. */
+static int
+answer_topic(struct ingest *in, struct txn *tx, const struct in_event *ev,
+    const json_t *rec, enum text_id id, int t)
+{
+	const char *lang = language(ev, rec);
+	char *label = topic_label(in->conf, t), *body;
+	int rc;
+
+	xasprintf(&body, "%s %s", conf_text(in->conf, lang, id), label);
+	rc = answer(in, tx, ev->id, lang, id, body, 1);
+	free(body);
+	free(label);
+	return rc;
+}
+
+/*
+ * "Start Baustellen" adds the topic (subscribing first if need be),
+ * "Stopp Baustellen" leaves it.  No topic means everything, so leaving
+ * one while having none keeps all the others; leaving the last one
+ * means everything again.
+ */
+static int
+on_topic(struct ingest *in, struct txn *tx, const struct in_event *ev,
+    const json_t *rec, int t, int on)
+{
+	const char *name = in->conf->topics[t].name;
+	json_t *have, *want = json_array(), *v;
+	size_t i;
+	int rc, was;
+
+	if (on && (rc = sub_add(tx, ev->id, "message", in->now, &was)) == 0 &&
+	    was != SUB_ACTIVE)
+		rc = answer(in, tx, ev->id, language(ev, rec), TEXT_WELCOME,
+		    NULL, 1);
+	else
+		rc = 0;
+	if (rc == 0 && (rc = sub_get(tx, ev->id, &have)) == 0) {
+		v = json_object_get(have, "topics");
+		if (json_array_size(v) == 0 && !on) {
+			for (i = 0; i < in->conf->ntopics; i++)
+				json_array_append_new(want, json_string(
+				    in->conf->topics[i].name));
+		} else
+			json_array_extend(want, v);
+		json_decref(have);
+		for (i = json_array_size(want); i-- > 0;)
+			if (strcmp(json_string_value(json_array_get(want, i)),
+			    name) == 0)
+				json_array_remove(want, i);
+		if (on)
+			json_array_append_new(want, json_string(name));
+		rc = sub_set_topics(tx, ev->id, want);
+	}
+	json_decref(want);
+	if (rc == STORE_NOTFOUND)
+		rc = 0;		/* "Stopp Baustellen" from a stranger */
+	if (rc == 0)
+		rc = answer_topic(in, tx, ev, rec, on ? TEXT_TOPIC_ON :
+		    TEXT_TOPIC_OFF, t);
+	return rc;
+}
+
+/* "Themen": the configured topics, theirs marked. */
+static int
+on_topics(struct ingest *in, struct txn *tx, const struct in_event *ev,
+    const json_t *rec)
+{
+	const json_t *mine = json_object_get(rec, "topics"), *v;
+	const char *lang = language(ev, rec);
+	char *body, *more, *label;
+	size_t i, k;
+	int chosen, rc;
+
+	body = xstrdup(conf_text(in->conf, lang, TEXT_TOPICS));
+	for (i = 0; i < in->conf->ntopics; i++) {
+		chosen = 0;
+		json_array_foreach(mine, k, v)
+			chosen |= strcmp(json_string_value(v),
+			    in->conf->topics[i].name) == 0;
+		label = topic_label(in->conf, (int)i);
+		xasprintf(&more, "%s\n%s %s", body, chosen ? "\xe2\x9c\x93" : "-",
+		    label);
+		free(label);
+		free(body);
+		body = more;
+	}
+	rc = answer(in, tx, ev->id, lang, TEXT_TOPICS, body, 1);
+	free(body);
+	return rc;
 }
 
 static int
@@ -193,7 +297,7 @@ on_message(struct txn *tx, struct ingest *in, const struct in_event *ev)
 	enum keyword_intent k;
 	json_t *rec, *all, *o;
 	char *summary;
-	int rc, was;
+	int rc, was, topic;
 
 	/*
 	 * The citizen deleted what they sent (Instagram): it comes again
@@ -208,7 +312,7 @@ on_message(struct txn *tx, struct ingest *in, const struct in_event *ev)
 	/* A platform's retry of something already stored. */
 	if ((rc = msg_has_pid(tx, ev->pid)) != 0)
 		return rc == 1 ? 0 : rc;
-	if ((k = intent(in, ev)) == KEYWORD_ERASE)
+	if ((k = intent(in, ev, &topic)) == KEYWORD_ERASE)
 		return on_erase(tx, in, ev);
 	if ((rc = touch_person(tx, ev, in->now, &rec)) != 0)
 		return rc;
@@ -244,6 +348,16 @@ on_message(struct txn *tx, struct ingest *in, const struct in_event *ev)
 	case KEYWORD_HELP:
 		rc = answer(in, tx, ev->id, language(ev, rec), TEXT_HELP, NULL,
 		    1);
+		o = event(in, ev, "message");
+		break;
+	case KEYWORD_TOPIC_ON:
+	case KEYWORD_TOPIC_OFF:
+		rc = on_topic(in, tx, ev, rec, topic, k == KEYWORD_TOPIC_ON);
+		o = event(in, ev, "message");
+		set_string(o, "topic", in->conf->topics[topic].name);
+		break;
+	case KEYWORD_TOPICS:
+		rc = on_topics(in, tx, ev, rec);
 		o = event(in, ev, "message");
 		break;
 	default:

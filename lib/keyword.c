@@ -31,6 +31,29 @@ static const struct {
 	{ "meine daten", KEYWORD_MYDATA },
 	{ "my data", KEYWORD_MYDATA },
 	{ "/mydata", KEYWORD_MYDATA },
+	{ "neu", KEYWORD_NEWS },
+	{ "neuigkeiten", KEYWORD_NEWS },
+	{ "aktuell", KEYWORD_NEWS },
+	{ "news", KEYWORD_NEWS },
+	{ "/news", KEYWORD_NEWS },
+	{ "themen", KEYWORD_TOPICS },
+	{ "topics", KEYWORD_TOPICS },
+	{ "/themen", KEYWORD_TOPICS },
+	{ "/topics", KEYWORD_TOPICS },
+};
+
+/* The words that, followed by a topic, choose or leave it. */
+static const struct {
+	const char *word;
+	enum keyword_intent intent;
+} topic_words[] = {
+	{ "start", KEYWORD_TOPIC_ON },
+	{ "anmelden", KEYWORD_TOPIC_ON },
+	{ "/start", KEYWORD_TOPIC_ON },
+	{ "stopp", KEYWORD_TOPIC_OFF },
+	{ "stop", KEYWORD_TOPIC_OFF },
+	{ "abmelden", KEYWORD_TOPIC_OFF },
+	{ "abbestellen", KEYWORD_TOPIC_OFF },
 };
 
 /* A message longer than the longest keyword plus slack is never one. */
@@ -205,33 +228,64 @@ trim(char *s, size_t *lenp)
 }
 
 /*
- * A Telegram command: "/start PAYLOAD" keeps only "/start" (a deep link
- * subscribes too), "/stop@CityBot" only "/stop".  Other commands take
- * no arguments.
+ * A Telegram command names the bot it is for ("/stop@CityBot"): the
+ * name goes.  Only /start takes words (a deep link's payload).
  */
 static void
-strip_command(char *s)
+strip_bot(char *s)
 {
-	size_t word;
-	const char *rest;
+	size_t word = strcspn(s, "@ ");
+	char *rest = s + word;
 
-	if (s[0] != '/')
-		return;
-	word = strcspn(s, "@ ");
-	rest = s + word;
-	if (*rest == '@')
-		rest += strcspn(rest, " ");
-	if (*rest == '\0' || (word == 6 && strncmp(s, "/start", 6) == 0))
-		s[word] = '\0';
+	if (s[0] == '/' && *rest == '@')
+		memmove(rest, rest + strcspn(rest, " "),
+		    strlen(rest + strcspn(rest, " ")) + 1);
+}
+
+/* The comma-separated list, folded, each compared with word: 1 if one is. */
+static int
+names_topic(const char *list, const char *word)
+{
+	char buf[FOLD_MAX], *one;
+	const char *p = list;
+	size_t n, len;
+	int folded;
+
+	while (*p != '\0') {
+		len = strcspn(p, ",");
+		if (len < FOLD_MAX && (folded = fold(p, len, buf)) >= 0) {
+			n = (size_t)folded;
+			one = trim(buf, &n);
+			if (n > 0 && strcmp(one, word) == 0)
+				return 1;
+		}
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
+/* The topic of conf that word (folded) names, or -1. */
+static int
+find_topic(const struct conf *conf, const char *word)
+{
+	size_t i;
+
+	for (i = 0; conf != NULL && i < conf->ntopics; i++)
+		if (names_topic(conf->topics[i].name, word) ||
+		    names_topic(conf->topics[i].words, word))
+			return (int)i;
+	return -1;
 }
 
 enum keyword_intent
-keyword_match(const char *text, size_t len)
+keyword_match(const char *text, size_t len, const struct conf *conf,
+    int *topic)
 {
-	char buf[FOLD_MAX], *s;
+	char buf[FOLD_MAX], *s, *arg;
 	size_t i, n;
 	int folded;
 
+	*topic = -1;
 	/* Cheap refusal of long messages before decoding them. */
 	if (len >= 4 * FOLD_MAX)
 		return KEYWORD_NONE;
@@ -239,11 +293,21 @@ keyword_match(const char *text, size_t len)
 		return KEYWORD_NONE;
 	n = folded;
 	s = trim(buf, &n);
-	strip_command(s);
+	strip_bot(s);
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strcmp(s, words[i].word) == 0)
 			return words[i].intent;
-	return KEYWORD_NONE;
+	/* A word and what follows it: a topic, a deep link, or nothing. */
+	if ((arg = strchr(s, ' ')) == NULL)
+		return KEYWORD_NONE;
+	*arg++ = '\0';
+	for (i = 0; i < sizeof(topic_words) / sizeof(topic_words[0]); i++)
+		if (strcmp(s, topic_words[i].word) == 0) {
+			if ((*topic = find_topic(conf, arg)) >= 0)
+				return topic_words[i].intent;
+			break;
+		}
+	return strcmp(s, "/start") == 0 ? KEYWORD_SUBSCRIBE : KEYWORD_NONE;
 }
 
 const char *
@@ -260,6 +324,14 @@ keyword_intent_name(enum keyword_intent k)
 		return "help";
 	case KEYWORD_MYDATA:
 		return "mydata";
+	case KEYWORD_NEWS:
+		return "news";
+	case KEYWORD_TOPICS:
+		return "topics";
+	case KEYWORD_TOPIC_ON:
+		return "topic_on";
+	case KEYWORD_TOPIC_OFF:
+		return "topic_off";
 	case KEYWORD_NONE:
 		break;
 	}

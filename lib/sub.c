@@ -81,6 +81,8 @@ sub_add(struct txn *tx, const char *id, const char *source, time_t now,
 		json_object_set_new(rec, "state", json_string("active"));
 		json_object_set_new(rec, "since", json_integer(now));
 		json_object_set_new(rec, "changed", json_integer(now));
+		/* Coming back is a fresh start: everything again. */
+		json_object_del(rec, "topics");
 	}
 	rc = put(tx, rec, 0);
 	json_decref(rec);
@@ -184,6 +186,23 @@ sub_clear_unanswered(struct txn *tx, const char *id)
 		return rc;
 	if (json_object_del(rec, "unanswered") == 0)
 		rc = put(tx, rec, 0);
+	json_decref(rec);
+	return rc;
+}
+
+int
+sub_set_topics(struct txn *tx, const char *id, const json_t *topics)
+{
+	json_t *rec;
+	int rc;
+
+	if ((rc = sub_get(tx, id, &rec)) != 0)
+		return rc;
+	if (json_array_size(topics) == 0)
+		json_object_del(rec, "topics");
+	else
+		json_object_set_new(rec, "topics", json_deep_copy(topics));
+	rc = put(tx, rec, 0);
 	json_decref(rec);
 	return rc;
 }
@@ -352,7 +371,32 @@ sub_export(const json_t *rec)
 			json_object_set_new(o, time_members[i], json_null());
 	if (json_object_get(o, "name") == NULL)
 		json_object_set_new(o, "name", json_null());
+	if (json_object_get(o, "topics") == NULL)
+		json_object_set_new(o, "topics", json_array());
 	return o;
+}
+
+/* An import's "topics": absent, null or an array of topic names. */
+static int
+import_topics(const json_t *exp, json_t *rec)
+{
+	const json_t *topics = json_object_get(exp, "topics"), *t;
+	const char *name;
+	size_t i;
+
+	if (topics == NULL || json_is_null(topics))
+		return 0;
+	if (!json_is_array(topics))
+		return -1;
+	json_array_foreach(topics, i, t) {
+		if ((name = json_string_value(t)) == NULL || *name == '\0' ||
+		    strlen(name) > 32 || strspn(name,
+		    "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(name))
+			return -1;
+	}
+	if (json_array_size(topics) > 0)
+		json_object_set_new(rec, "topics", json_deep_copy(topics));
+	return 0;
 }
 
 /* A string member that may be absent or null; -1 if it is another type. */
@@ -428,6 +472,11 @@ sub_import(const json_t *exp, time_t now, char *err, size_t errsz)
 		if (s != NULL)
 			json_object_set_new(rec, time_members[i],
 			    json_integer(t));
+	}
+	if (import_topics(exp, rec) == -1) {
+		(void)snprintf(err, errsz, "'%s': \"topics\" is not an array "
+		    "of topic names", id);
+		goto fail;
 	}
 	if (json_object_get(rec, "since") == NULL)
 		json_object_set_new(rec, "since", json_integer(now));

@@ -17,6 +17,7 @@
  *   source        "admin", "import" or "message"
  *   unanswered    time of the oldest chat message the city owes an
  *                 answer to (hb-reply's inbox)
+ *   topics        the [topics] they chose; absent: everything
  *
  * This module alone writes the table and builds the state index's keys
  * ("state:channel", sub_state_key()).
@@ -80,6 +81,11 @@ int	 sub_seen(struct txn *, const struct sub_contact *, time_t now,
 int	 sub_set_unanswered(struct txn *, const char *id, time_t t);
 /* The city has answered id.  STORE_NOTFOUND if there is no such ID. */
 int	 sub_clear_unanswered(struct txn *, const char *id);
+/*
+ * The topics id chose (names of [topics]; none: everything), as the
+ * record's "topics".  STORE_NOTFOUND if there is no id.
+ */
+int	 sub_set_topics(struct txn *, const char *id, const json_t *topics);
 /*
  * Give the record of old the ID new (and the phone it names), unless
  * new has a record already; old's goes.  0 also when old has none.

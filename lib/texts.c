@@ -16,6 +16,9 @@ static const char *const names[TEXT_COUNT] = {
 	[TEXT_ERASED] = "erased",
 	[TEXT_HELP] = "help",
 	[TEXT_MYDATA] = "mydata",
+	[TEXT_TOPICS] = "topics",
+	[TEXT_TOPIC_ON] = "topic_on",
+	[TEXT_TOPIC_OFF] = "topic_off",
 };
 
 #define DE_PRIVACY \
@@ -51,6 +54,14 @@ static const char *const de[TEXT_COUNT] = {
 	    DE_PRIVACY,
 	[TEXT_MYDATA] =
 	    "Das haben wir über Sie gespeichert:",
+	[TEXT_TOPICS] =
+	    "Mit \"Start\" und einem Thema erhalten Sie Nachrichten zu "
+	    "diesem Thema, mit \"Stopp\" und dem Thema keine mehr. Wer "
+	    "kein Thema wählt, erhält alle. Unsere Themen:",
+	[TEXT_TOPIC_ON] =
+	    "Gern. Sie erhalten Nachrichten zum Thema:",
+	[TEXT_TOPIC_OFF] =
+	    "Sie erhalten keine Nachrichten mehr zum Thema:",
 };
 
 static const char *const en[TEXT_COUNT] = {
@@ -72,6 +83,14 @@ static const char *const en[TEXT_COUNT] = {
 	    "office answers your questions.\n\n" EN_PRIVACY,
 	[TEXT_MYDATA] =
 	    "This is what we store about you:",
+	[TEXT_TOPICS] =
+	    "Send \"Start\" and a topic to get news on it, \"Stop\" and "
+	    "the topic to get none. Who chooses none gets everything. Our "
+	    "topics:",
+	[TEXT_TOPIC_ON] =
+	    "Fine. You will get news on:",
+	[TEXT_TOPIC_OFF] =
+	    "You will get no more news on:",
 };
 
 const char *

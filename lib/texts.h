@@ -14,6 +14,9 @@ enum text_id {
 	TEXT_ERASED,
 	TEXT_HELP,
 	TEXT_MYDATA,
+	TEXT_TOPICS,		/* "Themen": the topics, theirs marked */
+	TEXT_TOPIC_ON,		/* "Start Baustellen": followed by the topic */
+	TEXT_TOPIC_OFF,
 	TEXT_COUNT
 };
 

@@ -98,20 +98,85 @@ static const struct {
 	{ "Stopp\xc3", KEYWORD_NONE },		/* truncated sequence */
 	{ "St\xc0\xafopp", KEYWORD_NONE },		/* overlong encoding */
 	{ "🙂", KEYWORD_NONE },
+	/* News on request, the topics. */
+	{ "Neu", KEYWORD_NEWS },
+	{ "Neuigkeiten", KEYWORD_NEWS },
+	{ "Aktuell!", KEYWORD_NEWS },
+	{ "/news", KEYWORD_NEWS },
+	{ "Was gibt es Neues?", KEYWORD_NONE },
+	{ "Themen", KEYWORD_TOPICS },
+	{ "/themen", KEYWORD_TOPICS },
+	{ "Themen bitte", KEYWORD_NONE },
+	/* Without [topics], a word after Start or Stopp is no keyword. */
+	{ "Start Baustellen", KEYWORD_NONE },
+	{ "Stopp Baustellen", KEYWORD_NONE },
 	/* English, for the built-in English texts. */
 	{ "Delete all data", KEYWORD_ERASE },
 	{ "My data", KEYWORD_MYDATA },
 };
+
+/* [topics]: a topic by its name or any of its words, folded. */
+static void
+test_topics(void **state)
+{
+	static struct conf_topic topics[] = {
+		{ "baustellen", "Baustellen, Verkehr, Straßensperrungen" },
+		{ "kultur", "Veranstaltungen, Kultur" },
+	};
+	static const struct {
+		const char *text;
+		enum keyword_intent want;
+		int topic;
+	} t[] = {
+		{ "Start Baustellen", KEYWORD_TOPIC_ON, 0 },
+		{ "start verkehr!", KEYWORD_TOPIC_ON, 0 },
+		{ "Anmelden Strassensperrungen", KEYWORD_TOPIC_ON, 0 },
+		{ "START KULTUR", KEYWORD_TOPIC_ON, 1 },
+		{ "/start kultur", KEYWORD_TOPIC_ON, 1 },	/* a deep link */
+		{ "Stopp Veranstaltungen", KEYWORD_TOPIC_OFF, 1 },
+		{ "stop  baustellen.", KEYWORD_TOPIC_OFF, 0 },
+		{ "Abmelden Verkehr", KEYWORD_TOPIC_OFF, 0 },
+		{ "Stopp", KEYWORD_UNSUBSCRIBE, -1 },		/* still all */
+		{ "Start", KEYWORD_SUBSCRIBE, -1 },
+		{ "Stopp bitte", KEYWORD_NONE, -1 },
+		{ "Start Sport", KEYWORD_NONE, -1 },		/* no such topic */
+		{ "/start abc-123", KEYWORD_SUBSCRIBE, -1 },	/* a payload */
+		{ "Baustellen", KEYWORD_NONE, -1 },
+		{ "Stopp Baustellen und Kultur", KEYWORD_NONE, -1 },
+	};
+	struct conf conf;
+	size_t i, failed = 0;
+	int topic;
+	enum keyword_intent got;
+
+	(void)state;
+	memset(&conf, 0, sizeof(conf));
+	conf.topics = topics;
+	conf.ntopics = 2;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		got = keyword_match(t[i].text, strlen(t[i].text), &conf,
+		    &topic);
+		if (got != t[i].want || topic != t[i].topic) {
+			print_error("\"%s\": want %s/%d, got %s/%d\n",
+			    t[i].text, keyword_intent_name(t[i].want),
+			    t[i].topic, keyword_intent_name(got), topic);
+			failed++;
+		}
+	}
+	assert_int_equal(failed, 0);
+}
 
 static void
 test_table(void **state)
 {
 	size_t i, failed = 0;
 	enum keyword_intent got;
+	int topic;
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		got = keyword_match(cases[i].text, strlen(cases[i].text));
+		got = keyword_match(cases[i].text, strlen(cases[i].text), NULL,
+		    &topic);
 		if (got != cases[i].want) {
 			print_error("\"%s\": want %s, got %s\n", cases[i].text,
 			    keyword_intent_name(cases[i].want), keyword_intent_name(got));
@@ -126,9 +191,13 @@ test_table(void **state)
 static void
 test_embedded_nul(void **state)
 {
+	int topic;
+
 	(void)state;
-	assert_int_equal(keyword_match("Stopp\0!", 7), KEYWORD_NONE);
-	assert_int_equal(keyword_match("Stopp", 5), KEYWORD_UNSUBSCRIBE);
+	assert_int_equal(keyword_match("Stopp\0!", 7, NULL, &topic),
+	    KEYWORD_NONE);
+	assert_int_equal(keyword_match("Stopp", 5, NULL, &topic),
+	    KEYWORD_UNSUBSCRIBE);
 }
 
 /* A long message is never a keyword, whatever its end. */
@@ -136,12 +205,15 @@ static void
 test_long(void **state)
 {
 	char buf[5000];
+	int topic;
 
 	(void)state;
 	memset(buf, ' ', sizeof(buf));
 	memcpy(buf + sizeof(buf) - 5, "Stopp", 5);
-	assert_int_equal(keyword_match(buf, sizeof(buf)), KEYWORD_NONE);
-	assert_int_equal(keyword_match(buf + sizeof(buf) - 100, 100),
+	assert_int_equal(keyword_match(buf, sizeof(buf), NULL, &topic),
+	    KEYWORD_NONE);
+	assert_int_equal(keyword_match(buf + sizeof(buf) - 100, 100, NULL,
+	    &topic),
 	    KEYWORD_UNSUBSCRIBE);
 }
 
@@ -158,6 +230,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_topics),
 		cmocka_unit_test(test_embedded_nul),
 		cmocka_unit_test(test_long),
 		cmocka_unit_test(test_names),
