@@ -670,7 +670,6 @@ main(int argc, char *argv[])
 	argv += optind;
 	if ((status = cli_configure(&cli)) != 0)
 		return status;
-	calendar_init(&cli.conf);
 	if (argc > 0 && strcmp(argv[0], "send") != 0 && (at_arg || chan_arg ||
 	    media_arg || topic_arg || dry || req.emergency || req.reason ||
 	    req.operator))

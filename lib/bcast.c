@@ -198,6 +198,38 @@ bcast_reaches(const json_t *topics, const json_t *sub)
 	return 0;
 }
 
+struct recent_walk {
+	time_t	 since;
+	const json_t *sub;
+	json_t	*out;
+};
+
+static int
+recent_one(const void *key, size_t klen, json_t *rec, void *arg)
+{
+	struct recent_walk *w = arg;
+	const char *state = jsonl_string(rec, "state");
+
+	(void)key;
+	(void)klen;
+	if (state == NULL || (strcmp(state, "sent") != 0 &&
+	    strcmp(state, "sending") != 0) ||
+	    json_is_true(json_object_get(rec, "test")) ||
+	    json_integer_value(json_object_get(rec, "at")) < w->since ||
+	    !bcast_reaches(json_object_get(rec, "topics"), w->sub))
+		return 0;
+	json_array_insert(w->out, 0, rec);	/* newest first */
+	return 0;
+}
+
+int
+bcast_recent(struct txn *tx, time_t since, const json_t *sub, json_t *out)
+{
+	struct recent_walk w = { since, sub, out };
+
+	return store_each(tx, T_BROADCASTS, NULL, 0, recent_one, &w);
+}
+
 int
 bcast_keep_media(struct txn *tx, uint64_t n, const struct media *m)
 {

@@ -123,6 +123,13 @@ int	 bcast_media_wanted(struct txn *, json_t *wanted);
  * topics at all, or one of these.
  */
 int	 bcast_reaches(const json_t *topics, const json_t *sub);
+/*
+ * The announcements that went out since `since' (not cancelled, not
+ * test sends) that reach sub (bcast_reaches), newest first, appended to
+ * out as their records.
+ */
+int	 bcast_recent(struct txn *, time_t since, const json_t *sub,
+	    json_t *out);
 /* The channel bits of a broadcast record. */
 unsigned bcast_chans(const json_t *rec);
 

@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "calendar.h"
 #include "cli.h"
 #include "http.h"
 #include "hb.h"
@@ -88,6 +89,7 @@ cli_configure(struct cli *cli)
 		exit(0);
 	}
 	http_trust(cli->conf.ca_file);
+	calendar_init(&cli->conf);	/* times in the configured zone */
 	cli->store.home = cli->home;
 	cli->store.has_group = cli->conf.has_group;
 	cli->store.gid = cli->conf.gid;

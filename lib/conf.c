@@ -82,6 +82,7 @@ static const struct key hb_keys[] = {
 	    { "30" }, 0, 0 },
 	{ "retain_stopped", K_NUMBER, HB(retain_stopped), 0, 36500,
 	    { "30" }, 0, 0 },
+	{ "catch_up", K_NUMBER, HB(catch_up), 0, 365, { "7" }, 0, 0 },
 };
 
 static const struct key chan_keys[] = {
@@ -381,7 +382,7 @@ on_text(struct parse *p, const char *lang, const char *name,
 			break;
 	if (id == TEXT_COUNT)
 		return fail(p, "unknown text '%s' (welcome, goodbye, erased, "
-		    "help, mydata, topics, topic_on, topic_off)", name);
+		    "help, mydata, topics, topic_on, topic_off, news, no_news)", name);
 	for (i = 0; i < conf->ntexts; i++)
 		if (strcmp(conf->texts[i].lang, lang) == 0 &&
 		    conf->texts[i].id == (enum text_id)id)

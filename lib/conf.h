@@ -69,6 +69,7 @@ struct conf {
 	long long retain_messages; /* days, 0 = keep for ever */
 	long long retain_receipts;
 	long long retain_stopped;
+	long long catch_up;	/* days of announcements "Neu" brings */
 	struct chan_conf chan[CHAN_COUNT];
 	struct conf_text *texts;
 	size_t	 ntexts;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bcast.h"
+#include "calendar.h"
 #include "delivery.h"
 #include "hb.h"
 #include "ingest.h"
@@ -13,6 +15,8 @@
 #include "msg.h"
 #include "outbox.h"
 #include "person.h"
+#include "platform.h"
+#include "split.h"
 #include "sub.h"
 #include "texts.h"
 #include "timefmt.h"
@@ -236,6 +240,51 @@ on_topic(struct ingest *in, struct txn *tx, const struct in_event *ev,
 	return rc;
 }
 
+/*
+ * "Neu": the announcements of the last catch_up days that reach them,
+ * newest first, in one message: as many as the platform's longest text
+ * holds, the last one cut if need be.
+ */
+static int
+on_news(struct ingest *in, struct txn *tx, const struct in_event *ev,
+    const json_t *rec)
+{
+	const struct platform_limit *l = platform_limit(ev->chan);
+	const char *lang = language(ev, rec);
+	json_t *recent = json_array(), *b;
+	char *body, *more, **parts, when[32];
+	size_t i, n;
+	int rc;
+
+	rc = bcast_recent(tx, in->now - in->conf->catch_up * 86400, rec,
+	    recent);
+	body = xstrdup(conf_text(in->conf, lang, json_array_size(recent) > 0 ?
+	    TEXT_NEWS : TEXT_NO_NEWS));
+	json_array_foreach(recent, i, b) {
+		xasprintf(&more, "%s\n\n%s: %s", body, calendar_format(
+		    json_integer_value(json_object_get(b, "at")), when),
+		    jsonl_string(b, "text") != NULL ? jsonl_string(b, "text") :
+		    "");
+		if (split_length(more, strlen(more), l->unit) > l->max) {
+			/* The first part of what fits, and no more. */
+			n = split_text(more, l->max, l->unit, &parts);
+			free(more);
+			more = xstrdup(parts[0]);
+			split_free(parts, n);
+			free(body);
+			body = more;
+			break;
+		}
+		free(body);
+		body = more;
+	}
+	json_decref(recent);
+	if (rc == 0)
+		rc = answer(in, tx, ev->id, lang, TEXT_NEWS, body, 1);
+	free(body);
+	return rc;
+}
+
 /* "Themen": the configured topics, theirs marked. */
 static int
 on_topics(struct ingest *in, struct txn *tx, const struct in_event *ev,
@@ -358,6 +407,10 @@ on_message(struct txn *tx, struct ingest *in, const struct in_event *ev)
 		break;
 	case KEYWORD_TOPICS:
 		rc = on_topics(in, tx, ev, rec);
+		o = event(in, ev, "message");
+		break;
+	case KEYWORD_NEWS:
+		rc = on_news(in, tx, ev, rec);
 		o = event(in, ev, "message");
 		break;
 	default:

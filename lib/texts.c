@@ -19,6 +19,8 @@ static const char *const names[TEXT_COUNT] = {
 	[TEXT_TOPICS] = "topics",
 	[TEXT_TOPIC_ON] = "topic_on",
 	[TEXT_TOPIC_OFF] = "topic_off",
+	[TEXT_NEWS] = "news",
+	[TEXT_NO_NEWS] = "no_news",
 };
 
 #define DE_PRIVACY \
@@ -62,6 +64,10 @@ static const char *const de[TEXT_COUNT] = {
 	    "Gern. Sie erhalten Nachrichten zum Thema:",
 	[TEXT_TOPIC_OFF] =
 	    "Sie erhalten keine Nachrichten mehr zum Thema:",
+	[TEXT_NEWS] =
+	    "Unsere Nachrichten der letzten Tage, die neueste zuerst:",
+	[TEXT_NO_NEWS] =
+	    "In den letzten Tagen gab es keine Nachrichten.",
 };
 
 static const char *const en[TEXT_COUNT] = {
@@ -91,6 +97,10 @@ static const char *const en[TEXT_COUNT] = {
 	    "Fine. You will get news on:",
 	[TEXT_TOPIC_OFF] =
 	    "You will get no more news on:",
+	[TEXT_NEWS] =
+	    "Our news of the last days, newest first:",
+	[TEXT_NO_NEWS] =
+	    "There has been no news in the last days.",
 };
 
 const char *

@@ -17,6 +17,8 @@ enum text_id {
 	TEXT_TOPICS,		/* "Themen": the topics, theirs marked */
 	TEXT_TOPIC_ON,		/* "Start Baustellen": followed by the topic */
 	TEXT_TOPIC_OFF,
+	TEXT_NEWS,		/* "Neu": before the recent announcements */
+	TEXT_NO_NEWS,		/* "Neu" when there are none */
 	TEXT_COUNT
 };
 
