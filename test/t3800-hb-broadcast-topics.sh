@@ -3,14 +3,15 @@ test_description='topics: Start Baustellen, Stopp Baustellen, Themen, send -t'
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIRECTORY/lib-sim.sh"
 
-# people: on each channel, 49170<n>00000 chose baustellen, 49170<n>00001
-# kultur, 49170<n>00002 both, 49170<n>00003 none.
+# people last: on each channel, 491700000000 chose baustellen,
+# 491700000001 kultur, 491700000002 both, 491700000003 none; all wrote
+# last at time last (inside every window).
 people () {
 	for ch in telegram whatsapp messenger instagram; do
-		printf '{"id":"%s:491700000000","state":"active","last_inbound":"%s","topics":["baustellen"]}\n' "$ch" "$recent"
-		printf '{"id":"%s:491700000001","state":"active","last_inbound":"%s","topics":["kultur"]}\n' "$ch" "$recent"
-		printf '{"id":"%s:491700000002","state":"active","last_inbound":"%s","topics":["kultur","baustellen"]}\n' "$ch" "$recent"
-		printf '{"id":"%s:491700000003","state":"active","last_inbound":"%s"}\n' "$ch" "$recent"
+		printf '{"id":"%s:491700000000","state":"active","last_inbound":"%s","topics":["baustellen"]}\n' "$ch" "$1"
+		printf '{"id":"%s:491700000001","state":"active","last_inbound":"%s","topics":["kultur"]}\n' "$ch" "$1"
+		printf '{"id":"%s:491700000002","state":"active","last_inbound":"%s","topics":["kultur","baustellen"]}\n' "$ch" "$1"
+		printf '{"id":"%s:491700000003","state":"active","last_inbound":"%s"}\n' "$ch" "$1"
 	done
 }
 
@@ -24,7 +25,7 @@ test_expect_success 'setup' '
 	hb_sim_conf "daily_limit = 0" &&
 	printf "\n[topics]\nbaustellen = Baustellen, Verkehr, Straßensperrungen\nkultur = Veranstaltungen, Kultur\n" >>"$HB_CONF" &&
 	recent=$(date -u -d "@$(($(date +%s) - 600))" +%Y-%m-%dT%H:%M:%SZ) &&
-	people >people.jsonl &&
+	people "$recent" >people.jsonl &&
 	hb-subscribe import people.jsonl &&
 	echo "Die Hauptstraße ist ab Montag gesperrt." >news
 '
