@@ -37,7 +37,7 @@ static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: hb-broadcast [-nqv] [-d dir] [-f file] send [-e -r reason] "
+	    "usage: hb-broadcast [-nqv] [-d dir] [-f file] send [-e -r reason | -T] "
 	    "[-u operator]\n"
 	    "                    [-c channel,...] [-t topic,...] [-a time] "
 	    "[-m picture] [file]\n"
@@ -45,7 +45,9 @@ usage(int status)
 	    "       hb-broadcast [-j] [-d dir] [-f file] list\n"
 	    "       hb-broadcast [-j] [-d dir] [-f file] status ID\n"
 	    "       hb-broadcast [-qv] [-d dir] [-f file] cancel ID\n"
-	    "       hb-broadcast [-qv] [-d dir] [-f file] retry ID\n");
+	    "       hb-broadcast [-qv] [-d dir] [-f file] retry ID\n"
+	    "       hb-broadcast [-qv] [-d dir] [-f file] approve [-u operator] "
+	    "ID\n");
 	exit(status);
 }
 
@@ -102,6 +104,27 @@ create_fn(struct txn *tx, void *arg)
 	return rc == BCAST_REFUSED ? 0 : rc;
 }
 
+/* What n WhatsApp templates cost, where template_price says. */
+static void
+set_cost(json_t *o, int c, size_t n)
+{
+	double price = cli.conf.chan[c].template_price;
+
+	if (c == CHAN_WHATSAPP && price > 0)
+		json_object_set_new(o, "cost", json_real(price * (double)n));
+}
+
+static void
+print_cost(int c, size_t n, const char *verb)
+{
+	double price = cli.conf.chan[c].template_price;
+
+	if (c == CHAN_WHATSAPP && price > 0 && n > 0)
+		fprintf(stderr, "hb-broadcast: %s: %zu template messages at "
+		    "%g %s %.2f\n", chan_name(c), n, price, verb,
+		    price * (double)n);
+}
+
 static void
 print_plan(struct create *cr)
 {
@@ -137,6 +160,7 @@ print_plan(struct create *cr)
 		    (json_int_t)p->no_media);
 		json_object_set_new(o, "why", p->why != NULL ?
 		    json_incref(p->why) : json_object());
+		set_cost(o, c, p->template);
 		if (cli.json)
 			jsonl_write(stdout, o);
 		else {
@@ -151,6 +175,8 @@ print_plan(struct create *cr)
 		json_object_foreach(cr->plan[c].why, k, v)
 			fprintf(stderr, "hb-broadcast: %s: %lld skipped: %s\n",
 			    chan_name(c), json_integer_value(v), k);
+	for (c = 0; c < CHAN_COUNT && !cli.json; c++)
+		print_cost(c, cr->plan[c].template, "would cost");
 	for (c = 0; c < CHAN_COUNT && !cli.json; c++)
 		if (cr->plan[c].no_media > 0)
 			fprintf(stderr, "hb-broadcast: %s: %zu get the text "
@@ -294,7 +320,8 @@ cmd_send(int argc, char **argv)
 	int rc;
 
 	if (argc > 1 || (req.emergency && req.reason == NULL) ||
-	    (!req.emergency && req.reason != NULL))
+	    (!req.emergency && req.reason != NULL) ||
+	    (req.test && (req.emergency || at_arg != NULL)))
 		usage(EX_USAGE);
 	if (at_arg != NULL) {
 		if (calendar_parse(at_arg, &req.at) == -1) {
@@ -304,6 +331,13 @@ cmd_send(int argc, char **argv)
 		req.scheduled = 1;
 	}
 	if ((req.chans = channels()) == 0) {
+		json_decref(chosen);
+		return EX_CONFIG;
+	}
+	if (req.test && (cli.conf.testers == NULL ||
+	    strspn(cli.conf.testers, " ,") == strlen(cli.conf.testers))) {
+		log_errorx("no testers in %s", cli.conf.path != NULL ?
+		    cli.conf.path : "hb.conf");
 		json_decref(chosen);
 		return EX_CONFIG;
 	}
@@ -347,8 +381,15 @@ done:
 		log_audit("emergency broadcast %llu by %s: %s",
 		    (unsigned long long)cr.n, req.operator, req.reason);
 	else
-		log_audit("broadcast %llu by %s", (unsigned long long)cr.n,
-		    req.operator);
+		log_audit("%s %llu by %s", req.test ? "test broadcast" :
+		    "broadcast", (unsigned long long)cr.n, req.operator);
+	if (cli.conf.approval && !req.emergency && !req.test) {
+		/* Not an error, but what the operator must know. */
+		log_warnx("broadcast %llu waits for another operator's "
+		    "hb-broadcast approve %llu", (unsigned long long)cr.n,
+		    (unsigned long long)cr.n);
+		return 0;
+	}
 	if (req.scheduled) {
 		if (cr.why[0] != '\0')
 			log_warnx("%s; broadcast %llu moved to %s", cr.why,
@@ -404,8 +445,8 @@ static int
 cmd_list(int argc, char **argv)
 {
 	json_t *all = json_array(), *rec, *o, *v;
-	char buf[32], *chans;
-	const char *text;
+	char buf[32], by[160], *chans;
+	const char *text, *who;
 	size_t i, k;
 	int rc;
 
@@ -433,13 +474,20 @@ cmd_list(int argc, char **argv)
 			chans = s;
 		}
 		text = jsonl_string(rec, "text");
+		who = jsonl_string(rec, "operator");
+		if (jsonl_string(rec, "approved_by") != NULL) {
+			(void)snprintf(by, sizeof(by), "%s/%s", who,
+			    jsonl_string(rec, "approved_by"));
+			who = by;
+		}
 		printf("%lld\t%s\t%s\t%s\t%s\t%s\t%.*s\n",
 		    json_integer_value(json_object_get(rec, "n")),
 		    jsonl_string(rec, "state"),
 		    calendar_format(json_integer_value(json_object_get(rec, "at")),
 		    buf), json_is_true(json_object_get(rec, "emergency")) ?
-		    "emergency" : "regular", jsonl_string(rec, "operator"),
-		    chans ? chans : "", (int)strcspn(text, "\n"), text);
+		    "emergency" : json_is_true(json_object_get(rec, "test")) ?
+		    "test" : "regular", who, chans ? chans : "",
+		    (int)strcspn(text, "\n"), text);
 		free(chans);
 		json_decref(o);
 	}
@@ -501,6 +549,8 @@ cmd_status(int argc, char **argv)
 		json_object_set_new(j, "why", k->why != NULL ?
 		    json_incref(k->why) : json_object());
 		json_object_set_new(j, "no_media", json_integer(k->no_media));
+		json_object_set_new(j, "templates", json_integer(k->templates));
+		set_cost(j, c, k->templates);
 		if (cli.json)
 			jsonl_write(stdout, j);
 		else {
@@ -517,6 +567,8 @@ cmd_status(int argc, char **argv)
 		json_object_foreach(o.counts[c].why, why, v)
 			fprintf(stderr, "hb-broadcast: %s: %lld: %s\n",
 			    chan_name(c), json_integer_value(v), why);
+	for (c = 0; c < CHAN_COUNT && !cli.json; c++)
+		print_cost(c, o.counts[c].templates, "cost");
 	for (c = 0; c < CHAN_COUNT && !cli.json; c++)
 		if (o.counts[c].no_media > 0)
 			fprintf(stderr, "hb-broadcast: %s: %zu: the text "
@@ -620,8 +672,52 @@ cmd_retry(int argc, char **argv)
 	return send_now(r.n);
 }
 
+struct approve {
+	uint64_t n;
+	int	 rc;
+};
+
+static int
+approve_fn(struct txn *tx, void *arg)
+{
+	struct approve *a = arg;
+
+	a->rc = bcast_approve(tx, a->n, req.operator, time(NULL));
+	return a->rc == BCAST_OWN || a->rc == BCAST_NOT_WAITING ? 0 : a->rc;
+}
+
+static int
+cmd_approve(int argc, char **argv)
+{
+	struct approve a;
+	int rc;
+
+	if (argc != 1)
+		usage(EX_USAGE);
+	a.n = parse_id(argv[0]);
+	if (req.operator == NULL)
+		req.operator = cli_operator();
+	if ((rc = store_run(&cli.store, approve_fn, &a)) != 0) {
+		if (rc == STORE_NOTFOUND)
+			log_errorx("no broadcast %s", argv[0]);
+		return cli_status(rc);
+	}
+	if (a.rc == BCAST_OWN) {
+		log_errorx("broadcast %s is %s's own: another operator "
+		    "approves it", argv[0], req.operator);
+		return EX_NOPERM;
+	}
+	if (a.rc == BCAST_NOT_WAITING) {
+		log_errorx("broadcast %s waits for no approval", argv[0]);
+		return EX_DATAERR;
+	}
+	log_audit("broadcast %s approved by %s", argv[0], req.operator);
+	return 0;
+}
+
 static const struct cli_verb verbs[] = {
 	{ "send", cmd_send },
+	{ "approve", cmd_approve },
 	{ "run", cmd_run },
 	{ "list", cmd_list },
 	{ "status", cmd_status },
@@ -636,7 +732,7 @@ main(int argc, char *argv[])
 	int ch, status;
 
 	cli_init(&cli, argv[0]);
-	while ((ch = getopt(argc, argv, CLI_OPTIONS "a:c:em:r:t:u:")) != -1) {
+	while ((ch = getopt(argc, argv, CLI_OPTIONS "a:c:em:r:t:Tu:")) != -1) {
 		switch (ch) {
 		case 'a':
 			at_arg = optarg;
@@ -659,6 +755,9 @@ main(int argc, char *argv[])
 		case 't':
 			topic_arg = optarg;
 			continue;
+		case 'T':
+			req.test = 1;
+			continue;
 		case 'u':
 			req.operator = optarg;
 			continue;
@@ -672,7 +771,7 @@ main(int argc, char *argv[])
 		return status;
 	if (argc > 0 && strcmp(argv[0], "send") != 0 && (at_arg || chan_arg ||
 	    media_arg || topic_arg || dry || req.emergency || req.reason ||
-	    req.operator))
+	    req.test || (req.operator && strcmp(argv[0], "approve") != 0)))
 		usage(EX_USAGE);
 	status = cli_run_verb(verbs, argc, argv, usage);
 	cli_release(&cli);

@@ -60,9 +60,8 @@ collect_regular(const void *key, size_t klen, json_t *rec, void *arg)
 	struct day_walk *w = arg;
 
 	/* A broadcast cancelled before it began reached nobody. */
-	if (json_is_true(json_object_get(rec, "emergency")) ||
-	    (is_state(rec, "cancelled") && json_object_get(rec,
-	    "started") == NULL))
+	if (!bcast_is_regular(rec) || (is_state(rec, "cancelled") &&
+	    json_object_get(rec, "started") == NULL))
 		return 0;
 	json_array_append_new(w->regular, json_pack("[I, I]",
 	    (json_int_t)calendar_day(json_integer_value(json_object_get(rec, "at"))),
@@ -142,7 +141,7 @@ bcast_create(struct txn *tx, const struct conf *conf,
 	*n = 0;
 	why[0] = '\0';
 	rc = store_each(tx, T_BROADCASTS, NULL, 0, collect_regular, &w);
-	if (rc == 0 && !req->emergency) {
+	if (rc == 0 && !req->emergency && !req->test) {
 		free_at = first_free(conf, w.regular, req->chans, t, reason,
 		    sizeof(reason));
 		if (free_at != t && !req->scheduled) {
@@ -174,6 +173,14 @@ bcast_create(struct txn *tx, const struct conf *conf,
 		return -1;
 	if (req->emergency && req->reason != NULL)
 		json_object_set_new(rec, "reason", json_string(req->reason));
+	if (req->test)
+		json_object_set_new(rec, "test", json_true());
+	/* With approval, a regular one waits, out of the due index. */
+	if (conf->approval && !req->emergency && !req->test) {
+		json_object_set_new(rec, "state", json_string("waiting"));
+		json_object_del(rec, "due");
+		json_object_del(rec, "prio");
+	}
 	if (req->media != NULL)
 		json_object_set_new(rec, "media", media_record(req->media));
 	if (json_array_size(req->topics) > 0)
@@ -316,6 +323,42 @@ bcast_oldest_receipts(struct txn *tx, time_t before, uint64_t *n,
 }
 
 int
+bcast_is_regular(const json_t *rec)
+{
+	return !json_is_true(json_object_get(rec, "emergency")) &&
+	    !json_is_true(json_object_get(rec, "test"));
+}
+
+int
+bcast_approve(struct txn *tx, uint64_t n, const char *approver, time_t now)
+{
+	const char *author;
+	json_int_t at;
+	json_t *rec;
+	int rc;
+
+	if ((rc = bcast_get(tx, n, &rec)) != 0)
+		return rc;
+	author = jsonl_string(rec, "operator");
+	if (!is_state(rec, "waiting"))
+		rc = BCAST_NOT_WAITING;
+	else if (author != NULL && strcmp(author, approver) == 0)
+		rc = BCAST_OWN;
+	else {
+		at = json_integer_value(json_object_get(rec, "at"));
+		json_object_set_new(rec, "state", json_string("scheduled"));
+		json_object_set_new(rec, "approved_by", json_string(approver));
+		json_object_set_new(rec, "approved", json_integer(now));
+		json_object_set_new(rec, "due", json_integer(at > now ? at :
+		    now));
+		json_object_set_new(rec, "prio", json_integer(1));
+		rc = bcast_put(tx, n, rec);
+	}
+	json_decref(rec);
+	return rc;
+}
+
+int
 bcast_cancel(struct txn *tx, uint64_t n, time_t now)
 {
 	json_t *rec;
@@ -388,7 +431,7 @@ sent_on(const void *key, size_t klen, json_t *rec, void *arg)
 	json_t *last = json_object_get(rec, "last_sent");
 
 	if (klen == 8 && be64_get(key) != w->except && json_is_integer(last) &&
-	    !json_is_true(json_object_get(rec, "emergency")) &&
+	    bcast_is_regular(rec) &&
 	    calendar_day(json_integer_value(last)) == w->day)
 		w->n++;
 	return 0;
@@ -496,6 +539,10 @@ count_delivery(const void *key, size_t klen, json_t *rec, void *arg)
 	k->recipients++;
 	if (json_is_true(json_object_get(rec, "no_media")))
 		k->no_media++;
+	if (json_is_true(json_object_get(rec, "template")) &&
+	    (strcmp(state, "sent") == 0 || strcmp(state, "delivered") == 0 ||
+	    strcmp(state, "read") == 0))
+		k->templates++;
 	if (strcmp(state, "read") == 0)
 		k->read++, k->delivered++, k->sent++;
 	else if (strcmp(state, "delivered") == 0)
@@ -518,7 +565,7 @@ count_delivery(const void *key, size_t klen, json_t *rec, void *arg)
 
 /* The counts as "counts" keeps them: per channel, the status columns. */
 #define COUNT_MEMBERS(X) X(recipients) X(sent) X(delivered) X(read) \
-	X(failed) X(deferred) X(skipped) X(no_media)
+	X(failed) X(deferred) X(skipped) X(no_media) X(templates)
 
 static void
 stored_counts(const json_t *stored, struct bcast_counts counts[CHAN_COUNT])
@@ -590,10 +637,12 @@ bcast_status(struct txn *tx, uint64_t n, struct bcast_counts counts[CHAN_COUNT])
 	/*
 	 * While it is open, the active subscribers without a record yet are
 	 * waiting (an estimate: some with records may have stopped since).
+	 * Not for a test send or one about topics, which reach only some.
 	 */
 	for (c = 0; c < CHAN_COUNT && rc == 0; c++) {
 		if (!(chans & (1u << c)) || json_object_get(rec, "due") ==
-		    NULL)
+		    NULL || json_is_true(json_object_get(rec, "test")) ||
+		    json_object_get(rec, "topics") != NULL)
 			continue;
 		rc = sub_count_in(tx, SUB_ACTIVE, c, &active);
 		k = &counts[c];

@@ -15,7 +15,10 @@
  *   emergency   true for -e; then "reason" says why
  *   operator    who sent it
  *   created     when it was written; "at": when it goes out
- *   state       "scheduled", "sending", "sent", "cancelled"
+ *   test        true for send -T: to the testers only, counting nothing
+ *   approved_by with approval = yes: who let a regular one go
+ *   state       "waiting" (for approval), "scheduled", "sending",
+ *               "sent", "cancelled"
  *   last_sent   when a delivery of it was last accepted
  *   due, prio   while it has subscribers left to hand out or answers
  *               to wait for (prio 0 for emergencies, 1 otherwise): the
@@ -46,6 +49,8 @@
 #define BCAST_REFUSED	10	/* the rules refuse it: see why */
 #define BCAST_FINISHED	11	/* cancel: it was cancelled already */
 #define BCAST_SENT	12	/* cancel: it has gone out, nothing to stop */
+#define BCAST_NOT_WAITING 13	/* approve: it waits for no approval */
+#define BCAST_OWN	14	/* approve: its author may not approve it */
 
 struct bcast_req {
 	const char *text;
@@ -53,6 +58,7 @@ struct bcast_req {
 	const json_t *topics;		/* names of [topics], or NULL: all */
 	unsigned chans;		/* a bit per enum chan; 0: every channel */
 	int	 emergency;
+	int	 test;		/* -T: to the testers only */
 	const char *reason;
 	const char *operator;
 	time_t	 at;		/* with scheduled: when */
@@ -85,6 +91,14 @@ int	 bcast_cancel(struct txn *, uint64_t n, time_t now);
  */
 int	 bcast_due(struct txn *, int prio, time_t now, uint64_t **v,
 	    size_t *n);
+/*
+ * Let waiting broadcast n go out, approved by approver (not its author):
+ * 0, STORE_NOTFOUND, BCAST_NOT_WAITING or BCAST_OWN.
+ */
+int	 bcast_approve(struct txn *, uint64_t n, const char *approver,
+	    time_t now);
+/* Whether a broadcast record counts against daily_limit: a regular one. */
+int	 bcast_is_regular(const json_t *rec);
 /* A run has begun handing out broadcast n: "scheduled" becomes "sending". */
 int	 bcast_started(struct txn *, uint64_t n, time_t now);
 /*
@@ -149,6 +163,7 @@ struct bcast_counts {
 	size_t	 recipients, sent, delivered, read, failed, deferred,
 		 skipped, waiting;
 	size_t	 no_media;	/* sent without the attachment (a template) */
+	size_t	 templates;	/* sent as the WhatsApp template (cost) */
 	json_t	*why;		/* reason -> count: failed, skipped, deferred */
 };
 

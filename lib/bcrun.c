@@ -88,6 +88,7 @@ bcrun_get(struct txn *tx, struct bcrun *r, uint64_t n)
 	b->cancelled = is_state(rec, "cancelled");
 	b->fanning = json_object_get(rec, "due") != NULL;
 	b->prio = json_is_true(json_object_get(rec, "emergency")) ? 0 : 1;
+	b->test = json_is_true(json_object_get(rec, "test"));
 	b->resumed = is_state(rec, "sending");
 	b->template_fits = template_fits(r->conf, b->text);
 	b->others_day = -1;
@@ -253,12 +254,56 @@ fan_one(const void *key, size_t klen, json_t *sub, void *arg)
 	return w->rc = 0;
 }
 
+/*
+ * A test send's fan-out: the testers of b's channels, subscribed or not
+ * (a tester who is no subscriber is treated as one who never wrote),
+ * all at once: there are few.
+ */
+static int
+fan_out_testers(struct txn *tx, const struct conf *conf, struct bcrun_bc *b,
+    bcrun_hand_fn hand, void *arg)
+{
+	char **ids;
+	size_t i, n;
+	json_t *sub;
+	enum chan c;
+	const char *why;
+	int rc = 0;
+
+	(void)conf_testers(conf, &ids, &n);
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && chan_check_id(ids[i], &c, &why) == 0 &&
+		    (b->chans & (1u << c)) && (rc = delivery_has(tx, b->n,
+		    ids[i])) == 0) {
+			if ((rc = sub_get(tx, ids[i], &sub)) == STORE_NOTFOUND)
+				sub = json_pack("{s:s}", "id", ids[i]);
+			if (rc == 0 || rc == STORE_NOTFOUND) {
+				if ((rc = hand(tx, b, ids[i], sub, arg)) == 1)
+					b->outstanding++;
+				rc = rc < 0 ? rc : 0;
+				json_decref(sub);
+			}
+		} else if (rc == 1)
+			rc = 0;		/* handed out before */
+		free(ids[i]);
+	}
+	free(ids);
+	b->fanned = b->chans;
+	b->fanning = 0;
+	return rc;
+}
+
 int
-bcrun_fan_out(struct txn *tx, struct bcrun_bc *b, time_t now,
-    size_t room[CHAN_COUNT], bcrun_hand_fn hand, void *arg, unsigned *more)
+bcrun_fan_out(struct txn *tx, const struct conf *conf, struct bcrun_bc *b,
+    time_t now, size_t room[CHAN_COUNT], bcrun_hand_fn hand, void *arg,
+    unsigned *more)
 {
 	struct fan_walk w = { tx, b, 0, NULL, hand, arg, 0 };
 	int c, rc = 0;
+
+	if (b->test)
+		return (rc = fan_out_testers(tx, conf, b, hand, arg)) != 0 ?
+		    rc : bcast_started(tx, b->n, now);
 
 	for (c = 0; c < CHAN_COUNT && rc == 0; c++) {
 		if (!(b->chans & (1u << c)) || (b->fanned & (1u << c)))

@@ -30,6 +30,7 @@ struct bcrun_bc {
 	uint64_t n;
 	int	 prio;		/* 0 for emergencies */
 	int	 cancelled;
+	int	 test;		/* send -T: the testers, counting nothing */
 	int	 fanning;	/* subscribers left to hand out */
 	int	 resumed;	/* begun by an earlier run */
 	int	 counted;	/* its subscribers, for the progress line */
@@ -86,12 +87,13 @@ struct sender_job *bcrun_job(const struct bcrun *, struct bcrun_bc *b,
  * is outstanding, and the channel's room goes down), 0 if not, or an
  * error.  A channel stops when its room is 0; then its bit (1 << chan)
  * is set in *more.  Every channel gets its turn in each call, so that
- * all send side by side.
+ * all send side by side.  A test send (send -T) goes to conf's testers
+ * instead, all in one call.
  */
 typedef int (*bcrun_hand_fn)(struct txn *, struct bcrun_bc *,
     const char *id, json_t *sub, void *arg);
-int	 bcrun_fan_out(struct txn *, struct bcrun_bc *, time_t now,
-	    size_t room[CHAN_COUNT], bcrun_hand_fn hand, void *arg,
-	    unsigned *more);
+int	 bcrun_fan_out(struct txn *, const struct conf *, struct bcrun_bc *,
+	    time_t now, size_t room[CHAN_COUNT], bcrun_hand_fn hand,
+	    void *arg, unsigned *more);
 
 #endif /* BCRUN_H */

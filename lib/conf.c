@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 #include "conf.h"
+#include "hb.h"
 #include "log.h"
 #include "texts.h"
 #include "xalloc.h"
@@ -37,7 +38,10 @@ enum key_type {
 	K_GROUP,	/* a group name */
 	K_QUIET,	/* HH:MM-HH:MM, or empty */
 	K_LANGUAGE,	/* two or three lower-case letters */
-	K_URL		/* http:// or https:// */
+	K_URL,		/* http:// or https:// */
+	K_BOOL,		/* yes or no */
+	K_PRICE,	/* a decimal amount, 0 or more */
+	K_IDS		/* subscriber IDs, separated by commas */
 };
 
 struct key {
@@ -83,6 +87,8 @@ static const struct key hb_keys[] = {
 	{ "retain_stopped", K_NUMBER, HB(retain_stopped), 0, 36500,
 	    { "30" }, 0, 0 },
 	{ "catch_up", K_NUMBER, HB(catch_up), 0, 365, { "7" }, 0, 0 },
+	{ "testers", K_IDS, HB(testers), 0, 0, { "" }, 0, 0 },
+	{ "approval", K_BOOL, HB(approval), 0, 0, { "no" }, 0, 0 },
 };
 
 static const struct key chan_keys[] = {
@@ -106,6 +112,7 @@ static const struct key chan_keys[] = {
 	    0 },
 	{ "media_url", K_URL, CH(media_url), 0, 0, { 0 }, IG, 0 },
 	{ "media_dir", K_STRING, CH(media_dir), 0, 0, { 0 }, IG, 0 },
+	{ "template_price", K_PRICE, CH(template_price), 0, 0, { 0 }, WA, 0 },
 	{ "template_language", K_LANGUAGE, CH(template_language), 0, 0,
 	    { [CHAN_WHATSAPP] = "de" }, WA, 0 },
 	{ "get_started", K_STRING, CH(get_started), 0, 0, {
@@ -118,6 +125,10 @@ static const struct key chan_keys[] = {
 
 #define NHB	(sizeof(hb_keys) / sizeof(hb_keys[0]))
 #define NCHAN	(sizeof(chan_keys) / sizeof(chan_keys[0]))
+
+/* Each key has its raw text: a compile-time check that there is room. */
+typedef char hb_keys_fit[NHB <= CONF_KEYS_MAX ? 1 : -1];
+typedef char chan_keys_fit[NCHAN <= CONF_KEYS_MAX ? 1 : -1];
 
 struct conf_text {
 	char	 lang[4];
@@ -239,6 +250,70 @@ known_timezone(const char *zone)
 	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
+/* A price: digits, perhaps a point and more digits; 0 or -1. */
+static int
+parse_price(const char *value, double *price)
+{
+	size_t int_part = strspn(value, "0123456789"), frac = 0;
+
+	if (value[int_part] == '.')
+		frac = strspn(value + int_part + 1, "0123456789") + 1;
+	if (int_part + frac == 0 || value[int_part + frac] != '\0' ||
+	    int_part + frac > 20)
+		return -1;
+	*price = strtod(value, NULL);
+	return 0;
+}
+
+/* A list of subscriber IDs: each one valid.  0, or -1 with err. */
+static int
+check_ids(const char *value, char *err, size_t errsz)
+{
+	char id[HB_ID_MAX + 1];
+	const char *p = value, *why;
+	enum chan c;
+	size_t len;
+
+	while (*p != '\0') {
+		p += strspn(p, " ,");
+		if ((len = strcspn(p, " ,")) == 0)
+			break;
+		if (len > HB_ID_MAX) {
+			(void)snprintf(err, errsz, "an ID in testers is too "
+			    "long");
+			return -1;
+		}
+		memcpy(id, p, len);
+		id[len] = '\0';
+		if (chan_check_id(id, &c, &why) == -1) {
+			(void)snprintf(err, errsz, "testers: '%s': %s", id,
+			    why);
+			return -1;
+		}
+		p += len;
+	}
+	return 0;
+}
+
+int
+conf_testers(const struct conf *conf, char ***ids, size_t *n)
+{
+	const char *p = conf->testers != NULL ? conf->testers : "";
+	size_t len;
+
+	*ids = NULL;
+	*n = 0;
+	while (*p != '\0') {
+		p += strspn(p, " ,");
+		if ((len = strcspn(p, " ,")) == 0)
+			break;
+		*ids = xreallocarray(*ids, *n + 1, sizeof(**ids));
+		(*ids)[(*n)++] = xstrndup(p, len);
+		p += len;
+	}
+	return 0;
+}
+
 /*
  * Parse value for key k into base (a struct conf or a struct chan_conf).
  * 0, or -1 with a reason in err.
@@ -316,6 +391,27 @@ set_value(struct conf *conf, void *base, const struct key *k,
 			    "such as de or en", k->name);
 			return -1;
 		}
+		*(const char **)((char *)base + k->off) = value;
+		break;
+	case K_BOOL:
+		if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0) {
+			(void)snprintf(err, errsz, "'%s' wants yes or no",
+			    k->name);
+			return -1;
+		}
+		*(int *)((char *)base + k->off) = strcmp(value, "yes") == 0;
+		break;
+	case K_PRICE:
+		if (parse_price(value, (double *)((char *)base + k->off)) ==
+		    -1) {
+			(void)snprintf(err, errsz, "'%s' wants an amount such "
+			    "as 0.0613", k->name);
+			return -1;
+		}
+		break;
+	case K_IDS:
+		if (check_ids(value, err, errsz) == -1)
+			return -1;
 		*(const char **)((char *)base + k->off) = value;
 		break;
 	case K_URL:

@@ -22,14 +22,18 @@ struct secret {
 	size_t	 len;
 };
 
+#define CONF_KEYS_MAX	32	/* keys of a section, at most */
+
 struct chan_conf {
 	int	 enabled;	/* the channel's section is present */
-	char	*raw[16];	/* each key's text as configured or defaulted */
+	char	*raw[CONF_KEYS_MAX];	/* each key's text as configured or
+				   defaulted */
 	const char *api;	/* base URL of the send API */
 	const char *account;	/* phone_number_id, page_id or account_id */
 	const char *template;	/* WhatsApp: template outside the window */
 	const char *template_language;
 	const char *template_media; /* WhatsApp: the same, with a media header */
+	double	 template_price; /* WhatsApp: what a template costs; 0: unsaid */
 	const char *media_url;	/* Instagram: where media_dir is served */
 	const char *media_dir;
 	const char *get_started; /* Messenger/Instagram postback payload */
@@ -51,7 +55,7 @@ struct conf_topic {
 
 struct conf {
 	char	*path;
-	char	*raw[16];	/* each [hb] key's text */
+	char	*raw[CONF_KEYS_MAX];	/* each [hb] key's text */
 	const char *home;
 	const char *timezone;
 	const char *language;
@@ -70,6 +74,8 @@ struct conf {
 	long long retain_receipts;
 	long long retain_stopped;
 	long long catch_up;	/* days of announcements "Neu" brings */
+	const char *testers;	/* IDs that send -T goes to; conf_testers() */
+	int	 approval;	/* regular broadcasts wait for approve */
 	struct chan_conf chan[CHAN_COUNT];
 	struct conf_text *texts;
 	size_t	 ntexts;
@@ -86,6 +92,8 @@ void	 conf_print(const struct conf *, FILE *);
 /* Free everything, wiping the secrets first. */
 void	 conf_release(struct conf *);
 
+/* The testers' IDs, in *ids (n of them, each and the array malloc'd). */
+int	 conf_testers(const struct conf *, char ***ids, size_t *n);
 /* The topic called name, or -1. */
 int	 conf_topic(const struct conf *, const char *name);
 

@@ -274,7 +274,7 @@ is_regular(uint64_t bc, void *arg)
 	struct claim *cl = arg;
 	struct bcrun_bc *b = bcrun_get(cl->tx, &cl->d->run, bc);
 
-	return b != NULL && b->prio != 0;
+	return b != NULL && b->prio != 0 && !b->test;
 }
 
 #define LIMIT_REACHED	"this person's daily_limit is reached today"
@@ -295,7 +295,7 @@ limit_reached(struct claim *cl, struct bcrun_bc *b, const char *id,
 	long day;
 	int rc;
 
-	if (b->prio == 0 || d->conf->daily_limit <= 0)
+	if (b->prio == 0 || b->test || d->conf->daily_limit <= 0)
 		return 0;
 	/*
 	 * Most days one regular broadcast goes out: when no other reached
@@ -447,8 +447,8 @@ claim(struct claim *cl, int quiet)
 			    !b->cancelled && b->fanning &&
 			    (rc = expect_broadcast(cl, b)) == 0) {
 				(void)rooms(cl, prio, room);
-				rc = bcrun_fan_out(cl->tx, b, d->now, room,
-				    hand, cl, &d->more);
+				rc = bcrun_fan_out(cl->tx, d->conf, b, d->now,
+				    room, hand, cl, &d->more);
 			}
 		free(due);
 		due = NULL;

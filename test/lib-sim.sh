@@ -31,8 +31,8 @@ hb_sim () {
 
 # hb_sim_conf [lines for [hb]]: all four channels, sending to the
 # simulator (rates off unless a test sets them with hb_sim_rate), and
-# WhatsApp's template (and, with HB_SIM_TEMPLATE_MEDIA set, the one
-# with a media header).  Instagram's media_dir is $TRASH_DIRECTORY/public,
+# WhatsApp's template (and the lines of HB_SIM_WHATSAPP, such as
+# template_media or template_price).  Instagram's media_dir is $TRASH_DIRECTORY/public,
 # which the simulator serves as media_url.  Start the simulator first.
 hb_sim_conf () {
 	hb_secret "$TRASH_DIRECTORY/send.token" token-0123 &&
@@ -51,8 +51,8 @@ hb_sim_conf () {
 		whatsapp)
 			printf 'api = %s/graph/v21.0\nphone_number_id = 1100\n' "$SIM_URL"
 			printf 'template = stadt_news\ntemplate_language = de\n'
-			[ -z "${HB_SIM_TEMPLATE_MEDIA:-}" ] ||
-				printf 'template_media = %s\n' "$HB_SIM_TEMPLATE_MEDIA" ;;
+			[ -z "${HB_SIM_WHATSAPP:-}" ] ||
+				printf '%s\n' "$HB_SIM_WHATSAPP" ;;
 		messenger)
 			printf 'api = %s/graph/v21.0\npage_id = 2200\n' "$SIM_URL" ;;
 		instagram)

@@ -119,7 +119,7 @@ test_expect_success 'outside the WhatsApp window: the text template leaves the p
 '
 
 test_expect_success 'with template_media the template carries it in its header' '
-	HB_SIM_TEMPLATE_MEDIA=stadt_bild hb_sim_conf "daily_limit = 0" &&
+	HB_SIM_WHATSAPP="template_media = stadt_bild" hb_sim_conf "daily_limit = 0" &&
 	hb-broadcast send -n -c whatsapp -m plakat.png news >plan 2>err &&
 	test_grep "^whatsapp	40	20	20	0	1	[0-9]*	0$" plan &&
 	: >"$SIM_LOG" &&
