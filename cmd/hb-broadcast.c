@@ -32,6 +32,7 @@ static const char *at_arg;	/* -a */
 static const char *chan_arg;	/* -c */
 static const char *media_arg;	/* -m */
 static const char *topic_arg;	/* -t */
+static const char *follow_arg;	/* -F */
 
 static void __attribute__((noreturn))
 usage(int status)
@@ -39,7 +40,7 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: hb-broadcast [-nqv] [-d dir] [-f file] send [-e -r reason | -T] "
 	    "[-u operator]\n"
-	    "                    [-c channel,...] [-t topic,...] [-a time] "
+	    "                    [-c channel,...] [-t topic,...] [-F ID] [-a time] "
 	    "[-m picture] [file]\n"
 	    "       hb-broadcast [-qv] [-d dir] [-f file] run\n"
 	    "       hb-broadcast [-j] [-d dir] [-f file] list\n"
@@ -82,6 +83,7 @@ channels(void)
 }
 
 struct create {
+	uint64_t first;		/* -F */
 	time_t	 now;
 	uint64_t n;
 	time_t	 at;
@@ -95,6 +97,9 @@ create_fn(struct txn *tx, void *arg)
 	struct create *cr = arg;
 	int rc;
 
+	if (cr->first != 0 && (rc = bcast_follow_up(tx, cr->first,
+	    &req)) != 0)
+		return rc;
 	if (dry && (rc = bcast_plan(tx, &cli.conf, &req, cr->now,
 	    cr->plan)) != 0)
 		return rc;
@@ -258,6 +263,19 @@ send_now(uint64_t n)
 	return 0;
 }
 
+static uint64_t
+parse_id(const char *s)
+{
+	const char *errstr;
+	long long n = strtonum(s, 1, LLONG_MAX, &errstr);
+
+	if (errstr != NULL) {
+		log_errorx("bad broadcast ID '%s'", s);
+		usage(EX_USAGE);
+	}
+	return (uint64_t)n;
+}
+
 /* The topics of -t, each one of [topics]: 0, or the exit status. */
 static int
 topics(json_t *out)
@@ -321,7 +339,9 @@ cmd_send(int argc, char **argv)
 
 	if (argc > 1 || (req.emergency && req.reason == NULL) ||
 	    (!req.emergency && req.reason != NULL) ||
-	    (req.test && (req.emergency || at_arg != NULL)))
+	    (req.test && (req.emergency || at_arg != NULL)) ||
+	    (follow_arg != NULL && (req.emergency || req.test || chan_arg ||
+	    topic_arg)))
 		usage(EX_USAGE);
 	if (at_arg != NULL) {
 		if (calendar_parse(at_arg, &req.at) == -1) {
@@ -356,7 +376,15 @@ cmd_send(int argc, char **argv)
 		req.operator = cli_operator();
 	memset(&cr, 0, sizeof(cr));
 	cr.now = time(NULL);
+	if (follow_arg != NULL)
+		cr.first = parse_id(follow_arg);
 	rc = store_run(&cli.store, create_fn, &cr);
+	if (rc == BCAST_NO_FIRST) {
+		log_errorx("broadcast %s reached nobody to follow up: no such "
+		    "broadcast, a test, or one that never began", follow_arg);
+		rc = EX_DATAERR;
+		goto done;
+	}
 	if (rc == 0 && dry)
 		print_plan(&cr);
 	release_plan(&cr);
@@ -445,7 +473,7 @@ static int
 cmd_list(int argc, char **argv)
 {
 	json_t *all = json_array(), *rec, *o, *v;
-	char buf[32], by[160], *chans;
+	char buf[32], by[160], kind[64], *chans;
 	const char *text, *who;
 	size_t i, k;
 	int rc;
@@ -480,32 +508,26 @@ cmd_list(int argc, char **argv)
 			    jsonl_string(rec, "approved_by"));
 			who = by;
 		}
+		(void)snprintf(kind, sizeof(kind), "%s",
+		    json_is_true(json_object_get(rec, "emergency")) ?
+		    "emergency" : json_is_true(json_object_get(rec, "test")) ?
+		    "test" : "regular");
+		if (json_object_get(rec, "follows") != NULL)
+			(void)snprintf(kind + strlen(kind), sizeof(kind) -
+			    strlen(kind), " follow-up of %lld",
+			    json_integer_value(json_object_get(rec,
+			    "follows")));
 		printf("%lld\t%s\t%s\t%s\t%s\t%s\t%.*s\n",
 		    json_integer_value(json_object_get(rec, "n")),
 		    jsonl_string(rec, "state"),
 		    calendar_format(json_integer_value(json_object_get(rec, "at")),
-		    buf), json_is_true(json_object_get(rec, "emergency")) ?
-		    "emergency" : json_is_true(json_object_get(rec, "test")) ?
-		    "test" : "regular", who, chans ? chans : "",
+		    buf), kind, who, chans ? chans : "",
 		    (int)strcspn(text, "\n"), text);
 		free(chans);
 		json_decref(o);
 	}
 	json_decref(all);
 	return cli_flush();
-}
-
-static uint64_t
-parse_id(const char *s)
-{
-	const char *errstr;
-	long long n = strtonum(s, 1, LLONG_MAX, &errstr);
-
-	if (errstr != NULL) {
-		log_errorx("bad broadcast ID '%s'", s);
-		usage(EX_USAGE);
-	}
-	return (uint64_t)n;
 }
 
 static int
@@ -732,7 +754,7 @@ main(int argc, char *argv[])
 	int ch, status;
 
 	cli_init(&cli, argv[0]);
-	while ((ch = getopt(argc, argv, CLI_OPTIONS "a:c:em:r:t:Tu:")) != -1) {
+	while ((ch = getopt(argc, argv, CLI_OPTIONS "a:c:eF:m:r:t:Tu:")) != -1) {
 		switch (ch) {
 		case 'a':
 			at_arg = optarg;
@@ -758,6 +780,9 @@ main(int argc, char *argv[])
 		case 'T':
 			req.test = 1;
 			continue;
+		case 'F':
+			follow_arg = optarg;
+			continue;
 		case 'u':
 			req.operator = optarg;
 			continue;
@@ -770,7 +795,8 @@ main(int argc, char *argv[])
 	if ((status = cli_configure(&cli)) != 0)
 		return status;
 	if (argc > 0 && strcmp(argv[0], "send") != 0 && (at_arg || chan_arg ||
-	    media_arg || topic_arg || dry || req.emergency || req.reason ||
+	    media_arg || topic_arg || follow_arg || dry || req.emergency ||
+	    req.reason ||
 	    req.test || (req.operator && strcmp(argv[0], "approve") != 0)))
 		usage(EX_USAGE);
 	status = cli_run_verb(verbs, argc, argv, usage);

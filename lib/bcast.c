@@ -141,7 +141,7 @@ bcast_create(struct txn *tx, const struct conf *conf,
 	*n = 0;
 	why[0] = '\0';
 	rc = store_each(tx, T_BROADCASTS, NULL, 0, collect_regular, &w);
-	if (rc == 0 && !req->emergency && !req->test) {
+	if (rc == 0 && !req->emergency && !req->test && !req->follows) {
 		free_at = first_free(conf, w.regular, req->chans, t, reason,
 		    sizeof(reason));
 		if (free_at != t && !req->scheduled) {
@@ -175,8 +175,12 @@ bcast_create(struct txn *tx, const struct conf *conf,
 		json_object_set_new(rec, "reason", json_string(req->reason));
 	if (req->test)
 		json_object_set_new(rec, "test", json_true());
+	if (req->follows)
+		json_object_set_new(rec, "follows",
+		    json_integer((json_int_t)req->follows));
 	/* With approval, a regular one waits, out of the due index. */
-	if (conf->approval && !req->emergency && !req->test) {
+	if (conf->approval && !req->emergency && !req->test &&
+	    !req->follows) {
 		json_object_set_new(rec, "state", json_string("waiting"));
 		json_object_del(rec, "due");
 		json_object_del(rec, "prio");
@@ -326,7 +330,31 @@ int
 bcast_is_regular(const json_t *rec)
 {
 	return !json_is_true(json_object_get(rec, "emergency")) &&
-	    !json_is_true(json_object_get(rec, "test"));
+	    !json_is_true(json_object_get(rec, "test")) &&
+	    json_object_get(rec, "follows") == NULL;
+}
+
+int
+bcast_follow_up(struct txn *tx, uint64_t first, struct bcast_req *req)
+{
+	json_t *rec;
+	int rc;
+
+	if ((rc = bcast_get(tx, first, &rec)) != 0)
+		return rc == STORE_NOTFOUND ? BCAST_NO_FIRST : rc;
+	/* A test send, or one cancelled before it began, reached nobody. */
+	if (json_is_true(json_object_get(rec, "test")) ||
+	    is_state(rec, "waiting") || (is_state(rec, "cancelled") &&
+	    json_object_get(rec, "started") == NULL))
+		rc = BCAST_NO_FIRST;
+	else {
+		req->follows = first;
+		req->chans = bcast_chans(rec);
+		req->emergency = json_is_true(json_object_get(rec,
+		    "emergency"));
+	}
+	json_decref(rec);
+	return rc;
 }
 
 int
@@ -666,6 +694,7 @@ bcast_counts_release(struct bcast_counts counts[CHAN_COUNT])
 }
 
 struct plan_walk {
+	struct txn *tx;
 	const struct conf *conf;
 	const char *text;
 	const json_t *topics;
@@ -699,6 +728,26 @@ plan_one(const void *key, size_t klen, json_t *sub, void *arg)
 		break;
 	}
 	return 0;
+}
+
+/* A follow-up's plan: the first's recipients, as they are now. */
+static int
+plan_follow(const void *key, size_t klen, json_t *first, void *arg)
+{
+	struct plan_walk *w = arg;
+	const char *id = jsonl_string(first, "id"), *why;
+	json_t *sub;
+	enum chan c;
+	int rc;
+
+	if (id == NULL || chan_check_id(id, &c, &why) == -1 || c != w->chan ||
+	    delivery_reach_of(first) == DELIVERY_MISSED)
+		return 0;
+	if ((rc = sub_get(w->tx, id, &sub)) != 0)
+		return rc == STORE_NOTFOUND ? 0 : rc;
+	rc = is_state(sub, "active") ? plan_one(key, klen, sub, w) : 0;
+	json_decref(sub);
+	return rc;
 }
 
 /* The meta entry of chan's latency, in milliseconds. */
@@ -736,7 +785,8 @@ bcast_plan(struct txn *tx, const struct conf *conf,
     const struct bcast_req *req, time_t now, struct bcast_plan plan[CHAN_COUNT])
 {
 	const struct platform_limit *l;
-	struct plan_walk w = { conf, req->text, req->topics, 0, now, plan, 0 };
+	struct plan_walk w = { tx, conf, req->text, req->topics, 0, now, plan,
+	    0 };
 	char **parts;
 	int rc = 0, c;
 
@@ -758,8 +808,9 @@ bcast_plan(struct txn *tx, const struct conf *conf,
 		    conf->chan[c].template_media == NULL;
 		w.chan = c;
 		if ((rc = bcast_latency(tx, c, &plan[c].latency)) == 0)
-			rc = sub_each_in(tx, SUB_ACTIVE, c, NULL, plan_one,
-			    &w);
+			rc = req->follows ? delivery_each_of_bc(tx,
+			    req->follows, plan_follow, &w) :
+			    sub_each_in(tx, SUB_ACTIVE, c, NULL, plan_one, &w);
 	}
 	return rc == STORE_NOTFOUND ? 0 : rc;
 }

@@ -16,6 +16,8 @@
  *   operator    who sent it
  *   created     when it was written; "at": when it goes out
  *   test        true for send -T: to the testers only, counting nothing
+ *   follows     send -F: the broadcast this one follows up, whose
+ *               recipients alone it reaches, counting nothing
  *   approved_by with approval = yes: who let a regular one go
  *   state       "waiting" (for approval), "scheduled", "sending",
  *               "sent", "cancelled"
@@ -51,6 +53,7 @@
 #define BCAST_SENT	12	/* cancel: it has gone out, nothing to stop */
 #define BCAST_NOT_WAITING 13	/* approve: it waits for no approval */
 #define BCAST_OWN	14	/* approve: its author may not approve it */
+#define BCAST_NO_FIRST	15	/* send -F: no such broadcast to follow up */
 
 struct bcast_req {
 	const char *text;
@@ -59,6 +62,7 @@ struct bcast_req {
 	unsigned chans;		/* a bit per enum chan; 0: every channel */
 	int	 emergency;
 	int	 test;		/* -T: to the testers only */
+	uint64_t follows;	/* -F: the broadcast it follows up, or 0 */
 	const char *reason;
 	const char *operator;
 	time_t	 at;		/* with scheduled: when */
@@ -97,6 +101,12 @@ int	 bcast_due(struct txn *, int prio, time_t now, uint64_t **v,
  */
 int	 bcast_approve(struct txn *, uint64_t n, const char *approver,
 	    time_t now);
+/*
+ * Make req the follow-up of broadcast first: its channels, and an
+ * emergency if that was one.  0, BCAST_NO_FIRST (none, or one that
+ * reached nobody: a test, a waiting or unstarted one), or an error.
+ */
+int	 bcast_follow_up(struct txn *, uint64_t first, struct bcast_req *req);
 /* Whether a broadcast record counts against daily_limit: a regular one. */
 int	 bcast_is_regular(const json_t *rec);
 /* A run has begun handing out broadcast n: "scheduled" becomes "sending". */

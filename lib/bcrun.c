@@ -89,6 +89,8 @@ bcrun_get(struct txn *tx, struct bcrun *r, uint64_t n)
 	b->fanning = json_object_get(rec, "due") != NULL;
 	b->prio = json_is_true(json_object_get(rec, "emergency")) ? 0 : 1;
 	b->test = json_is_true(json_object_get(rec, "test"));
+	b->follows = (uint64_t)json_integer_value(json_object_get(rec,
+	    "follows"));
 	b->resumed = is_state(rec, "sending");
 	b->template_fits = template_fits(r->conf, b->text);
 	b->others_day = -1;
@@ -293,6 +295,102 @@ fan_out_testers(struct txn *tx, const struct conf *conf, struct bcrun_bc *b,
 	return rc;
 }
 
+struct follow_walk {
+	struct txn *tx;
+	struct bcrun_bc *b;
+	size_t	*room;
+	bcrun_hand_fn hand;
+	void	*arg;
+	unsigned *more;
+	time_t	 now;
+	int	 rc;
+};
+
+/* One delivery of the first broadcast: its recipient gets the follow-up. */
+static int
+follow_one(const void *key, size_t klen, json_t *first, void *arg)
+{
+	struct follow_walk *w = arg;
+	struct bcrun_bc *b = w->b;
+	const char *id = jsonl_string(first, "id"), *why;
+	enum delivery_reach reach = delivery_reach_of(first);
+	json_t *sub;
+	enum chan c;
+	int rc;
+
+	(void)key;
+	(void)klen;
+	if (id == NULL || chan_check_id(id, &c, &why) == -1 ||
+	    !(b->chans & (1u << c)) || reach == DELIVERY_MISSED)
+		goto next;
+	if (w->room[c] == 0) {
+		*w->more |= 1u << c;
+		return STORE_STOP;	/* from here, next time */
+	}
+	if (b->resumed && (rc = delivery_has(w->tx, b->n, id)) != 0) {
+		if (rc == 1)
+			goto next;
+		return w->rc = rc;
+	}
+	if (reach == DELIVERY_OPEN) {
+		/* It waits for the first to reach them, or not. */
+		if ((w->rc = delivery_wait(w->tx, b->n, id, BCRUN_FIRST_OPEN,
+		    w->now, b->prio)) != 0)
+			return w->rc;
+		goto next;
+	}
+	if ((rc = sub_get(w->tx, id, &sub)) == STORE_NOTFOUND)
+		goto next;	/* gone since */
+	if (rc != 0)
+		return w->rc = rc;
+	if (!is_state(sub, "active")) {
+		json_decref(sub);
+		goto next;	/* stopped since */
+	}
+	rc = w->hand(w->tx, b, id, sub, w->arg);
+	json_decref(sub);
+	if (rc < 0)
+		return w->rc = rc;
+	if (rc == 1) {
+		b->outstanding++;
+		w->room[c]--;
+	}
+next:
+	(void)strlcpy(b->pos[0], id != NULL ? id : "", sizeof(b->pos[0]));
+	return 0;
+}
+
+/*
+ * A follow-up's fan-out: once the first broadcast is handed out and
+ * answered, its recipients, each channel within its room.
+ */
+static int
+fan_out_follow_up(struct txn *tx, struct bcrun_bc *b, time_t now,
+    size_t room[CHAN_COUNT], bcrun_hand_fn hand, void *arg, unsigned *more)
+{
+	struct follow_walk w = { tx, b, room, hand, arg, more, now, 0 };
+	unsigned before = *more;
+	json_t *first;
+	int rc;
+
+	if ((rc = bcast_get(tx, b->follows, &first)) == 0) {
+		rc = json_object_get(first, "due") != NULL;
+		json_decref(first);
+		if (rc == 1)
+			return 0;	/* the first is still going out */
+	} else if (rc != STORE_NOTFOUND)
+		return rc;
+	rc = delivery_each_of_bc_after(tx, b->follows, b->pos[0][0] != '\0' ?
+	    b->pos[0] : NULL, follow_one, &w);
+	if (rc == 0)
+		rc = w.rc;
+	if (rc == 0 && *more == before) {
+		b->fanned = b->chans;
+		b->fanning = 0;
+	}
+	return rc != 0 ? rc : bcast_started(tx, b->n, now);
+}
+
 int
 bcrun_fan_out(struct txn *tx, const struct conf *conf, struct bcrun_bc *b,
     time_t now, size_t room[CHAN_COUNT], bcrun_hand_fn hand, void *arg,
@@ -304,6 +402,8 @@ bcrun_fan_out(struct txn *tx, const struct conf *conf, struct bcrun_bc *b,
 	if (b->test)
 		return (rc = fan_out_testers(tx, conf, b, hand, arg)) != 0 ?
 		    rc : bcast_started(tx, b->n, now);
+	if (b->follows)
+		return fan_out_follow_up(tx, b, now, room, hand, arg, more);
 
 	for (c = 0; c < CHAN_COUNT && rc == 0; c++) {
 		if (!(b->chans & (1u << c)) || (b->fanned & (1u << c)))

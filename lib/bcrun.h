@@ -26,11 +26,15 @@
 #include "sender.h"
 #include "store.h"
 
+/* Why a follow-up's delivery waits. */
+#define BCRUN_FIRST_OPEN	"waiting for the broadcast it follows up"
+
 struct bcrun_bc {
 	uint64_t n;
 	int	 prio;		/* 0 for emergencies */
 	int	 cancelled;
 	int	 test;		/* send -T: the testers, counting nothing */
+	uint64_t follows;	/* send -F: the broadcast it follows up */
 	int	 fanning;	/* subscribers left to hand out */
 	int	 resumed;	/* begun by an earlier run */
 	int	 counted;	/* its subscribers, for the progress line */
@@ -88,7 +92,11 @@ struct sender_job *bcrun_job(const struct bcrun *, struct bcrun_bc *b,
  * error.  A channel stops when its room is 0; then its bit (1 << chan)
  * is set in *more.  Every channel gets its turn in each call, so that
  * all send side by side.  A test send (send -T) goes to conf's testers
- * instead, all in one call.
+ * instead, all in one call.  A follow-up (send -F) goes to whom the
+ * broadcast it follows reached, once that one is handed out and
+ * answered, from its delivery records in ID order (pos[0]); one of
+ * them still open is written waiting (DELIVERY_WAIT), and is taken when
+ * the first has reached them (dispatch.c).
  */
 typedef int (*bcrun_hand_fn)(struct txn *, struct bcrun_bc *,
     const char *id, json_t *sub, void *arg);

@@ -274,12 +274,73 @@ of_bc(const void *key, size_t klen, json_t *rec, void *arg)
 int
 delivery_each_of_bc(struct txn *tx, uint64_t bc, store_each_fn fn, void *arg)
 {
+	return delivery_each_of_bc_after(tx, bc, NULL, fn, arg);
+}
+
+/* Walks from `after' see it first: it is passed over. */
+struct after_walk {
+	const char *after;
+	store_each_fn fn;
+	void	*arg;
+};
+
+static int
+past(const void *key, size_t klen, json_t *rec, void *arg)
+{
+	struct after_walk *a = arg;
+
+	if (a->after != NULL && klen == 8 + strlen(a->after) &&
+	    memcmp((const char *)key + 8, a->after, klen - 8) == 0)
+		return 0;
+	return a->fn(key, klen, rec, a->arg);
+}
+
+int
+delivery_each_of_bc_after(struct txn *tx, uint64_t bc, const char *after,
+    store_each_fn fn, void *arg)
+{
+	unsigned char from[KEY_MAX];
+	struct after_walk a = { after, fn, arg };
 	struct bc_walk w;
 
 	be64_put(bc, w.prefix);
-	w.fn = fn;
-	w.arg = arg;
-	return store_each(tx, T_DELIVERIES, w.prefix, 8, of_bc, &w);
+	w.fn = past;
+	w.arg = &a;
+	if (after == NULL)
+		return store_each(tx, T_DELIVERIES, w.prefix, 8, of_bc, &w);
+	return store_each(tx, T_DELIVERIES, from, key_of(bc, after, from),
+	    of_bc, &w);
+}
+
+enum delivery_reach
+delivery_reach_of(const json_t *rec)
+{
+	const char *state = jsonl_string(rec, "state");
+
+	if (state == NULL || strcmp(state, "failed") == 0 ||
+	    strcmp(state, "skipped") == 0)
+		return DELIVERY_MISSED;
+	if (strcmp(state, "sent") == 0 || strcmp(state, "delivered") == 0 ||
+	    strcmp(state, "read") == 0)
+		return DELIVERY_REACHED;
+	return DELIVERY_OPEN;
+}
+
+int
+delivery_reach(struct txn *tx, uint64_t bc, const char *id,
+    enum delivery_reach *r)
+{
+	json_t *rec;
+	int rc;
+
+	*r = DELIVERY_MISSED;
+	if ((rc = get(tx, bc, id, &rec)) == STORE_NOTFOUND)
+		return 0;
+	if (rc != 0)
+		return rc;
+	*r = delivery_reach_of(rec);
+	json_decref(rec);
+	return 0;
 }
 
 static int

@@ -96,6 +96,19 @@ int	 delivery_retry(struct txn *, uint64_t bc, int prio, time_t now,
 /* Every delivery of broadcast bc, in ID order. */
 int	 delivery_each_of_bc(struct txn *, uint64_t bc, store_each_fn,
 	    void *arg);
+/* The same, from the first ID after `after' (NULL: from the first). */
+int	 delivery_each_of_bc_after(struct txn *, uint64_t bc,
+	    const char *after, store_each_fn, void *arg);
+/* What became of broadcast bc for id: a follow-up's question. */
+enum delivery_reach {
+	DELIVERY_REACHED,	/* sent, delivered or read */
+	DELIVERY_MISSED,	/* failed, skipped, or no record */
+	DELIVERY_OPEN		/* deferred or pending: not yet known */
+};
+int	 delivery_reach(struct txn *, uint64_t bc, const char *id,
+	    enum delivery_reach *);
+/* The same of a delivery record. */
+enum delivery_reach delivery_reach_of(const json_t *rec);
 /* Delete up to max deliveries of broadcast bc; *n says how many. */
 int	 delivery_expire(struct txn *, uint64_t bc, size_t max, size_t *n);
 

@@ -274,7 +274,7 @@ is_regular(uint64_t bc, void *arg)
 	struct claim *cl = arg;
 	struct bcrun_bc *b = bcrun_get(cl->tx, &cl->d->run, bc);
 
-	return b != NULL && b->prio != 0 && !b->test;
+	return b != NULL && b->prio != 0 && !b->test && !b->follows;
 }
 
 #define LIMIT_REACHED	"this person's daily_limit is reached today"
@@ -295,7 +295,8 @@ limit_reached(struct claim *cl, struct bcrun_bc *b, const char *id,
 	long day;
 	int rc;
 
-	if (b->prio == 0 || b->test || d->conf->daily_limit <= 0)
+	if (b->prio == 0 || b->test || b->follows ||
+	    d->conf->daily_limit <= 0)
 		return 0;
 	/*
 	 * Most days one regular broadcast goes out: when no other reached
@@ -328,6 +329,34 @@ is_active(const json_t *sub)
 	return state != NULL && strcmp(state, "active") == 0;
 }
 
+/* How long a follow-up waits before it asks again about the first. */
+#define FIRST_WAIT	60
+
+/*
+ * A follow-up's delivery to id: DELIVERY_TAKE once the first reached
+ * them, DELIVERY_SKIP if it never will, DELIVERY_WAIT while it may.
+ */
+static int
+first_reached(struct claim *cl, struct bcrun_bc *b, const char *id,
+    const char **why, time_t *until)
+{
+	enum delivery_reach r;
+
+	if (delivery_reach(cl->tx, b->follows, id, &r) != 0)
+		return -1;
+	switch (r) {
+	case DELIVERY_REACHED:
+		return DELIVERY_TAKE;
+	case DELIVERY_OPEN:
+		*why = BCRUN_FIRST_OPEN;
+		*until = cl->d->now + FIRST_WAIT;
+		return DELIVERY_WAIT;
+	default:
+		*why = "the broadcast it follows up did not reach them";
+		return DELIVERY_SKIP;
+	}
+}
+
 /* A delivery due again: take it, or say why it is skipped. */
 static int
 take_delivery(uint64_t n, const char *id, const json_t *rec,
@@ -351,6 +380,10 @@ take_delivery(uint64_t n, const char *id, const json_t *rec,
 		*why = "cancelled";
 		return DELIVERY_SKIP;
 	}
+	/* A follow-up goes only where the first went, and after it. */
+	if (b->follows && (rc = first_reached(cl, b, id, why, until)) !=
+	    DELIVERY_TAKE)
+		return rc;
 	/* Only "no such subscriber" means they left; an error is an error. */
 	if ((rc = sub_get(cl->tx, id, &sub)) != 0 && rc != STORE_NOTFOUND)
 		return -1;
