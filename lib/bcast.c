@@ -811,6 +811,12 @@ bcast_plan(struct txn *tx, const struct conf *conf,
 			rc = req->follows ? delivery_each_of_bc(tx,
 			    req->follows, plan_follow, &w) :
 			    sub_each_in(tx, SUB_ACTIVE, c, NULL, plan_one, &w);
+		/* The post to the public channel (bcrun.h), but of a test. */
+		if (c == CHAN_TELEGRAM && conf->chan[c].channel != NULL &&
+		    !req->test && !req->follows) {
+			plan[c].recipients++;
+			plan[c].text++;
+		}
 	}
 	return rc == STORE_NOTFOUND ? 0 : rc;
 }

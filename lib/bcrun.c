@@ -306,6 +306,37 @@ struct follow_walk {
 	int	 rc;
 };
 
+json_t *
+bcrun_public(const char *id)
+{
+	return json_pack("{s:s, s:s}", "id", id, "state", "active");
+}
+
+/*
+ * The post of b to the city's public Telegram channel, once, before
+ * its Telegram subscribers: 1 if handed out, 0 if not, or an error.
+ */
+static int
+post_public(struct txn *tx, const struct conf *conf, struct bcrun_bc *b,
+    bcrun_hand_fn hand, void *arg)
+{
+	const char *id = conf->chan[CHAN_TELEGRAM].channel;
+	json_t *sub;
+	int rc;
+
+	if (id == NULL || b->posted || b->test)
+		return 0;
+	b->posted = 1;
+	if (b->resumed && (rc = delivery_has(tx, b->n, id)) != 0)
+		return rc == 1 ? 0 : rc;
+	sub = bcrun_public(id);
+	rc = hand(tx, b, id, sub, arg);
+	json_decref(sub);
+	if (rc == 1)
+		b->outstanding++;
+	return rc;
+}
+
 /* One delivery of the first broadcast: its recipient gets the follow-up. */
 static int
 follow_one(const void *key, size_t klen, json_t *first, void *arg)
@@ -339,9 +370,11 @@ follow_one(const void *key, size_t klen, json_t *first, void *arg)
 			return w->rc;
 		goto next;
 	}
-	if ((rc = sub_get(w->tx, id, &sub)) == STORE_NOTFOUND)
+	if (chan_is_public(id))
+		sub = bcrun_public(id);
+	else if ((rc = sub_get(w->tx, id, &sub)) == STORE_NOTFOUND)
 		goto next;	/* gone since */
-	if (rc != 0)
+	else if (rc != 0)
 		return w->rc = rc;
 	if (!is_state(sub, "active")) {
 		json_decref(sub);
@@ -414,6 +447,11 @@ bcrun_fan_out(struct txn *tx, const struct conf *conf, struct bcrun_bc *b,
 		}
 		w.chan = c;
 		w.room = &room[c];
+		if (c == CHAN_TELEGRAM && (rc = post_public(tx, conf, b, hand,
+		    arg)) < 0)
+			break;
+		if (rc == 1)
+			room[c]--;
 		rc = sub_each_in(tx, SUB_ACTIVE, c, b->pos[c][0] != '\0' ?
 		    b->pos[c] : NULL, fan_one, &w);
 		if (rc == 0)

@@ -34,6 +34,7 @@ struct bcrun_bc {
 	int	 prio;		/* 0 for emergencies */
 	int	 cancelled;
 	int	 test;		/* send -T: the testers, counting nothing */
+	int	 posted;	/* its post to [telegram] channel is handed out */
 	uint64_t follows;	/* send -F: the broadcast it follows up */
 	int	 fanning;	/* subscribers left to hand out */
 	int	 resumed;	/* begun by an earlier run */
@@ -66,6 +67,8 @@ void	 bcrun_release(struct bcrun *);
 struct bcrun_bc *bcrun_get(struct txn *, struct bcrun *, uint64_t n);
 /* After a revocation: which of the broadcasts were cancelled since. */
 int	 bcrun_refresh(struct txn *, struct bcrun *);
+/* The record a public channel's post is made with, as if subscribed. */
+json_t	*bcrun_public(const char *id);
 /*
  * Keep in the store the references of attachments uploaded since the
  * last call, so that a resumed run sends them and uploads nothing.

@@ -58,6 +58,22 @@ is_bsuid(const char *s)
 }
 
 int
+chan_is_public(const char *id)
+{
+	const char *name;
+	size_t len;
+
+	if (strncmp(id, "telegram:@", 10) != 0)
+		return 0;
+	name = id + 10;
+	len = strlen(name);
+	/* Telegram's usernames: 5 to 32 of a-z, 0-9, _; a letter first. */
+	return len >= 5 && len <= 32 && isalpha((unsigned char)name[0]) &&
+	    strspn(name, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == len;
+}
+
+int
 chan_check_id(const char *id, enum chan *chanp, const char **why)
 {
 	const char *colon, *addr;
@@ -82,8 +98,10 @@ chan_check_id(const char *id, enum chan *chanp, const char **why)
 	switch (c) {
 	case CHAN_TELEGRAM:
 		/* A private chat's id is the user's id: positive digits. */
-		if (n == 0 || n > 20 || addr[n] != '\0') {
-			*why = "a Telegram address is a chat id, digits only";
+		if ((n == 0 || n > 20 || addr[n] != '\0') &&
+		    !chan_is_public(id)) {
+			*why = "a Telegram address is a chat id, digits only "
+			    "(or a public channel, @name)";
 			return -1;
 		}
 		break;

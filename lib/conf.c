@@ -41,7 +41,8 @@ enum key_type {
 	K_URL,		/* http:// or https:// */
 	K_BOOL,		/* yes or no */
 	K_PRICE,	/* a decimal amount, 0 or more */
-	K_IDS		/* subscriber IDs, separated by commas */
+	K_IDS,		/* subscriber IDs, separated by commas */
+	K_CHANNEL	/* a public Telegram channel, @name */
 };
 
 struct key {
@@ -108,6 +109,7 @@ static const struct key chan_keys[] = {
 	{ "page_id", K_STRING, CH(account), 0, 0, { 0 }, MS, MS },
 	{ "account_id", K_STRING, CH(account), 0, 0, { 0 }, IG, IG },
 	{ "template", K_STRING, CH(template), 0, 0, { 0 }, WA, 0 },
+	{ "channel", K_CHANNEL, CH(channel), 0, 0, { 0 }, TG, 0 },
 	{ "template_media", K_STRING, CH(template_media), 0, 0, { 0 }, WA,
 	    0 },
 	{ "media_url", K_URL, CH(media_url), 0, 0, { 0 }, IG, 0 },
@@ -326,6 +328,7 @@ set_value(struct conf *conf, void *base, const struct key *k,
 	long long n;
 	struct group *gr;
 	const char *s;
+	char *id;
 
 	for (s = value; *s != '\0'; s++)
 		if (iscntrl((unsigned char)*s)) {
@@ -413,6 +416,21 @@ set_value(struct conf *conf, void *base, const struct key *k,
 		if (check_ids(value, err, errsz) == -1)
 			return -1;
 		*(const char **)((char *)base + k->off) = value;
+		break;
+	case K_CHANNEL:
+		if (value[0] == '\0')
+			break;
+		xasprintf(&id, "telegram:%s", value);
+		if (!chan_is_public(id)) {
+			free(id);
+			(void)snprintf(err, errsz, "'%s' wants a public "
+			    "channel's name, @ and 5 to 32 letters, digits "
+			    "and _", k->name);
+			return -1;
+		}
+		free(conf->channel_id);
+		*(const char **)((char *)base + k->off) = conf->channel_id =
+		    id;
 		break;
 	case K_URL:
 		if (strncmp(value, "https://", 8) != 0 &&
@@ -764,6 +782,7 @@ conf_release(struct conf *conf)
 		free(conf->topics[i].words);
 	}
 	free(conf->topics);
+	free(conf->channel_id);
 	free(conf->path);
 	memset(conf, 0, sizeof(*conf));
 	conf->quiet_start = conf->quiet_end = -1;

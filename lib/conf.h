@@ -37,6 +37,8 @@ struct chan_conf {
 	const char *media_url;	/* Instagram: where media_dir is served */
 	const char *media_dir;
 	const char *get_started; /* Messenger/Instagram postback payload */
+	const char *channel;	/* Telegram: "telegram:@name", the city's
+				   public channel every announcement goes to */
 	long long rate;		/* messages per second, 0 = unlimited */
 	struct secret token;	/* the send API's access token */
 	struct secret secret;	/* Telegram: the webhook secret token */
@@ -81,6 +83,7 @@ struct conf {
 	size_t	 ntexts;
 	struct conf_topic *topics;
 	size_t	 ntopics;
+	char	*channel_id;	/* [telegram] channel's, owned here */
 };
 
 /* Fill in every default; no file is read. */

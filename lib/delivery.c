@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "chan.h"
 #include "delivery.h"
 #include "hb.h"
 #include "jsonl.h"
@@ -240,7 +241,7 @@ delivery_settle(struct txn *tx, const struct answer *a,
 		json_object_set_new(rec, "no_media", json_true());
 	*end = judge(a, r, rec);
 	rc = 0;
-	if (a->outcome == PO_GONE)
+	if (a->outcome == PO_GONE && !chan_is_public(a->id))
 		rc = sub_set_state(tx, a->id, SUB_UNREACHABLE, a->at);
 	if (rc == 0)
 		rc = put(tx, a->ref, a->id, rec);

@@ -131,7 +131,7 @@ settle_delivery(struct txn *tx, struct dispatch *d, const struct answer *a)
 	 * revoked file, so while the epoch is the one of the claim nobody
 	 * was erased and the lookup can be spared.
 	 */
-	if (d->recovering || a->epoch != d->epoch) {
+	if ((d->recovering || a->epoch != d->epoch) && !chan_is_public(a->id)) {
 		if ((rc = sub_get(tx, a->id, &sub)) != 0)
 			return rc == STORE_NOTFOUND ? 0 : rc;
 		json_decref(sub);
@@ -295,7 +295,7 @@ limit_reached(struct claim *cl, struct bcrun_bc *b, const char *id,
 	long day;
 	int rc;
 
-	if (b->prio == 0 || b->test || b->follows ||
+	if (b->prio == 0 || b->test || b->follows || chan_is_public(id) ||
 	    d->conf->daily_limit <= 0)
 		return 0;
 	/*
@@ -385,7 +385,9 @@ take_delivery(uint64_t n, const char *id, const json_t *rec,
 	    DELIVERY_TAKE)
 		return rc;
 	/* Only "no such subscriber" means they left; an error is an error. */
-	if ((rc = sub_get(cl->tx, id, &sub)) != 0 && rc != STORE_NOTFOUND)
+	if (chan_is_public(id))
+		sub = bcrun_public(id), rc = 0;
+	else if ((rc = sub_get(cl->tx, id, &sub)) != 0 && rc != STORE_NOTFOUND)
 		return -1;
 	if (rc == STORE_NOTFOUND || !is_active(sub)) {
 		json_decref(sub);

@@ -52,6 +52,19 @@ put(struct txn *tx, json_t *rec, int flags)
 	return store_put(tx, T_SUBSCRIBERS, id, strlen(id), rec, flags);
 }
 
+/* A subscriber's ID: valid, and a person's, not a public channel's. */
+static int
+subscriber_id(const char *id, enum chan *chan, const char **why)
+{
+	if (chan_check_id(id, chan, why) == -1)
+		return -1;
+	if (chan_is_public(id)) {
+		*why = "a public channel is no subscriber ([telegram] channel)";
+		return -1;
+	}
+	return 0;
+}
+
 int
 sub_add(struct txn *tx, const char *id, const char *source, time_t now,
     int *was)
@@ -61,7 +74,7 @@ sub_add(struct txn *tx, const char *id, const char *source, time_t now,
 	json_t *rec;
 	int rc;
 
-	if (chan_check_id(id, &chan, &why) == -1)
+	if (subscriber_id(id, &chan, &why) == -1)
 		return -1;
 	rc = sub_get(tx, id, &rec);
 	if (rc == STORE_NOTFOUND) {
@@ -429,7 +442,7 @@ sub_import(const json_t *exp, time_t now, char *err, size_t errsz)
 		(void)snprintf(err, errsz, "no \"id\"");
 		return NULL;
 	}
-	if (chan_check_id(id, &chan, &why) == -1) {
+	if (subscriber_id(id, &chan, &why) == -1) {
 		(void)snprintf(err, errsz, "'%s': %s", id, why);
 		return NULL;
 	}
@@ -558,7 +571,7 @@ sub_id_from_line(const char *line, char *id, size_t idsz, char *err,
 		memcpy(id, s, n);
 		id[n] = '\0';
 	}
-	if (chan_check_id(id, &chan, &why) == -1) {
+	if (subscriber_id(id, &chan, &why) == -1) {
 		(void)snprintf(err, errsz, "'%s': %s", id, why);
 		return -1;
 	}

@@ -146,7 +146,7 @@ test_expect_success 'kill -9 after the upload: the run that resumes uploads noth
 	hb_sim /sim/hold "{\"channel\": \"whatsapp\"}" &&
 	{ hb-broadcast send -c whatsapp -m beschluss.pdf news >id 2>/dev/null & } &&
 	pid=$! &&
-	test_wait_for jq -e "select(.channel == \"whatsapp\")" "$SIM_LOG" &&
+	test_wait_for jq -s -e "any(.[]; .channel == \"whatsapp\")" "$SIM_LOG" &&
 	test_wait_for sh -c "hb-broadcast -j list | jq -e \"select(.n == \$(cat id)) | .media.refs.whatsapp\"" &&
 	kill -9 $pid &&
 	{ wait $pid || :; } &&

@@ -39,7 +39,7 @@ test_expect_success 'a topic send reaches who chose it and who chose none, on ev
 	test_cmp expect copies &&
 	hb-broadcast status "$(cat id)" >status &&
 	test_grep "^telegram	3	3	0	0	0	0	0$" status &&
-	hb-broadcast -j list | jq -e "select(.n == $(cat id)) | .topics == [\"baustellen\"]" &&
+	hb-broadcast -j list | jq -s -e "map(select(.n == $(cat id)))[0].topics == [\"baustellen\"]" &&
 	hb-broadcast -n send -t kultur news >plan &&
 	test_grep "^whatsapp	3	3	" plan
 '

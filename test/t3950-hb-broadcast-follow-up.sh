@@ -33,7 +33,7 @@ test_expect_success 'a follow-up reaches the first one s recipients only, outsid
 	test "$(wc -l <correction.got)" = 16 &&
 	hb-broadcast list >list &&
 	test_grep "^$(cat fid)	sent	.*	regular follow-up of $(cat id)	" list &&
-	hb-broadcast -j list | jq -e "select(.n == $(cat fid)) | .follows == $(cat id)"
+	hb-broadcast -j list | jq -s -e "map(select(.n == $(cat fid)))[0].follows == $(cat id)"
 '
 
 test_expect_success 'who stopped since gets no follow-up; what reached nobody cannot be followed up' '

@@ -75,7 +75,7 @@ test_expect_success 'fetch writes the bytes the platform holds (Telegram: getFil
 	test "$(sha256sum <got.jpg)" = "$(sha256sum <schlagloch.jpg)" &&
 	hb-reply fetch telegram:601 "$(seq_of telegram:601 document)" >got.pdf &&
 	cmp antrag.pdf got.pdf &&
-	jq -e "select(.method == \"GET\") | .path" "$SIM_LOG" >gets &&
+	jq -r "select(.method == \"GET\") | .path" "$SIM_LOG" >gets &&
 	test_grep "/bottoken-0123/getFile" gets &&
 	test_grep "/file/bottoken-0123/files/AgPHOTO" gets
 '
