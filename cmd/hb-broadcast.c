@@ -572,6 +572,7 @@ cmd_status(int argc, char **argv)
 		    json_incref(k->why) : json_object());
 		json_object_set_new(j, "no_media", json_integer(k->no_media));
 		json_object_set_new(j, "templates", json_integer(k->templates));
+		json_object_set_new(j, "late", json_integer(k->late));
 		set_cost(j, c, k->templates);
 		if (cli.json)
 			jsonl_write(stdout, j);
@@ -591,6 +592,11 @@ cmd_status(int argc, char **argv)
 			    chan_name(c), json_integer_value(v), why);
 	for (c = 0; c < CHAN_COUNT && !cli.json; c++)
 		print_cost(c, o.counts[c].templates, "cost");
+	for (c = 0; c < CHAN_COUNT && !cli.json; c++)
+		if (o.counts[c].late > 0)
+			fprintf(stderr, "hb-broadcast: %s: %zu: late, brought "
+			    "by a catch-up when they wrote\n", chan_name(c),
+			    o.counts[c].late);
 	for (c = 0; c < CHAN_COUNT && !cli.json; c++)
 		if (o.counts[c].no_media > 0)
 			fprintf(stderr, "hb-broadcast: %s: %zu: the text "

@@ -526,7 +526,7 @@ bcast_fate(const struct conf *conf, enum chan c, const json_t *sub,
 	if (c == CHAN_TELEGRAM || inside)
 		return FATE_TEXT;
 	if (c != CHAN_WHATSAPP) {
-		*why = "outside the 24 hour window";
+		*why = BCAST_WHY_WINDOW;
 		return FATE_SKIP;
 	}
 	if (conf->chan[c].template == NULL) {
@@ -583,7 +583,9 @@ count_delivery(const void *key, size_t klen, json_t *rec, void *arg)
 	} else if (strcmp(state, "skipped") == 0) {
 		k->skipped++;
 		count_why(&k->why, jsonl_string(rec, "why"));
-	} else {
+	} else if (strcmp(state, "late") == 0)
+		k->late++;
+	else {
 		/* Waiting to be tried again: the reason says for what. */
 		k->deferred++;
 		count_why(&k->why, jsonl_string(rec, "why"));
@@ -593,7 +595,7 @@ count_delivery(const void *key, size_t klen, json_t *rec, void *arg)
 
 /* The counts as "counts" keeps them: per channel, the status columns. */
 #define COUNT_MEMBERS(X) X(recipients) X(sent) X(delivered) X(read) \
-	X(failed) X(deferred) X(skipped) X(no_media) X(templates)
+	X(failed) X(deferred) X(skipped) X(no_media) X(templates) X(late)
 
 static void
 stored_counts(const json_t *stored, struct bcast_counts counts[CHAN_COUNT])

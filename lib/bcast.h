@@ -157,6 +157,12 @@ int	 bcast_recent(struct txn *, time_t since, const json_t *sub,
 /* The channel bits of a broadcast record. */
 unsigned bcast_chans(const json_t *rec);
 
+/*
+ * Why Messenger and Instagram subscribers outside their window are
+ * skipped: the deliveries a catch-up brings later (ingest.c).
+ */
+#define BCAST_WHY_WINDOW	"outside the 24 hour window"
+
 /* How one subscriber gets an announcement. */
 enum bcast_fate {
 	FATE_TEXT,
@@ -174,6 +180,8 @@ struct bcast_counts {
 		 skipped, waiting;
 	size_t	 no_media;	/* sent without the attachment (a template) */
 	size_t	 templates;	/* sent as the WhatsApp template (cost) */
+	size_t	 late;		/* skipped for the window, then brought by
+				   a catch-up when they wrote */
 	json_t	*why;		/* reason -> count: failed, skipped, deferred */
 };
 

@@ -496,7 +496,7 @@ on_text(struct parse *p, const char *lang, const char *name,
 			break;
 	if (id == TEXT_COUNT)
 		return fail(p, "unknown text '%s' (welcome, goodbye, erased, "
-		    "help, mydata, topics, topic_on, topic_off, news, no_news)", name);
+		    "help, mydata, topics, topic_on, topic_off, news, no_news, catch_up)", name);
 	for (i = 0; i < conf->ntexts; i++)
 		if (strcmp(conf->texts[i].lang, lang) == 0 &&
 		    conf->texts[i].id == (enum text_id)id)

@@ -313,6 +313,52 @@ delivery_each_of_bc_after(struct txn *tx, uint64_t bc, const char *after,
 	    of_bc, &w);
 }
 
+struct skipped_walk {
+	const char *why;
+	json_t	*out;
+};
+
+static int
+skipped_one(const void *key, size_t klen, json_t *rec, void *arg)
+{
+	struct skipped_walk *w = arg;
+	const char *state = jsonl_string(rec, "state");
+	const char *why = jsonl_string(rec, "why");
+
+	(void)key;
+	(void)klen;
+	if (state != NULL && strcmp(state, "skipped") == 0 && why != NULL &&
+	    strcmp(why, w->why) == 0)
+		json_array_insert_new(w->out, 0, json_integer(
+		    json_integer_value(json_object_get(rec, "bc"))));
+	return 0;
+}
+
+int
+delivery_skipped_for(struct txn *tx, const char *id, const char *why,
+    json_t *out)
+{
+	struct skipped_walk w = { why, out };
+
+	return delivery_each_of(tx, id, skipped_one, &w);
+}
+
+int
+delivery_late(struct txn *tx, uint64_t bc, const char *id, time_t at)
+{
+	json_t *rec;
+	int rc;
+
+	if ((rc = get(tx, bc, id, &rec)) != 0)
+		return rc;
+	json_object_set_new(rec, "state", json_string("late"));
+	json_object_set_new(rec, "late_at", json_integer(at));
+	json_object_del(rec, "why");
+	rc = put(tx, bc, id, rec);
+	json_decref(rec);
+	return rc;
+}
+
 enum delivery_reach
 delivery_reach_of(const json_t *rec)
 {
@@ -322,7 +368,7 @@ delivery_reach_of(const json_t *rec)
 	    strcmp(state, "skipped") == 0)
 		return DELIVERY_MISSED;
 	if (strcmp(state, "sent") == 0 || strcmp(state, "delivered") == 0 ||
-	    strcmp(state, "read") == 0)
+	    strcmp(state, "read") == 0 || strcmp(state, "late") == 0)
 		return DELIVERY_REACHED;
 	return DELIVERY_OPEN;
 }

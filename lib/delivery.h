@@ -7,7 +7,8 @@
  *   bc, id      the broadcast and the subscriber
  *   state       "sent", "delivered", "read" (receipt.h), "failed",
  *               "skipped", "deferred" or "pending"; "why" says why for
- *               the last four
+ *               the last four; "late" when a catch-up brought what was
+ *               skipped for the window ("late_at")
  *   pid         the platform's id of the message, for receipts
  *   sent_at     when the platform accepted it; "parts": how many parts
  *   template    true when it goes as the WhatsApp template
@@ -109,6 +110,14 @@ int	 delivery_reach(struct txn *, uint64_t bc, const char *id,
 	    enum delivery_reach *);
 /* The same of a delivery record. */
 enum delivery_reach delivery_reach_of(const json_t *rec);
+/*
+ * The broadcasts that skipped id for the reason why, by number, newest
+ * first, appended to out (a catch-up's question).
+ */
+int	 delivery_skipped_for(struct txn *, const char *id, const char *why,
+	    json_t *out);
+/* A catch-up brought broadcast bc to id, at `at': "late". */
+int	 delivery_late(struct txn *, uint64_t bc, const char *id, time_t at);
 /* Delete up to max deliveries of broadcast bc; *n says how many. */
 int	 delivery_expire(struct txn *, uint64_t bc, size_t max, size_t *n);
 

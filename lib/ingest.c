@@ -241,47 +241,120 @@ on_topic(struct ingest *in, struct txn *tx, const struct in_event *ev,
 }
 
 /*
+ * The text that heading (a text id) and the announcements in recs
+ * make, newest first, dated: as many as the platform's longest text
+ * holds, the last one cut if need be.  *n says how many went in.
+ * malloc'd.
+ */
+static char *
+digest(const struct ingest *in, const struct in_event *ev, const char *lang,
+    enum text_id heading, const json_t *recs, size_t *n)
+{
+	const struct platform_limit *l = platform_limit(ev->chan);
+	char *body, *more, **parts, when[32];
+	const json_t *b;
+	size_t i, k;
+
+	body = xstrdup(conf_text(in->conf, lang, heading));
+	*n = 0;
+	json_array_foreach(recs, i, b) {
+		xasprintf(&more, "%s\n\n%s: %s", body, calendar_format(
+		    json_integer_value(json_object_get(b, "at")), when),
+		    jsonl_string(b, "text") != NULL ? jsonl_string(b, "text") :
+		    "");
+		free(body);
+		body = more;
+		(*n)++;
+		if (split_length(body, strlen(body), l->unit) > l->max) {
+			/* The first part of what fits, and no more. */
+			k = split_text(body, l->max, l->unit, &parts);
+			free(body);
+			body = xstrdup(parts[0]);
+			split_free(parts, k);
+			break;
+		}
+	}
+	return body;
+}
+
+/*
  * "Neu": the announcements of the last catch_up days that reach them,
- * newest first, in one message: as many as the platform's longest text
- * holds, the last one cut if need be.
+ * newest first, in one message.
  */
 static int
 on_news(struct ingest *in, struct txn *tx, const struct in_event *ev,
     const json_t *rec)
 {
-	const struct platform_limit *l = platform_limit(ev->chan);
 	const char *lang = language(ev, rec);
-	json_t *recent = json_array(), *b;
-	char *body, *more, **parts, when[32];
-	size_t i, n;
+	json_t *recent = json_array();
+	char *body;
+	size_t n;
 	int rc;
 
 	rc = bcast_recent(tx, in->now - in->conf->catch_up * 86400, rec,
 	    recent);
-	body = xstrdup(conf_text(in->conf, lang, json_array_size(recent) > 0 ?
-	    TEXT_NEWS : TEXT_NO_NEWS));
-	json_array_foreach(recent, i, b) {
-		xasprintf(&more, "%s\n\n%s: %s", body, calendar_format(
-		    json_integer_value(json_object_get(b, "at")), when),
-		    jsonl_string(b, "text") != NULL ? jsonl_string(b, "text") :
-		    "");
-		if (split_length(more, strlen(more), l->unit) > l->max) {
-			/* The first part of what fits, and no more. */
-			n = split_text(more, l->max, l->unit, &parts);
-			free(more);
-			more = xstrdup(parts[0]);
-			split_free(parts, n);
-			free(body);
-			body = more;
-			break;
-		}
-		free(body);
-		body = more;
-	}
+	body = digest(in, ev, lang, json_array_size(recent) > 0 ? TEXT_NEWS :
+	    TEXT_NO_NEWS, recent, &n);
 	json_decref(recent);
 	if (rc == 0)
 		rc = answer(in, tx, ev->id, lang, TEXT_NEWS, body, 1);
 	free(body);
+	return rc;
+}
+
+/*
+ * A Messenger or Instagram subscriber wrote, which opens their window:
+ * the announcements of the last catch_up days that skipped them for
+ * the window go to them now, in one message, at most once a day.  Each
+ * is then "late" for them (status counts it).
+ */
+static int
+catch_up(struct ingest *in, struct txn *tx, const struct in_event *ev,
+    const json_t *rec)
+{
+	json_t *skipped, *missed, *v, *b;
+	long day = calendar_day(in->now);
+	const char *state;
+	char *body;
+	size_t i, n;
+	int rc;
+
+	if ((ev->chan != CHAN_MESSENGER && ev->chan != CHAN_INSTAGRAM) ||
+	    in->conf->catch_up == 0 || (state = jsonl_string(rec,
+	    "state")) == NULL || strcmp(state, "active") != 0 ||
+	    json_integer_value(json_object_get(rec, "caught_up")) == day)
+		return 0;
+	skipped = json_array();
+	missed = json_array();
+	rc = delivery_skipped_for(tx, ev->id, BCAST_WHY_WINDOW, skipped);
+	json_array_foreach(skipped, i, v) {
+		if (rc != 0 || (rc = bcast_get(tx, json_integer_value(v),
+		    &b)) == STORE_NOTFOUND) {
+			rc = rc == STORE_NOTFOUND ? 0 : rc;
+			continue;
+		}
+		state = jsonl_string(b, "state");
+		if (json_integer_value(json_object_get(b, "at")) >= in->now -
+		    in->conf->catch_up * 86400 && state != NULL &&
+		    strcmp(state, "cancelled") != 0)
+			json_array_append(missed, b);
+		json_decref(b);
+	}
+	if (rc == 0 && json_array_size(missed) > 0) {
+		body = digest(in, ev, language(ev, rec), TEXT_CATCH_UP, missed,
+		    &n);
+		rc = answer(in, tx, ev->id, language(ev, rec), TEXT_CATCH_UP,
+		    body, 1);
+		free(body);
+		for (i = 0; i < n && rc == 0; i++)
+			rc = delivery_late(tx, json_integer_value(
+			    json_object_get(json_array_get(missed, i), "n")),
+			    ev->id, in->now);
+		if (rc == 0)
+			rc = sub_note_catch_up(tx, ev->id, day);
+	}
+	json_decref(skipped);
+	json_decref(missed);
 	return rc;
 }
 
@@ -419,6 +492,9 @@ on_message(struct txn *tx, struct ingest *in, const struct in_event *ev)
 		o = event(in, ev, "message");
 		break;
 	}
+	/* Their window is open now: what it kept from them, if anything. */
+	if (rc == 0 && k != KEYWORD_UNSUBSCRIBE)
+		rc = catch_up(in, tx, ev, rec);
 	set_string(o, "type", ev->type);
 	set_string(o, "text", ev->text);
 	set_attachment(o, ev);

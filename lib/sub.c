@@ -221,6 +221,20 @@ sub_set_topics(struct txn *tx, const char *id, const json_t *topics)
 }
 
 int
+sub_note_catch_up(struct txn *tx, const char *id, long day)
+{
+	json_t *rec;
+	int rc;
+
+	if ((rc = sub_get(tx, id, &rec)) != 0)
+		return rc;
+	json_object_set_new(rec, "caught_up", json_integer(day));
+	rc = put(tx, rec, 0);
+	json_decref(rec);
+	return rc;
+}
+
+int
 sub_move(struct txn *tx, const char *old, const char *new)
 {
 	const char *colon = strchr(new, ':');

@@ -18,6 +18,7 @@
  *   unanswered    time of the oldest chat message the city owes an
  *                 answer to (hb-reply's inbox)
  *   topics        the [topics] they chose; absent: everything
+ *   caught_up     the calendar day of their last catch-up (ingest.c)
  *
  * This module alone writes the table and builds the state index's keys
  * ("state:channel", sub_state_key()).
@@ -86,6 +87,8 @@ int	 sub_clear_unanswered(struct txn *, const char *id);
  * record's "topics".  STORE_NOTFOUND if there is no id.
  */
 int	 sub_set_topics(struct txn *, const char *id, const json_t *topics);
+/* id got a catch-up on calendar day `day'. */
+int	 sub_note_catch_up(struct txn *, const char *id, long day);
 /*
  * Give the record of old the ID new (and the phone it names), unless
  * new has a record already; old's goes.  0 also when old has none.

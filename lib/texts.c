@@ -21,6 +21,7 @@ static const char *const names[TEXT_COUNT] = {
 	[TEXT_TOPIC_OFF] = "topic_off",
 	[TEXT_NEWS] = "news",
 	[TEXT_NO_NEWS] = "no_news",
+	[TEXT_CATCH_UP] = "catch_up",
 };
 
 #define DE_PRIVACY \
@@ -68,6 +69,9 @@ static const char *const de[TEXT_COUNT] = {
 	    "Unsere Nachrichten der letzten Tage, die neueste zuerst:",
 	[TEXT_NO_NEWS] =
 	    "In den letzten Tagen gab es keine Nachrichten.",
+	[TEXT_CATCH_UP] =
+	    "Das haben Sie in den letzten Tagen verpasst, das Neueste "
+	    "zuerst:",
 };
 
 static const char *const en[TEXT_COUNT] = {
@@ -101,6 +105,8 @@ static const char *const en[TEXT_COUNT] = {
 	    "Our news of the last days, newest first:",
 	[TEXT_NO_NEWS] =
 	    "There has been no news in the last days.",
+	[TEXT_CATCH_UP] =
+	    "This is what you missed in the last days, newest first:",
 };
 
 const char *

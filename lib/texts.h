@@ -19,6 +19,7 @@ enum text_id {
 	TEXT_TOPIC_OFF,
 	TEXT_NEWS,		/* "Neu": before the recent announcements */
 	TEXT_NO_NEWS,		/* "Neu" when there are none */
+	TEXT_CATCH_UP,		/* before what the window kept from them */
 	TEXT_COUNT
 };
 
