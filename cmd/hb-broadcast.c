@@ -209,10 +209,11 @@ release_plan(struct create *cr)
 		json_decref(cr->plan[c].why);
 }
 
-/* The exit status of a broadcast sent in the foreground. */
+/* The exit status of a broadcast sent in the foreground; status. */
 struct outcome {
 	uint64_t n;
 	struct bcast_counts counts[CHAN_COUNT];
+	json_t	*rec;		/* status: the broadcast's record */
 };
 
 static int
@@ -531,6 +532,19 @@ cmd_list(int argc, char **argv)
 }
 
 static int
+status_fn(struct txn *tx, void *arg)
+{
+	struct outcome *o = arg;
+	int rc;
+
+	json_decref(o->rec);
+	o->rec = NULL;
+	if ((rc = bcast_get(tx, o->n, &o->rec)) != 0)
+		return rc;
+	return outcome_fn(tx, arg);
+}
+
+static int
 cmd_status(int argc, char **argv)
 {
 	static const char *const names[] = { "recipients", "sent",
@@ -546,11 +560,21 @@ cmd_status(int argc, char **argv)
 		usage(EX_USAGE);
 	memset(&o, 0, sizeof(o));
 	o.n = parse_id(argv[0]);
-	if ((rc = store_run(&cli.store, outcome_fn, &o)) != 0) {
+	if ((rc = store_run(&cli.store, status_fn, &o)) != 0) {
 		if (rc == STORE_NOTFOUND)
 			log_errorx("no broadcast %s", argv[0]);
 		return cli_status(rc);
 	}
+	/* Who is behind it, and what it follows up, before the table. */
+	if (!cli.json && jsonl_string(o.rec, "approved_by") != NULL)
+		fprintf(stderr, "hb-broadcast: broadcast %s by %s, approved by "
+		    "%s\n", argv[0], jsonl_string(o.rec, "operator"),
+		    jsonl_string(o.rec, "approved_by"));
+	if (!cli.json && json_object_get(o.rec, "follows") != NULL)
+		fprintf(stderr, "hb-broadcast: broadcast %s follows up "
+		    "broadcast %lld\n", argv[0], json_integer_value(
+		    json_object_get(o.rec, "follows")));
+	json_decref(o.rec);
 	if (!cli.json) {
 		printf("channel");
 		for (i = 0; i < 7; i++)

@@ -64,6 +64,8 @@ test_expect_success 'with approval, nothing goes before another operator approve
 	test_expect_code 65 hb-broadcast approve -u chef "$(cat id)" 2>/dev/null &&
 	hb-broadcast run &&
 	test "$(hb_copies | wc -l)" = 30 &&
+	hb-broadcast status "$(cat id)" 2>err >/dev/null &&
+	test_grep "broadcast $(cat id) by presse, approved by chef" err &&
 	hb-broadcast -j list | jq -s -e "map(select(.n == $(cat id)))[0].approved_by == \"chef\""
 '
 

@@ -33,6 +33,8 @@ test_expect_success 'a follow-up reaches the first one s recipients only, outsid
 	test "$(wc -l <correction.got)" = 16 &&
 	hb-broadcast list >list &&
 	test_grep "^$(cat fid)	sent	.*	regular follow-up of $(cat id)	" list &&
+	hb-broadcast status "$(cat fid)" 2>err >/dev/null &&
+	test_grep "follows up broadcast $(cat id)$" err &&
 	hb-broadcast -j list | jq -s -e "map(select(.n == $(cat fid)))[0].follows == $(cat id)"
 '
 
