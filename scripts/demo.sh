@@ -61,6 +61,10 @@ token_file = $demo/meta.token
 app_secret_file = $demo/meta.secret
 verify_token_file = $demo/meta.verify
 
+[topics]
+baustellen = Baustellen, Verkehr
+veranstaltungen = Veranstaltungen, Kultur
+
 [instagram]
 api = $api/instagram/v21.0
 account_id = 17841400000000000
@@ -81,8 +85,8 @@ tg () {
 {
 	tg 1 /start
 	printf '%s\n' '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"contacts":[{"profile":{"name":"Max Muster"},"wa_id":"4917012345678"}],"messages":[{"from":"4917012345678","id":"wamid.1","timestamp":"1767772800","type":"text","text":{"body":"Start"}}]}}]}]}'
-	printf '%s\n' '{"object":"page","entry":[{"id":"1","time":1,"messaging":[{"sender":{"id":"6543210987654321"},"recipient":{"id":"1"},"timestamp":1767772800000,"postback":{"title":"Los geht es","payload":"GET_STARTED","mid":"m_1"}}]}]}'
-	printf '%s\n' '{"object":"instagram","entry":[{"id":"1","time":1,"messaging":[{"sender":{"id":"1234567890123456"},"recipient":{"id":"1"},"timestamp":1767772800000,"message":{"mid":"m_2","text":"START!"}}]}]}'
+	printf '%s\n' '{"object":"page","entry":[{"id":"104857600123456","time":1,"messaging":[{"sender":{"id":"6543210987654321"},"recipient":{"id":"104857600123456"},"timestamp":1767772800000,"postback":{"title":"Los geht es","payload":"GET_STARTED","mid":"m_1"}}]}]}'
+	printf '%s\n' '{"object":"instagram","entry":[{"id":"17841400000000000","time":1,"messaging":[{"sender":{"id":"1234567890123456"},"recipient":{"id":"17841400000000000"},"timestamp":1767772800000,"message":{"mid":"m_2","text":"START!"}}]}]}'
 } >webhooks.jsonl
 run hb-ingest webhooks.jsonl
 
@@ -173,6 +177,28 @@ for st in delivered read; do
 done | run hb-ingest >/dev/null
 run hb-broadcast status 1
 
+step "Erika chooses a topic and asks which there are: Start Baustellen, Themen"
+{ tg 5 "Start Baustellen"; tg 6 Themen; } | run hb-ingest >/dev/null
+run hb-broadcast run
+sent
+
+step "A correction reaches exactly whom today's announcement reached (-F 1), outside daily_limit"
+echo "Korrektur: Das Stadtfest beginnt erst um 19 Uhr." >korrektur.txt
+run hb-broadcast send -F 1 korrektur.txt
+sent
+run hb-broadcast list
+
+step "The Messenger subscriber writes: the window opens, and what it kept from them comes now"
+printf '{"object":"page","entry":[{"id":"104857600123456","time":1,"messaging":[{"sender":{"id":"6543210987654321"},"recipient":{"id":"104857600123456"},"timestamp":%s000,"message":{"mid":"m_9","text":"Danke!"}}]}]}\n' \
+    "$(date +%s)" | run hb-ingest >/dev/null
+run hb-broadcast run
+sent
+run hb-broadcast status 1
+
+step "Who a road works announcement would reach tomorrow (-t baustellen): who chose it, and who chose none"
+echo "Ab Montag: Baustelle in der Bahnhofstraße." >baustelle.txt
+run hb-broadcast send -n -t baustellen -a "$(date -d tomorrow +%Y-%m-%d) 08:00" baustelle.txt
+
 step "Erika sends a photo of a pothole; the press office sees it and fetches it"
 png schlagloch.png
 curl -sf -o /dev/null -X POST --data-binary \
@@ -188,7 +214,7 @@ run cmp foto.png schlagloch.png && echo "(the bytes Telegram holds; hb keeps no 
 step "A citizen leaves (Stopp), another is forgotten (Alle Daten löschen)"
 printf '%s\n' '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messages":[{"from":"4917012345678","id":"wamid.2","timestamp":"1767773000","type":"text","text":{"body":"Stopp"}}]}}]}]}' |
     run hb-ingest
-printf '%s\n' '{"object":"instagram","entry":[{"id":"1","time":1,"messaging":[{"sender":{"id":"1234567890123456"},"recipient":{"id":"1"},"timestamp":1767773100000,"message":{"mid":"m_3","text":"Alle Daten l\u00f6schen"}}]}]}' |
+printf '%s\n' '{"object":"instagram","entry":[{"id":"17841400000000000","time":1,"messaging":[{"sender":{"id":"1234567890123456"},"recipient":{"id":"17841400000000000"},"timestamp":1767773100000,"message":{"mid":"m_3","text":"Alle Daten l\u00f6schen"}}]}]}' |
     run hb-ingest
 run hb-subscribe show instagram:1234567890123456 || echo "exit status $?: nothing left"
 
