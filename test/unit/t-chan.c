@@ -35,6 +35,12 @@ static const struct {
 	{ "", -1 },
 	{ ":", -1 },
 	{ "telegram:1;rm -rf /", -1 },
+	/* A public channel: an address to post to (chan_is_public). */
+	{ "telegram:@stadt_news", CHAN_TELEGRAM },
+	{ "telegram:@abc", -1 },		/* too short */
+	{ "telegram:@1stadt", -1 },		/* a letter first */
+	{ "telegram:@stadt-news", -1 },
+	{ "whatsapp:@stadt_news", -1 },
 };
 
 static void

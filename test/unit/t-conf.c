@@ -173,6 +173,13 @@ test_errors(void **state)
 		"[hb]\nhome = a\x01b\n",
 		"[texts.DE]\nwelcome = x\n",
 		"[whatsapp]\ntemplate = x\n",
+		"[hb]\napproval = maybe\n",
+		"[hb]\ntesters = telegram:1, telegram:@x\n",
+		"[hb]\ntesters = telegram:1 signal:2\n",
+		"[hb]\ncatch_up = 400\n",
+		"[topics]\nBaustellen = x\n",
+		"[topics]\na = x\na = y\n",
+		"[texts.de]\nnews_x = x\n",
 	};
 	struct conf c;
 	size_t i;
@@ -186,11 +193,54 @@ test_errors(void **state)
 	}
 }
 
+/* [topics], testers, approval, template_price, a public channel. */
+static void
+test_reach(void **state)
+{
+	char conf[1024], **ids;
+	struct conf c;
+	size_t n, i;
+
+	(void)state;
+	file("tok", "t\n", 0600);
+	(void)snprintf(conf, sizeof(conf), "[hb]\ntesters = telegram:51, "
+	    "whatsapp:4917012345678\napproval = yes\ncatch_up = 3\n"
+	    "[telegram]\ntoken_file = %s/tok\nchannel = @stadt_news\n"
+	    "[whatsapp]\ntoken_file = %s/tok\napp_secret_file = %s/tok\n"
+	    "verify_token_file = %s/tok\nphone_number_id = 1\n"
+	    "template_price = 0.0613\n"
+	    "[topics]\nbaustellen = Baustellen, Verkehr\nkultur = Kultur\n",
+	    dir, dir, dir, dir);
+	conf_init(&c);
+	assert_int_equal(conf_load(&c, file("hb.conf", conf, 0644)), 0);
+	assert_int_equal(c.approval, 1);
+	assert_int_equal(c.catch_up, 3);
+	assert_true(c.chan[CHAN_WHATSAPP].template_price > 0.0612 &&
+	    c.chan[CHAN_WHATSAPP].template_price < 0.0614);
+	assert_string_equal(c.chan[CHAN_TELEGRAM].channel,
+	    "telegram:@stadt_news");
+	assert_int_equal(c.ntopics, 2);
+	assert_int_equal(conf_topic(&c, "kultur"), 1);
+	assert_int_equal(conf_topic(&c, "sport"), -1);
+	conf_testers(&c, &ids, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(ids[1], "whatsapp:4917012345678");
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	conf_release(&c);
+	conf_init(&c);
+	assert_int_equal(c.approval, 0);
+	assert_int_equal(c.catch_up, 7);
+	conf_release(&c);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_reach),
 		cmocka_unit_test(test_channels_and_secrets),
 		cmocka_unit_test(test_secret_refused),
 		cmocka_unit_test(test_texts),
