@@ -203,35 +203,37 @@ sub_clear_unanswered(struct txn *tx, const char *id)
 	return rc;
 }
 
-int
-sub_set_topics(struct txn *tx, const char *id, const json_t *topics)
+/* Set id's member key to value (taken; NULL deletes it). */
+static int
+set_member(struct txn *tx, const char *id, const char *key, json_t *value)
 {
 	json_t *rec;
 	int rc;
 
-	if ((rc = sub_get(tx, id, &rec)) != 0)
+	if ((rc = sub_get(tx, id, &rec)) != 0) {
+		json_decref(value);
 		return rc;
-	if (json_array_size(topics) == 0)
-		json_object_del(rec, "topics");
+	}
+	if (value == NULL)
+		json_object_del(rec, key);
 	else
-		json_object_set_new(rec, "topics", json_deep_copy(topics));
+		json_object_set_new(rec, key, value);
 	rc = put(tx, rec, 0);
 	json_decref(rec);
 	return rc;
 }
 
 int
+sub_set_topics(struct txn *tx, const char *id, const json_t *topics)
+{
+	return set_member(tx, id, "topics", json_array_size(topics) > 0 ?
+	    json_deep_copy(topics) : NULL);
+}
+
+int
 sub_note_catch_up(struct txn *tx, const char *id, long day)
 {
-	json_t *rec;
-	int rc;
-
-	if ((rc = sub_get(tx, id, &rec)) != 0)
-		return rc;
-	json_object_set_new(rec, "caught_up", json_integer(day));
-	rc = put(tx, rec, 0);
-	json_decref(rec);
-	return rc;
+	return set_member(tx, id, "caught_up", json_integer(day));
 }
 
 int
