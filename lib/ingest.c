@@ -319,7 +319,9 @@ catch_up(struct ingest *in, struct txn *tx, const struct in_event *ev,
 	size_t i, n;
 	int rc;
 
-	if ((ev->chan != CHAN_MESSENGER && ev->chan != CHAN_INSTAGRAM) ||
+	/* A replay (hb-ingest -r) answers nothing, so it brings nothing. */
+	if (in->replay || (ev->chan != CHAN_MESSENGER &&
+	    ev->chan != CHAN_INSTAGRAM) ||
 	    in->conf->catch_up == 0 || (state = jsonl_string(rec,
 	    "state")) == NULL || strcmp(state, "active") != 0 ||
 	    json_integer_value(json_object_get(rec, "caught_up")) == day)
@@ -328,9 +330,11 @@ catch_up(struct ingest *in, struct txn *tx, const struct in_event *ev,
 	missed = json_array();
 	rc = delivery_skipped_for(tx, ev->id, BCAST_WHY_WINDOW, skipped);
 	json_array_foreach(skipped, i, v) {
-		if (rc != 0 || (rc = bcast_get(tx, json_integer_value(v),
-		    &b)) == STORE_NOTFOUND) {
-			rc = rc == STORE_NOTFOUND ? 0 : rc;
+		if (rc != 0)
+			break;
+		if ((rc = bcast_get(tx, json_integer_value(v), &b)) != 0) {
+			if (rc == STORE_NOTFOUND)
+				rc = 0;		/* expired since */
 			continue;
 		}
 		state = jsonl_string(b, "state");
