@@ -50,6 +50,10 @@ test_expect_success 'Instagram too; a stopped one, Telegram and catch_up = 0 get
 	test "$(catch_ups instagram:491701000001)" = 1 &&
 	meta instagram 491701000002 Stopp | hb-ingest >/dev/null &&
 	test "$(catch_ups instagram:491701000002)" = 0 &&
+	meta page 491701000002 "Hallo" >replayed.json &&
+	hb-ingest -r replayed.json >/dev/null &&
+	test "$(catch_ups messenger:491701000002)" = 0 &&
+	hb-subscribe show messenger:491701000002 | jq -e ".deliveries[0].state == \"skipped\"" &&
 	hb_tg_update 491701000000 Hallo 1 | hb-ingest >/dev/null &&
 	test "$(catch_ups telegram:491701000000)" = 0 &&
 	hb_sim_conf "daily_limit = 0" "catch_up = 0" &&
