@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "http.h"
 #include "hb.h"
+#include "ledger.h"
 #include "log.h"
 #include "readall.h"
 
@@ -121,6 +122,8 @@ cli_status(int rc)
 	case STORE_NOTFOUND:
 	case STORE_EXISTS:
 		return EX_DATAERR;
+	case LEDGER_NOKEY:
+		return EX_CONFIG;
 	default:
 		return EX_IOERR;
 	}

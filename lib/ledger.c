@@ -16,10 +16,21 @@
 
 #define KEY_SIZE	32
 
+static int
+any_entry(const void *key, size_t klen, json_t *v, void *arg)
+{
+	(void)key;
+	(void)klen;
+	(void)v;
+	*(int *)arg = 1;
+	return STORE_STOP;
+}
+
 /*
  * The installation's ledger key, read once per process: 0, or 1 when
  * there is none yet (nobody was erased), unless create makes it.  It
- * never leaves the machine; without it a ledger entry names nobody.
+ * never leaves the machine; without it a ledger entry names nobody, so
+ * a ledger with entries and no key is LEDGER_NOKEY, never a new key.
  */
 static int
 ledger_key(struct txn *tx, int create, unsigned char key[KEY_SIZE])
@@ -28,7 +39,7 @@ ledger_key(struct txn *tx, int create, unsigned char key[KEY_SIZE])
 	static char cached_home[PATH_MAX];
 	char path[PATH_MAX];
 	ssize_t n;
-	int fd;
+	int fd, rc, entries = 0;
 
 	if (cached_home[0] != '\0' && strcmp(cached_home, store_home(tx)) == 0) {
 		memcpy(key, cached, KEY_SIZE);
@@ -43,7 +54,16 @@ ledger_key(struct txn *tx, int create, unsigned char key[KEY_SIZE])
 			return log_errorx("store: '%s' is damaged", path);
 	} else if (errno != ENOENT)
 		return log_error("store: '%s'", path);
-	else if (!create)
+	else if ((rc = store_each(tx, T_LEDGER, NULL, 0, any_entry,
+	    &entries)) != 0 && rc != STORE_STOP)
+		return rc;
+	else if (entries) {
+		log_errorx("store: '%s' is missing but the erasure ledger has "
+		    "entries: restore the key with the store (hb-purge "
+		    "restore); without it nobody erased is known", path);
+		store_fail();	/* no body is at fault: answer 503 */
+		return LEDGER_NOKEY;
+	} else if (!create)
 		return 1;
 	else if (getrandom(key, KEY_SIZE, 0) != KEY_SIZE)
 		return log_error("getrandom");

@@ -17,6 +17,13 @@
 #include "store.h"
 
 /*
+ * The ledger has entries but ledger.key is gone (a backup restored
+ * without it): nobody erased could be recognised, so nothing that asks
+ * goes on.  Never a new key.  Programs exit 78 (cli_status).
+ */
+#define LEDGER_NOKEY	(-78)
+
+/*
  * Put id on the ledger, erased at `when': the platform's time of the
  * request, so that what the platform dates before it is known as older
  * (hb-ingest drops it), or now.
@@ -24,7 +31,7 @@
 int	 ledger_add(struct txn *, const char *id, time_t when);
 /*
  * Is id on the ledger?  0 no, 1 yes (*when, if not NULL, the time of
- * the erasure), or an error.
+ * the erasure), or an error (LEDGER_NOKEY among them).
  */
 int	 ledger_erased(struct txn *, const char *id, time_t *when);
 

@@ -148,6 +148,12 @@ store_failing(void)
 	return failing;
 }
 
+void
+store_fail(void)
+{
+	failing = 1;
+}
+
 /* Turn a Berkeley DB error into a store result, logging real errors. */
 static int
 dberr(int rc, const char *what)

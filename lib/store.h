@@ -87,6 +87,8 @@ void	 store_last_words(void (*)(void));
  * (a damaged record, say) is at fault.
  */
 int	 store_failing(void);
+/* Say so from outside: the store cannot serve at all (a missing key). */
+void	 store_fail(void);
 /* Checkpoint, close, unlock.  NULL is fine. */
 int	 store_close(struct store *);
 

@@ -50,6 +50,24 @@ test_expect_success 'add refuses an erased person; -F adds them all the same' '
 	test_json ".subscriber.state == \"active\"" hb-subscribe show telegram:4002
 '
 
+test_expect_success 'a ledger without its key stops what asks it (exit 78), never a new key' '
+	mv "$HB_HOME/ledger.key" key.saved &&
+	test_when_finished "mv key.saved \"$HB_HOME/ledger.key\"" &&
+	test_expect_code 78 hb-subscribe add telegram:4999 2>err &&
+	test_grep "ledger.key. is missing" err &&
+	echo "telegram:4001" >one &&
+	test_expect_code 78 hb-purge filter <one >/dev/null 2>&1 &&
+	echo "{\"id\": \"telegram:4998\"}" >one.jsonl &&
+	test_expect_code 78 hb-subscribe import one.jsonl 2>/dev/null &&
+	test ! -e "$HB_HOME/ledger.key" &&
+	tg_at 4001 Start 90 "$NOW" >start.json &&
+	test_expect_code 78 hb-ingest start.json 2>err &&
+	test_grep "is missing" err &&
+	test_must_fail test_grep "could not take" err &&
+	test ! -e "$HB_HOME/ledger.key" &&
+	hb-subscribe -d empty add telegram:4999
+'
+
 test_expect_success 'their own new Start brings them back' '
 	tg_at 4001 Start 6 "$NOW" | hb-ingest >events &&
 	test_grep "\"event\":\"subscribe\"" events &&
