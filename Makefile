@@ -5,9 +5,11 @@
 #   make check-asan the same, built with AddressSanitizer and UBSan
 #   make check-valgrind the same, every program and unit test under valgrind
 #   make fuzz-smoke run each fuzz target briefly (FUZZ_TIME seconds)
-#   make lint       mandoc -Tlint, shellcheck, scripts/checksrc.sh
+#   make lint       mandoc -Tlint, shellcheck, scripts/checksrc.sh,
+#                   systemd-analyze verify
 #   make demo       show what hb does, in a throwaway store
-#   make install    PREFIX, DESTDIR, BINDIR, MANDIR as usual
+#   make install    PREFIX, DESTDIR, BINDIR, MANDIR as usual; with
+#                   SYSTEMDUNITDIR, the systemd units and timers too
 #
 # V=1 prints the full command lines.
 
@@ -17,6 +19,9 @@ PREFIX ?=	/usr/local
 BINDIR ?=	$(PREFIX)/bin
 MANDIR ?=	$(PREFIX)/share/man
 DESTDIR ?=
+# Where make install puts scripts/systemd/, with BINDIR filled in
+# (Debian: /lib/systemd/system); empty: not installed.
+SYSTEMDUNITDIR ?=
 
 # Build directory; check-asan uses its own so the two never mix.
 B ?=		build
@@ -56,6 +61,7 @@ UNIT_BINS =	$(UNIT_SRCS:test/unit/%.c=$(B)/test/%)
 HELPER_SRCS =	$(wildcard test/helper/*.c)
 HELPER_BINS =	$(HELPER_SRCS:test/helper/%.c=$(B)/test/%)
 MANS =		$(wildcard man/*.[1-8])
+UNITS =		$(wildcard scripts/systemd/*.service scripts/systemd/*.timer)
 SHELL_TESTS =	$(wildcard test/t[0-9]*.sh)
 
 BINS =		$(PROGS:%=$(B)/bin/%)
@@ -163,10 +169,15 @@ fuzz fuzz-smoke: fuzz-build
 		{ tail -n 40 build-fuzz/fuzz-$$t.log; exit 1; }; \
 	done
 
-lint: | $(DEPS_OK)
+lint: $(BINS) | $(DEPS_OK)
 	mandoc -Tlint -W warning $(MANS)
 	shellcheck -s sh scripts/*.sh test/*.sh .ci/run
 	sh scripts/checksrc.sh $(wildcard cmd/*.c lib/*.[ch] test/unit/*.[ch] test/helper/*.c)
+	@# The systemd units, as make install fills them in, for this build.
+	rm -rf $(B)/systemd && mkdir -p $(B)/systemd
+	for u in $(UNITS); do \
+		sed 's|@BINDIR@|$(abspath $(B))/bin|' $$u >$(B)/systemd/$${u##*/} || exit 1; done
+	systemd-analyze verify --man=no $(B)/systemd/*
 	@# The fuzz targets are built only by fuzz-smoke; compile them here
 	@# too, so that a changed library call shows at once.
 	for f in test/fuzz/*.c; do \
@@ -183,9 +194,17 @@ install: $(BINS)
 	install -m 644 $(filter %.1,$(MANS)) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(filter %.5,$(MANS)) $(DESTDIR)$(MANDIR)/man5
 	install -m 644 $(filter %.7,$(MANS)) $(DESTDIR)$(MANDIR)/man7
+	if [ -n "$(SYSTEMDUNITDIR)" ]; then \
+		install -d $(DESTDIR)$(SYSTEMDUNITDIR) && \
+		for u in $(UNITS); do \
+			sed 's|@BINDIR@|$(BINDIR)|' $$u >$(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/} && \
+			chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/} || exit 1; \
+		done; \
+	fi
 
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%)
+	[ -z "$(SYSTEMDUNITDIR)" ] || rm -f $(UNITS:scripts/systemd/%=$(DESTDIR)$(SYSTEMDUNITDIR)/%)
 	rm -f $(MANS:man/%=$(DESTDIR)$(MANDIR)/man1/%) \
 	    $(MANS:man/%=$(DESTDIR)$(MANDIR)/man5/%) \
 	    $(MANS:man/%=$(DESTDIR)$(MANDIR)/man7/%)
