@@ -22,6 +22,7 @@
 #include "jsonl.h"
 #include "ledger.h"
 #include "log.h"
+#include "metrics.h"
 #include "person.h"
 #include "readall.h"
 #include "sub.h"
@@ -34,6 +35,7 @@ static struct cli cli;
 static int filter_chan = -1;	/* -c */
 static int filter_state = -1;	/* -s */
 static json_t *filter_topic;	/* -t, as a broadcast's "topics" */
+static int prometheus;		/* stats -P */
 static int force;		/* -F: add or import erased people too */
 
 #define ADD_ERASED	(-2)	/* add: on the erasure ledger, not added */
@@ -47,7 +49,7 @@ usage(int status)
 	    "       hb-subscribe [-j] [-d dir] [-f file] list [-c channel] "
 	    "[-s state] [-t topic]\n"
 	    "       hb-subscribe [-j] [-d dir] [-f file] show ID ...\n"
-	    "       hb-subscribe [-j] [-d dir] [-f file] stats\n"
+	    "       hb-subscribe [-j] [-d dir] [-f file] stats [-P]\n"
 	    "       hb-subscribe [-qv] [-d dir] [-f file] import [-F] "
 	    "[file ...]\n");
 	exit(status);
@@ -328,6 +330,29 @@ print_topics(void)
 }
 
 static int
+metrics_fn(struct txn *tx, void *arg)
+{
+	return metrics_collect(tx, &cli.conf, arg);
+}
+
+/* stats -P: the Prometheus text format, for a textfile collector. */
+static int
+print_metrics(void)
+{
+	struct metrics m;
+	int rc;
+
+	memset(&m, 0, sizeof(m));
+	if ((rc = store_run(&cli.store, metrics_fn, &m)) != 0) {
+		metrics_release(&m);
+		return cli_status(rc);
+	}
+	rc = metrics_print(stdout, &cli.conf, &m, cli.store.home, time(NULL));
+	metrics_release(&m);
+	return rc != 0 ? EX_IOERR : cli_flush();
+}
+
+static int
 cmd_stats(int argc, char **argv)
 {
 	size_t total[SUB_NSTATES + 1] = { 0 }, sum;
@@ -337,6 +362,8 @@ cmd_stats(int argc, char **argv)
 	(void)argv;
 	if (argc != 0)
 		usage(EX_USAGE);
+	if (prometheus)
+		return print_metrics();
 	if ((rc = store_run(&cli.store, stats_batch, NULL)) != 0)
 		return cli_status(rc);
 	if (!cli.json) {
@@ -529,12 +556,15 @@ main(int argc, char *argv[])
 	int ch, status;
 
 	cli_init(&cli, argv[0]);
-	while ((ch = getopt(argc, argv, CLI_OPTIONS "c:Fs:t:")) != -1) {
+	while ((ch = getopt(argc, argv, CLI_OPTIONS "c:FPs:t:")) != -1) {
 		if (cli_option(&cli, ch, optarg, usage))
 			continue;
 		switch (ch) {
 		case 'F':
 			force = 1;
+			break;
+		case 'P':
+			prometheus = 1;
 			break;
 		case 'c':
 			filter_chan = cli_channel(optarg, usage);
@@ -568,6 +598,7 @@ main(int argc, char *argv[])
 	if (argc > 0 && (((filter_chan >= 0 || filter_state >= 0 ||
 	    filter_topic != NULL) &&
 	    strcmp(argv[0], "list") != 0) ||
+	    (prometheus && strcmp(argv[0], "stats") != 0) ||
 	    (force && strcmp(argv[0], "import") != 0 &&
 	    strcmp(argv[0], "add") != 0)))
 		usage(EX_USAGE);

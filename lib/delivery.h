@@ -116,6 +116,8 @@ enum delivery_reach delivery_reach_of(const json_t *rec);
  */
 int	 delivery_skipped_for(struct txn *, const char *id, const char *why,
 	    json_t *out);
+/* How many deliveries wait to be tried again or are being sent. */
+int	 delivery_count_open(struct txn *, size_t *n);
 /* A catch-up brought broadcast bc to id, at `at': "late". */
 int	 delivery_late(struct txn *, uint64_t bc, const char *id, time_t at);
 /* Delete up to max deliveries of broadcast bc; *n says how many. */

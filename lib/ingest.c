@@ -648,6 +648,36 @@ time_order(const struct in_events *evs, time_t now)
 	return o;
 }
 
+/* The meta entry of the time a channel's webhook was last stored. */
+static void
+inbound_name(enum chan c, char *buf, size_t size)
+{
+	(void)snprintf(buf, size, "inbound.%s", chan_name(c));
+}
+
+int
+ingest_note_inbound(struct txn *tx, enum chan c, time_t now)
+{
+	char name[32];
+
+	inbound_name(c, name, sizeof(name));
+	return store_meta_put(tx, name, (long long)now);
+}
+
+int
+ingest_last_inbound(struct txn *tx, enum chan c, time_t *when)
+{
+	char name[32];
+	long long t;
+	int rc;
+
+	inbound_name(c, name, sizeof(name));
+	*when = 0;
+	if ((rc = store_meta_get(tx, name, &t)) == 0)
+		*when = (time_t)t;
+	return rc == STORE_NOTFOUND ? 0 : rc;
+}
+
 int
 ingest_apply(struct txn *tx, void *arg)
 {
@@ -668,7 +698,8 @@ ingest_apply(struct txn *tx, void *arg)
 		person = in->evs->v[order[i].i];
 		if (other_account(in, &person))
 			continue;
-		if ((rc = known_id(tx, &person, id, sizeof(id))) != 0)
+		if ((rc = known_id(tx, &person, id, sizeof(id))) != 0 ||
+		    (rc = ingest_note_inbound(tx, person.chan, in->now)) != 0)
 			break;
 		person.id = id;
 		ev = &person;

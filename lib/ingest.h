@@ -44,4 +44,11 @@ int	 ingest_apply(struct txn *, void *arg);
 /* Telegram's polling offset as stored (0 if none yet). */
 int	 ingest_tg_offset(struct txn *, long long *offset);
 
+/*
+ * The time a webhook (or poll) of channel c was last stored, for
+ * monitoring: noted by ingest_apply, read by metrics (0: never).
+ */
+int	 ingest_note_inbound(struct txn *, enum chan c, time_t now);
+int	 ingest_last_inbound(struct txn *, enum chan c, time_t *when);
+
 #endif /* INGEST_H */

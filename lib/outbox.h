@@ -44,6 +44,8 @@ int	 outbox_settle(struct txn *, const struct answer *);
 int	 outbox_unlease(struct txn *);
 
 /* A person's part (person.h): what the outbox holds for them. */
+/* How many answers wait to be sent. */
+int	 outbox_count(struct txn *, size_t *n);
 int	 outbox_each_of(struct txn *, const char *id, store_each_fn,
 	    void *arg);
 int	 outbox_move(struct txn *, const char *old, const char *new);

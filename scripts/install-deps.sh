@@ -17,7 +17,7 @@ build="gcc make pkg-config libc6-dev libcurl4-openssl-dev libjansson-dev
 # take their time) for the benchmarks.
 check="libcmocka-dev db5.3-util perl mandoc shellcheck valgrind jq
 	lighttpd curl openssl python3 clang libclang-rt-14-dev wrk nginx-light
-	libnginx-mod-http-echo systemd"
+	libnginx-mod-http-echo systemd python3-prometheus-client"
 
 missing=
 for p in $build $check; do
