@@ -343,16 +343,6 @@ delivery_skipped_for(struct txn *tx, const char *id, const char *why,
 	return delivery_each_of(tx, id, skipped_one, &w);
 }
 
-static int
-count_one(const void *key, size_t klen, json_t *rec, void *arg)
-{
-	(void)key;
-	(void)klen;
-	(void)rec;
-	(*(size_t *)arg)++;
-	return 0;
-}
-
 int
 delivery_count_open(struct txn *tx, size_t *n)
 {
@@ -361,7 +351,7 @@ delivery_count_open(struct txn *tx, size_t *n)
 	*n = 0;
 	schema_due_key(0, 0, from);	/* the first key there can be */
 	return store_index_each(tx, I_DLV_DUE, from, sizeof(from),
-	    STORE_RANGE, count_one, n);
+	    STORE_RANGE, store_count_each, n);
 }
 
 int

@@ -158,19 +158,9 @@ outbox_erase(struct txn *tx, const char *id, size_t *n)
 	return store_index_delete(tx, I_OUT_PERSON, id, strlen(id), n);
 }
 
-static int
-count_one(const void *key, size_t klen, json_t *rec, void *arg)
-{
-	(void)key;
-	(void)klen;
-	(void)rec;
-	(*(size_t *)arg)++;
-	return 0;
-}
-
 int
 outbox_count(struct txn *tx, size_t *n)
 {
 	*n = 0;
-	return store_each(tx, T_OUTBOX, NULL, 0, count_one, n);
+	return store_each(tx, T_OUTBOX, NULL, 0, store_count_each, n);
 }

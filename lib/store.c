@@ -807,6 +807,16 @@ walk_index(struct txn *tx, enum store_index i, const void *key, size_t klen,
 }
 
 int
+store_count_each(const void *key, size_t klen, json_t *val, void *arg)
+{
+	(void)key;
+	(void)klen;
+	(void)val;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+int
 store_index_each(struct txn *tx, enum store_index i, const void *key,
     size_t klen, int flags, store_each_fn fn, void *arg)
 {

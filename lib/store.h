@@ -128,6 +128,8 @@ int	 store_del_num(struct txn *, enum store_table, uint64_t n);
  */
 typedef int (*store_each_fn)(const void *key, size_t klen, json_t *val,
     void *arg);
+/* A store_each_fn that counts what it sees in *(size_t *)arg. */
+int	 store_count_each(const void *key, size_t klen, json_t *val, void *arg);
 /* Records of table from key `from' (NULL: the first) in key order. */
 int	 store_each(struct txn *, enum store_table, const void *from,
 	    size_t fromlen, store_each_fn, void *arg);
