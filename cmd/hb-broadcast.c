@@ -15,6 +15,7 @@
 
 #include "bcast.h"
 #include "calendar.h"
+#include "check.h"
 #include "cli.h"
 #include "delivery.h"
 #include "dispatch.h"
@@ -48,7 +49,8 @@ usage(int status)
 	    "       hb-broadcast [-qv] [-d dir] [-f file] cancel ID\n"
 	    "       hb-broadcast [-qv] [-d dir] [-f file] retry ID\n"
 	    "       hb-broadcast [-qv] [-d dir] [-f file] approve [-u operator] "
-	    "ID\n");
+	    "ID\n"
+	    "       hb-broadcast [-d dir] [-f file] check [-c channel,...]\n");
 	exit(status);
 }
 
@@ -767,8 +769,38 @@ cmd_approve(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Ask each platform whether the set-up works: one line a channel,
+ * "ok" or "problem" and what was found; exit 0 only when all is well.
+ */
+static int
+cmd_check(int argc, char **argv)
+{
+	char why[1024];
+	unsigned chans;
+	int c, rc, bad = 0;
+
+	(void)argv;
+	if (argc != 0)
+		usage(EX_USAGE);
+	if ((chans = channels()) == 0)
+		return EX_CONFIG;
+	for (c = 0; c < CHAN_COUNT; c++) {
+		if (!(chans & (1u << c)))
+			continue;
+		rc = check_channel(&cli.conf, c, why, sizeof(why));
+		bad |= rc == -1;
+		printf("%s\t%s\t%s\n", chan_name(c), rc == 0 ? "ok" :
+		    "problem", why);
+	}
+	if (cli_flush() != 0)
+		return EX_IOERR;
+	return bad ? EX_UNAVAILABLE : 0;
+}
+
 static const struct cli_verb verbs[] = {
 	{ "send", cmd_send },
+	{ "check", cmd_check },
 	{ "approve", cmd_approve },
 	{ "run", cmd_run },
 	{ "list", cmd_list },
@@ -824,7 +856,10 @@ main(int argc, char *argv[])
 	argv += optind;
 	if ((status = cli_configure(&cli)) != 0)
 		return status;
-	if (argc > 0 && strcmp(argv[0], "send") != 0 && (at_arg || chan_arg ||
+	if (argc > 0 && strcmp(argv[0], "send") != 0 &&
+	    strcmp(argv[0], "check") != 0 && chan_arg != NULL)
+		usage(EX_USAGE);
+	if (argc > 0 && strcmp(argv[0], "send") != 0 && (at_arg ||
 	    media_arg || topic_arg || follow_arg || dry || req.emergency ||
 	    req.reason ||
 	    req.test || (req.operator && strcmp(argv[0], "approve") != 0)))

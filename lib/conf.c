@@ -114,6 +114,7 @@ static const struct key chan_keys[] = {
 	    0 },
 	{ "media_url", K_URL, CH(media_url), 0, 0, { 0 }, IG, 0 },
 	{ "media_dir", K_STRING, CH(media_dir), 0, 0, { 0 }, IG, 0 },
+	{ "waba_id", K_STRING, CH(waba_id), 0, 0, { 0 }, WA, 0 },
 	{ "template_price", K_PRICE, CH(template_price), 0, 0, { 0 }, WA, 0 },
 	{ "template_language", K_LANGUAGE, CH(template_language), 0, 0,
 	    { [CHAN_WHATSAPP] = "de" }, WA, 0 },

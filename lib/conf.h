@@ -33,6 +33,7 @@ struct chan_conf {
 	const char *template;	/* WhatsApp: template outside the window */
 	const char *template_language;
 	const char *template_media; /* WhatsApp: the same, with a media header */
+	const char *waba_id;	/* WhatsApp: the business account (check) */
 	double	 template_price; /* WhatsApp: what a template costs; 0: unsaid */
 	const char *media_url;	/* Instagram: where media_dir is served */
 	const char *media_dir;

@@ -22,6 +22,9 @@ The platform endpoints:
     GET  /bot<TOKEN>/getFile?file_id=, /file/bot<TOKEN>/<path>
     GET  /<media id>, /wa-media/<id>   WhatsApp: the URL, then the bytes
     GET  /cdn/<id>                Messenger's and Instagram's payload.url
+    GET  /bot<TOKEN>/getMe, /getWebhookInfo   Telegram (hb-broadcast check)
+    GET  /graph/.../<ID>?fields=  the phone number, page or account
+    GET  /graph/.../<WABA>/message_templates?name=   a template, APPROVED
     GET  /static/<name>           the files of --static DIR (Instagram's
                                   media_url; the simulator fetches what an
                                   Instagram send names, as Instagram does)
@@ -63,6 +66,12 @@ Control endpoints, for the tests:
                                   fetch (expired: its URL answers 403)
     POST /sim/forget             {"id": id}: a reference expires (sends by
                                   it are refused as unknown)
+    POST /sim/webhook            {"url": u, "last_error": s}: what
+                                  getWebhookInfo says (default: none set)
+    POST /sim/template           {"name": n, "status": s}: a template's
+                                  status (default: APPROVED)
+
+Faults (/sim/fault) apply to GET requests too.
 
 Each send is logged with "channel", "to", "text" (or "template"), "t",
 the time it arrived, and "media" (the reference sent) for attachments;
@@ -202,6 +211,8 @@ class Sim:
         self.limits = {}
         self.held = set()
         self.media = {}         # reference -> {"data", "mime", "expired"}
+        self.webhook = {"url": ""}
+        self.templates = {}
         self.recent = collections.defaultdict(collections.deque)
         self.seq = 0
         self.log = open(log, "a", buffering=1)
@@ -356,6 +367,38 @@ class Handler(http.server.BaseHTTPRequestHandler):
         query = dict(urllib.parse.parse_qsl(url.query))
         sim.record({"method": "GET", "path": url.path, "t": time.time(),
                     "auth": self.headers.get("Authorization")})
+        f = sim.fault(url.path)
+        if f:
+            return self.answer(f["status"], f.get("body", {}),
+                               f.get("headers"))
+        if re.fullmatch(r"/bot[^/]+/getMe", url.path):
+            return self.answer(200, {"ok": True, "result": {
+                "id": 7000000001, "is_bot": True, "first_name": "Stadt",
+                "username": "StadtNewsBot"}})
+        if re.fullmatch(r"/bot[^/]+/getWebhookInfo", url.path):
+            info = {"url": sim.webhook.get("url", ""),
+                    "has_custom_certificate": False,
+                    "pending_update_count": len(sim.updates)}
+            if sim.webhook.get("last_error"):
+                info["last_error_date"] = int(time.time())
+                info["last_error_message"] = sim.webhook["last_error"]
+            return self.answer(200, {"ok": True, "result": info})
+        m = re.fullmatch(r"/graph/.*/([^/]+)/message_templates", url.path)
+        if m:
+            name = query.get("name", "")
+            return self.answer(200, {"data": [{
+                "name": name, "language": "de", "category": "UTILITY",
+                "status": sim.templates.get(name, "APPROVED")}]})
+        m = re.fullmatch(r"/(graph|instagram)/v[0-9.]+/([0-9]+)", url.path)
+        if m and "fields" in query:
+            if not (self.headers.get("Authorization") or "").startswith(
+                    "Bearer "):
+                return self.answer(*graph_error(401, 190, "no token"))
+            return self.answer(200, {
+                "id": m.group(2), "display_phone_number": "+49 7131 560",
+                "verified_name": "Stadt", "quality_rating": "GREEN",
+                "throughput": {"level": "STANDARD"}, "name": "Stadt",
+                "username": "stadt"})
         m = re.fullmatch(r"/bot[^/]+/getFile", url.path)
         if m:
             fid = query.get("file_id", "")
@@ -591,6 +634,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         "expired": body.get("expired", False)}
             elif self.path == "/sim/forget":
                 sim.media.pop(body["id"], None)
+            elif self.path == "/sim/webhook":
+                sim.webhook = body
+            elif self.path == "/sim/template":
+                sim.templates[body["name"]] = body["status"]
             else:
                 return self.answer(404, {})
         self.answer(200, {"ok": True})
