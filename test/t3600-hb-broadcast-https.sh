@@ -94,7 +94,10 @@ test_expect_success 'a certificate hb does not trust: nothing is sent, it says w
 	test_json ".deferred == 5 and .sent == 0" hb-broadcast -d few -j status "$(cat id)"
 '
 
-test_expect_success 'with ca_file: sent over HTTP/2, many requests a connection' '
+# Not under valgrind: slowed that much, libcurl gave up on a connection
+# once and its request went again (201 requests for 200), which this
+# count of requests a connection does not allow for.
+test_expect_success NOT_VALGRIND 'with ca_file: sent over HTTP/2, many requests a connection' '
 	tls_conf "ca_file = $TRASH_DIRECTORY/cert.pem" &&
 	hb-broadcast send news >id &&
 	test_json ".sent == 200" hb-broadcast -j status "$(cat id)" &&
