@@ -25,19 +25,19 @@ progress_count(struct progress *p, enum chan c)
 }
 
 /*
- * The time left for todo more at rate a second: "1:05" for 65 seconds,
+ * The time `left' messages take at rate a second: "1:05" for 65 seconds,
  * "0:00" when nothing is left, "-" when there is no rate to tell by.
  */
 static void
-time_left(size_t todo, double rate, char *buf, size_t size)
+time_left(size_t left, double rate, char *buf, size_t size)
 {
 	long s;
 
-	if (todo > 0 && rate <= 0) {
+	if (left > 0 && rate <= 0) {
 		(void)snprintf(buf, size, "-");
 		return;
 	}
-	s = todo == 0 ? 0 : (long)((double)todo / rate + 0.5);
+	s = left == 0 ? 0 : (long)((double)left / rate + 0.5);
 	if (s >= 3600)
 		(void)snprintf(buf, size, "%ld:%02ld:%02ld", s / 3600,
 		    s / 60 % 60, s % 60);

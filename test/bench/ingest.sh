@@ -16,7 +16,6 @@ set -eu
 . "$(dirname "$0")/lib-bench.sh"
 N=${N:-100000}
 SECONDS_WRK=${SECONDS_WRK:-10}
-LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
 
 TG_SECRET=bench-secret
 export TG_SECRET
@@ -52,22 +51,7 @@ mkdir www
 cc -O2 -o www/ok.cgi "$top/test/bench/ok-cgi.c"
 port=$((30000 + $$ % 20000))
 # hb-ingest as the man page shows it: no wrapper, HB_CONF by mod_setenv.
-cat >lighttpd.conf <<CONF
-server.document-root = "$work/www"
-server.bind = "127.0.0.1"
-server.port = $port
-server.modules = ( "mod_cgi", "mod_alias", "mod_setenv" )
-server.errorlog = "$work/error.log"
-cgi.assign = ( ".cgi" => "" )
-alias.url += ( "/hb" => "$B/bin/hb-ingest" )
-\$HTTP["url"] =~ "^/hb" {
-	cgi.assign = ( "" => "" )
-	setenv.add-environment = ( "HB_CONF" => "$HB_CONF" )
-}
-CONF
-"$LIGHTTPD" -D -f lighttpd.conf &
-pids="$pids $!"
-until curl -s -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.1; done
+cgi_server "$port" "$work/www"
 
 # load connections url: requests per second with wrk.
 load () {

@@ -136,21 +136,7 @@ awk -v n="$N" -v recent="$recent" 'BEGIN {
 # The receipts: hb-ingest as the man page shows it, under lighttpd.
 if [ -n "${RECEIPTS:-}" ]; then
 	port=$((base + 4))
-	cat >lighttpd.conf <<CONF
-server.document-root = "$work"
-server.bind = "127.0.0.1"
-server.port = $port
-server.modules = ( "mod_cgi", "mod_alias", "mod_setenv" )
-server.errorlog = "$work/lighttpd.log"
-alias.url += ( "/hb" => "$B/bin/hb-ingest" )
-\$HTTP["url"] =~ "^/hb" {
-	cgi.assign = ( "" => "" )
-	setenv.add-environment = ( "HB_CONF" => "$HB_CONF" )
-}
-CONF
-	"$(command -v lighttpd || echo /usr/sbin/lighttpd)" -D -f lighttpd.conf &
-	pids="$pids $!"
-	until curl -s -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.1; done
+	cgi_server "$port" "$work"
 	python3 "$top/test/bench/receipts.py" "http://127.0.0.1:$port/hb/whatsapp" \
 	    secret "$(echo "$RATE" | awk '{ print 3 * $1 / 1.1 }')" \
 	    "$(echo "$N $RATE" | awk '{ print $1 * 1.1 / $2 }')" >receipts.out &
