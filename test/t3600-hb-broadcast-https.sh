@@ -7,7 +7,7 @@ ECHO_MODULE=/usr/lib/nginx/modules/ngx_http_echo_module.so
 TLS_ROOT=$TRASH_DIRECTORY/nginx
 
 tls_answers () {
-	curl -s -o /dev/null --cacert cert.pem "https://127.0.0.1:$TLS_PORT/" ||
+	curl -s -o /dev/null --cacert cert.pem "https://127.0.0.1:$TLS_PORT/ready" ||
 	    ! kill -0 "$TLS_PID" 2>/dev/null
 }
 
@@ -32,6 +32,13 @@ start_tls () {
 				ssl_certificate $TRASH_DIRECTORY/cert.pem;
 				ssl_certificate_key $TRASH_DIRECTORY/key.pem;
 				access_log $TLS_ROOT/logs/sends.log sends;
+				# The readiness probe's request is not one
+				# of hb's: nginx logs a request after it has
+				# answered, which would race the truncation.
+				location = /ready {
+					access_log off;
+					return 204;
+				}
 				location / {
 					default_type application/json;
 					# Read the body, as an API does: a
@@ -94,10 +101,7 @@ test_expect_success 'a certificate hb does not trust: nothing is sent, it says w
 	test_json ".deferred == 5 and .sent == 0" hb-broadcast -d few -j status "$(cat id)"
 '
 
-# Not under valgrind: slowed that much, libcurl gave up on a connection
-# once and its request went again (201 requests for 200), which this
-# count of requests a connection does not allow for.
-test_expect_success NOT_VALGRIND 'with ca_file: sent over HTTP/2, many requests a connection' '
+test_expect_success 'with ca_file: sent over HTTP/2, many requests a connection' '
 	tls_conf "ca_file = $TRASH_DIRECTORY/cert.pem" &&
 	hb-broadcast send news >id &&
 	test_json ".sent == 200" hb-broadcast -j status "$(cat id)" &&
