@@ -854,6 +854,7 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	cli.sends = 1;
 	if ((status = cli_configure(&cli)) != 0)
 		return status;
 	if (argc > 0 && strcmp(argv[0], "send") != 0 &&

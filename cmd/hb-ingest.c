@@ -6,8 +6,11 @@
  * or polls Telegram (poll).  Each body is checked and parsed before the
  * store is opened, and hooks run after it is closed.
  */
+#include <sys/inotify.h>
+
 #include <ctype.h>
 #include <getopt.h>
+#include <poll.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -44,6 +47,7 @@ usage(int status)
 	    "usage: hb-ingest [-qrv] [-c channel] [-d dir] [-f file] "
 	    "[file ...]\n"
 	    "       hb-ingest [-qv] [-d dir] [-f file] poll [-1]\n"
+	    "       hb-ingest [-qv] [-d dir] [-f file] spool [-1]\n"
 	    "       hb-ingest [-n] [-f file]\n");
 	exit(status);
 }
@@ -361,13 +365,68 @@ apply_events(struct txn *tx, struct in_events *evs, json_t *out, void *arg)
 	return ingest_apply(tx, &in);
 }
 
+/*
+ * hb-ingest spool: the owner's committer for a web server that runs as
+ * another user (hb(7)).  Commits what waits in the spool, then each
+ * body as it arrives (inotify tells), until SIGTERM; with once, what
+ * waits now.  The hooks run here, as the owner.
+ */
+static int
+serve_spool(int once)
+{
+	struct spool_commit sc = { &cli.store, cli.store.lock_wait,
+	    cli.conf.watchdog, apply_events, NULL, 0 };
+	char dir[PATH_MAX], buf[4096];
+	struct sigaction sa;
+	struct pollfd pfd;
+	json_t *events;
+	int rc = 0;
+
+	if (store_make_home(&cli.store) == -1 ||
+	    store_path(dir, sizeof(dir), cli.home, "spool") == -1)
+		return EX_IOERR;
+	if (store_mine(&cli.store) != 1) {
+		log_errorx("spool: '%s' is another user's store", cli.home);
+		return EX_NOPERM;
+	}
+	/* Watched before the first look, so that no arrival is missed. */
+	pfd.events = POLLIN;
+	if ((pfd.fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK)) == -1 ||
+	    inotify_add_watch(pfd.fd, dir, IN_MOVED_TO | IN_CREATE) == -1) {
+		log_error("inotify '%s'", dir);
+		return EX_OSERR;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	while (!stop) {
+		events = json_array();
+		rc = spool_waiting(cli.home) ? spool_drain(&sc, events) : 0;
+		if (json_array_size(events) > 0)
+			hook_run(&cli.conf, events, HOOK_DETACH);
+		json_decref(events);
+		/* A busy store is tried again; a broken one ends us. */
+		if (rc == -1 || (once && (rc != 0 || !spool_waiting(cli.home))))
+			break;
+		if (spool_waiting(cli.home))
+			continue;
+		/* A second at most: a body renamed in while we looked. */
+		if (poll(&pfd, 1, 1000) > 0)
+			while (read(pfd.fd, buf, sizeof(buf)) > 0)
+				;
+	}
+	close(pfd.fd);
+	return rc == -1 ? EX_IOERR : rc == STORE_BUSY ? EX_TEMPFAIL : 0;
+}
+
 /* CGI mode: one webhook request, committed with whatever else waits. */
 static int
 cgi(void)
 {
 	struct spool_commit sc = { &cli.store, cli.store.lock_wait <
 	    CGI_LOCK_WAIT ? cli.store.lock_wait : CGI_LOCK_WAIT,
-	    cli.conf.watchdog, apply_events, NULL };
+	    cli.conf.watchdog, apply_events, NULL, 0 };
 	struct webhook wh;
 	char own[PATH_MAX];
 	json_t *events;
@@ -381,9 +440,12 @@ cgi(void)
 		webhook_release(&wh);
 		return rc == 0 ? 0 : EX_IOERR;
 	}
-	if ((rc = store_make_home(&cli.store)) == 0)
-		rc = spool_put(cli.home, wh.chan, wh.body, wh.len, own,
+	if ((rc = store_make_home(&cli.store)) == 0 &&
+	    (rc = store_mine(&cli.store)) >= 0) {
+		sc.guest = rc == 0;
+		rc = spool_put(&cli.store, wh.chan, wh.body, wh.len, own,
 		    sizeof(own));
+	}
 	webhook_release(&wh);
 	if (rc != 0)
 		return busy();
@@ -447,12 +509,18 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	/* Only polling asks a platform: the rest never read a token. */
+	cli.sends = argc > 0 && strcmp(argv[0], "poll") == 0;
 	if ((status = cli_configure(&cli)) != 0)
 		return status;
 	if (argc > 0 && strcmp(argv[0], "poll") == 0) {
 		if (argc != 1 || chan >= 0 || replay)
 			usage(EX_USAGE);
 		status = poll_telegram(once);
+	} else if (argc > 0 && strcmp(argv[0], "spool") == 0) {
+		if (argc != 1 || chan >= 0 || replay)
+			usage(EX_USAGE);
+		status = serve_spool(once);
 	} else {
 		if (once)
 			usage(EX_USAGE);

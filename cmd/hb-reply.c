@@ -576,6 +576,7 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	cli.sends = 1;
 	if ((status = cli_configure(&cli)) != 0)
 		return status;
 	if (argc > 0 && (((operator != NULL || keep_open || media_arg) &&

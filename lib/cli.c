@@ -78,7 +78,8 @@ cli_configure(struct cli *cli)
 	if (cli->conf_path == NULL)
 		cli->conf_path = (env = getenv("HB_CONF")) != NULL &&
 		    *env != '\0' ? env : HB_CONF_DEFAULT;
-	if (conf_load(&cli->conf, cli->conf_path) == -1)
+	if (conf_load(&cli->conf, cli->conf_path,
+	    cli->sends ? CONF_TOKENS : 0) == -1)
 		return EX_CONFIG;
 	if (cli->home == NULL)
 		cli->home = (env = getenv("HB_HOME")) != NULL &&

@@ -20,6 +20,7 @@ struct cli {
 	int	 json;		/* -j */
 	int	 show_conf;	/* -n */
 	int	 verbosity;	/* -q: -1, -v: +1 each */
+	int	 sends;		/* the program sends: read the send tokens */
 	struct conf conf;
 	struct store_opts store;
 };

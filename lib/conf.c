@@ -34,6 +34,7 @@ enum key_type {
 	K_STRING,	/* any text without control characters */
 	K_NUMBER,	/* decimal, within [min, max] */
 	K_SECRET,	/* a file whose content is a secret */
+	K_TOKEN,	/* the same, read only with CONF_TOKENS */
 	K_TIMEZONE,	/* a zone of the tz database */
 	K_GROUP,	/* a group name */
 	K_QUIET,	/* HH:MM-HH:MM, or empty */
@@ -99,7 +100,7 @@ static const struct key chan_keys[] = {
 	    [CHAN_MESSENGER] = "https://graph.facebook.com/v21.0",
 	    [CHAN_INSTAGRAM] = "https://graph.instagram.com/v21.0" },
 	    ALL, 0 },
-	{ "token_file", K_SECRET, CH(token), 0, 0, { 0 }, ALL, ALL },
+	{ "token_file", K_TOKEN, CH(token), 0, 0, { 0 }, ALL, ALL },
 	{ "secret_file", K_SECRET, CH(secret), 0, 0, { 0 }, TG, 0 },
 	{ "app_secret_file", K_SECRET, CH(app_secret), 0, 0, { 0 }, META,
 	    META },
@@ -350,6 +351,11 @@ set_value(struct conf *conf, void *base, const struct key *k,
 		}
 		*(long long *)((char *)base + k->off) = n;
 		break;
+	case K_TOKEN:
+		/* The web-facing process must not even be able to. */
+		if (!conf->read_tokens)
+			break;
+		/* FALLTHROUGH */
 	case K_SECRET:
 		if (value[0] == '\0')
 			break;
@@ -650,7 +656,7 @@ conf_init(struct conf *conf)
 }
 
 int
-conf_load(struct conf *conf, const char *path)
+conf_load(struct conf *conf, const char *path, unsigned flags)
 {
 	struct parse p;
 	struct chan_conf *cc;
@@ -662,6 +668,7 @@ conf_load(struct conf *conf, const char *path)
 	memset(conf, 0, sizeof(*conf));
 	conf->quiet_start = conf->quiet_end = -1;
 	conf->path = xstrdup(path);
+	conf->read_tokens = (flags & CONF_TOKENS) != 0;
 
 	if ((fp = fopen(path, "r")) == NULL)
 		return log_error("configuration file '%s'", path);

@@ -3,7 +3,9 @@
  *
  * conf_load() reads the INI file (through libinih), checks every key and
  * value, reads the secrets named by *_file keys and refuses secret files
- * that others may read.  Every error names file:line; the program then
+ * that others may read.  The send tokens (token_file) are read only by
+ * the programs that send, which ask for them with CONF_TOKENS: the
+ * web-facing hb-ingest need not be able to read them (hb(7)).  Every error names file:line; the program then
  * exits EX_CONFIG.  Defaults live in the key table in conf.c and are
  * documented in hb.conf(5).
  */
@@ -41,7 +43,8 @@ struct chan_conf {
 	const char *channel;	/* Telegram: "telegram:@name", the city's
 				   public channel every announcement goes to */
 	long long rate;		/* messages per second, 0 = unlimited */
-	struct secret token;	/* the send API's access token */
+	struct secret token;	/* the send API's access token, read with
+				   CONF_TOKENS only */
 	struct secret secret;	/* Telegram: the webhook secret token */
 	struct secret app_secret; /* Meta: key of X-Hub-Signature-256 */
 	struct secret verify_token; /* Meta: the GET handshake's token */
@@ -85,12 +88,17 @@ struct conf {
 	struct conf_topic *topics;
 	size_t	 ntopics;
 	char	*channel_id;	/* [telegram] channel's, owned here */
+	int	 read_tokens;	/* CONF_TOKENS was given */
 };
 
 /* Fill in every default; no file is read. */
 void	 conf_init(struct conf *);
-/* Read and check path.  0, or -1 after a "file:line: problem" message. */
-int	 conf_load(struct conf *, const char *path);
+/*
+ * Read and check path.  0, or -1 after a "file:line: problem" message.
+ * Flags: CONF_TOKENS reads the send tokens too.
+ */
+#define CONF_TOKENS	0x1
+int	 conf_load(struct conf *, const char *path, unsigned flags);
 /* Print the effective configuration in hb.conf syntax, secrets as paths. */
 void	 conf_print(const struct conf *, FILE *);
 /* Free everything, wiping the secrets first. */

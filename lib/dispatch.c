@@ -626,7 +626,7 @@ send_lock(const struct store_opts *o, const struct dispatch_opts *opts,
 
 	if (store_make_home(o) == -1 ||
 	    store_path(path, sizeof(path), o->home, "send.lock") == -1 ||
-	    (rc = lockfile_take(path, o->has_group ? 0640 : 0600, &fd)) == -1)
+	    (rc = lockfile_take(path, 0600, &fd)) == -1)
 		return -1;
 	if (rc == 0)
 		return fd;

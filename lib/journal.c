@@ -14,8 +14,7 @@ journal_open(struct journal *j, const struct store_opts *opts)
 {
 	memset(j, 0, sizeof(*j));
 	xasprintf(&j->path, "%s/journal", opts->home);
-	j->fd = open(j->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC,
-	    opts->has_group ? 0640 : 0600);
+	j->fd = open(j->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (j->fd == -1) {
 		log_error("%s", j->path);
 		free(j->path);

@@ -22,27 +22,28 @@
 #define REFUSED	".failed"	/* the store could not take it */
 
 int
-spool_put(const char *home, enum chan chan, const char *body, size_t len,
-    char *path, size_t pathsz)
+spool_put(const struct store_opts *o, enum chan chan, const char *body,
+    size_t len, char *path, size_t pathsz)
 {
 	char dir[PATH_MAX], tmp[PATH_MAX];
 	struct timespec ts;
 	int fd;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	if ((size_t)snprintf(dir, sizeof(dir), "%s/spool", home) >=
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/spool", o->home) >=
 	    sizeof(dir) || (size_t)snprintf(path, pathsz,
 	    "%s/%s.%ld.%lld.%09ld", dir, chan_name(chan), (long)getpid(),
 	    (long long)ts.tv_sec, ts.tv_nsec) >= pathsz ||
 	    /* Written under another name, so nobody claims half a body. */
 	    (size_t)snprintf(tmp, sizeof(tmp), "%s/tmp.%ld", dir,
 	    (long)getpid()) >= sizeof(tmp))
-		return log_errorx("spool: '%s' is too long a path", home);
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
-		return log_error("spool: '%s'", dir);
+		return log_errorx("spool: '%s' is too long a path", o->home);
+	/* With a group, the owner reads a guest's body as a member. */
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) == -1)
+	    o->has_group ? 0640 : 0600)) == -1)
 		return log_error("spool: '%s'", tmp);
+	if (o->has_group)
+		(void)fchmod(fd, 0640);	/* whatever the umask */
 	if (write(fd, body, len) != (ssize_t)len) {
 		close(fd);
 		unlink(tmp);
@@ -272,20 +273,21 @@ settled(enum spool_state state, int rc)
 }
 
 /*
- * Commit every body waiting in the spool, own among them, as the holder
- * of the lock, in one store session: a round per transaction, and more
- * rounds while bodies keep arriving (SPOOL_ROUNDS at most, so that our
- * own answer is not held back for long, or more while own still waits).
- * Under load, the webhooks that came in during one commit go in the
- * next, and their processes need no session of their own.  The store
- * gets a dup of the lock, so the lock stays ours, through lockfd, until
- * the spool is in order again.
+ * Commit every body waiting in the spool, own among them (if not NULL),
+ * as the holder of the lock, in one store session: a round per
+ * transaction, and more rounds while bodies keep arriving (SPOOL_ROUNDS
+ * at most, so that our own answer is not held back for long, or more
+ * while own still waits).  Under load, the webhooks that came in during
+ * one commit go in the next, and their processes need no session of
+ * their own.  The store gets a dup of the lock, so the lock stays ours,
+ * through lockfd, until the spool is in order again.
  */
 static int
 commit_spool(const struct spool_commit *sc, int lockfd, const char *own,
     json_t *events)
 {
-	enum spool_state state = SPOOL_PENDING;
+	enum spool_state state = own != NULL ? SPOOL_PENDING :
+	    SPOOL_COMMITTED;
 	struct store *st = NULL;
 	size_t claimed = 1;
 	int fd, rc, round;
@@ -298,13 +300,16 @@ commit_spool(const struct spool_commit *sc, int lockfd, const char *own,
 	    (round < SPOOL_ROUNDS || state == SPOOL_PENDING); round++) {
 		rc = commit_round(sc, st, events, &claimed);
 		/* Even a failing round may have committed own first. */
-		state = spool_state(own);
+		if (own != NULL)
+			state = spool_state(own);
 	}
 	if (store_close(st) != 0 && rc == 0)
 		rc = -1;
 	if (state == SPOOL_PENDING)
 		(void)spool_withdraw(own);
 	store_unlock(lockfd);
+	if (own == NULL)
+		return rc;
 	/* Committed is committed, whatever failed after. */
 	return settled(state, rc != 0 ? rc : -1);
 }
@@ -316,7 +321,7 @@ commit_spool(const struct spool_commit *sc, int lockfd, const char *own,
  * settled own (SETTLED); STORE_BUSY after `limit' seconds.  Trying
  * the lock and looking at the spool in turn, rather than queueing for
  * the lock, spares each waiter a turn in the store just to learn that
- * its body is in.
+ * its body is in.  A guest never tries the lock: the owner commits.
  */
 static int
 wait_turn(const struct spool_commit *sc, const char *own, unsigned limit,
@@ -327,13 +332,20 @@ wait_turn(const struct spool_commit *sc, const char *own, unsigned limit,
 	int rc;
 
 	for (;;) {
-		if ((rc = store_lock(sc->store, 0, lockfd)) != STORE_BUSY)
+		if (!sc->guest &&
+		    (rc = store_lock(sc->store, 0, lockfd)) != STORE_BUSY)
 			return rc;
 		if (spool_state(own) != SPOOL_PENDING)
 			return SETTLED;
 		if (monotime_now() - start >= limit) {
-			log_errorx("store: '%s' is busy (waited %u s), try "
-			    "again later", sc->store->home, limit);
+			if (sc->guest)
+				log_errorx("spool: the webhook waited %u s in "
+				    "'%s/spool'; is hb-ingest spool running "
+				    "as the store's owner?", limit,
+				    sc->store->home);
+			else
+				log_errorx("store: '%s' is busy (waited %u s), "
+				    "try again later", sc->store->home, limit);
 			return STORE_BUSY;
 		}
 		nanosleep(&tick, NULL);
@@ -362,4 +374,32 @@ spool_commit(const struct spool_commit *sc, const char *own, json_t *events)
 	if (rc != 0)
 		return rc;
 	return commit_spool(sc, lockfd, own, events);
+}
+
+int
+spool_drain(const struct spool_commit *sc, json_t *events)
+{
+	int lockfd, rc;
+
+	if ((rc = store_lock(sc->store, sc->lock_wait, &lockfd)) != 0)
+		return rc;
+	return commit_spool(sc, lockfd, NULL, events);
+}
+
+int
+spool_waiting(const char *home)
+{
+	char dir[PATH_MAX];
+	struct dirent *d;
+	DIR *dp;
+	int n = 0;
+
+	(void)snprintf(dir, sizeof(dir), "%s/spool", home);
+	if ((dp = opendir(dir)) == NULL)
+		return 0;
+	while (n == 0 && (d = readdir(dp)) != NULL)
+		n = d->d_name[0] != '.' && strncmp(d->d_name, "tmp.", 4) != 0 &&
+		    !has_suffix(d->d_name, REFUSED);
+	closedir(dp);
+	return n;
 }

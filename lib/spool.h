@@ -19,6 +19,11 @@
  * owner can tell "withdrawn" from "being committed".  A process that
  * dies with claims leaves them for the next holder; committing a body
  * twice is harmless, as the platform's id makes it a duplicate.
+ *
+ * A process of another user than the store's owner (the web server's,
+ * in the store's group: hb(7)) is a guest: it cannot take the lock, so
+ * it puts its body in the spool and waits for the owner's committer,
+ * hb-ingest spool (spool_drain), to settle it.
  */
 #ifndef SPOOL_H
 #define SPOOL_H
@@ -50,6 +55,7 @@ struct spool_commit {
 				   commit a body it has claimed */
 	spool_apply_fn apply;
 	void	*arg;
+	int	 guest;		/* another user's store: never take the lock */
 };
 
 /*
@@ -64,6 +70,14 @@ struct spool_commit {
  */
 int	 spool_commit(const struct spool_commit *, const char *own,
 	    json_t *events);
+/*
+ * The committer's turn: take the lock (waiting lock_wait seconds) and
+ * commit what waits, SPOOL_ROUNDS rounds at most, appending the events
+ * to events.  0, STORE_BUSY or -1.
+ */
+int	 spool_drain(const struct spool_commit *, json_t *events);
+/* Does a body wait in the spool?  1 or 0. */
+int	 spool_waiting(const char *home);
 
 struct spool_claim {
 	char	**paths;	/* the claimed files, to settle after commit */
@@ -72,9 +86,12 @@ struct spool_claim {
 	size_t	 n;
 };
 
-/* Put a checked body of chan in the spool; its name into path. */
-int	 spool_put(const char *home, enum chan, const char *body, size_t len,
-	    char *path, size_t pathsz);
+/*
+ * Put a checked body of chan in the spool (made by store_make_home);
+ * its name into path.
+ */
+int	 spool_put(const struct store_opts *, enum chan, const char *body,
+	    size_t len, char *path, size_t pathsz);
 /* Take it back: 0 if withdrawn, 1 if claimed or gone, -1 on error. */
 int	 spool_withdraw(const char *path);
 enum spool_state {

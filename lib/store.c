@@ -222,40 +222,68 @@ write_db_config(const char *home, mode_t mode)
 	return n != -1;
 }
 
-/* Create the store directory, readable by the owner (and the group). */
+/*
+ * Make dir with mode if need be.  With a group, it is the group's, and
+ * the mode is put right on a directory made by an older hb.
+ */
 static int
-make_home(const struct store_opts *o)
+make_dir(const struct store_opts *o, const char *dir, mode_t mode)
 {
 	struct stat sb;
 
-	if (stat(o->home, &sb) == 0) {
+	if (stat(dir, &sb) == 0) {
 		if (!S_ISDIR(sb.st_mode))
 			return log_errorx("store: '%s' is not a directory",
-			    o->home);
-		return 0;
-	}
-	if (errno != ENOENT)
-		return log_error("store: '%s'", o->home);
-	if (mkdir(o->home, o->has_group ? 02750 : 0700) == -1 &&
-	    errno != EEXIST)
-		return log_error("store: cannot create '%s'", o->home);
-	/* New files inherit the directory's group through its setgid bit. */
-	if (o->has_group && (chown(o->home, (uid_t)-1, o->gid) == -1 ||
-	    chmod(o->home, 02750) == -1))
-		return log_error("store: '%s'", o->home);
+			    dir);
+		if ((sb.st_mode & 07777) == mode || sb.st_uid != geteuid())
+			return 0;
+	} else if (errno != ENOENT)
+		return log_error("store: '%s'", dir);
+	else if (mkdir(dir, mode) == -1 && errno != EEXIST)
+		return log_error("store: cannot create '%s'", dir);
+	/* chmod: mkdir's mode went through the umask. */
+	if ((o->has_group && chown(dir, (uid_t)-1, o->gid) == -1) ||
+	    chmod(dir, mode) == -1)
+		return log_error("store: '%s'", dir);
 	return 0;
 }
 
-/* Take the store's lock, waiting at most `wait' seconds. */
+/*
+ * The store directory and its spool.  With a group (the web server's,
+ * hb(7)), the group may pass through the store directory to the spool
+ * and put webhooks there, and nothing else: every other file is the
+ * owner's alone.  New files in the spool get the group through its
+ * setgid bit, so that the owner (a member) can read a guest's body.
+ */
 static int
-take_lock(const char *home, unsigned wait, mode_t mode)
+make_home(const struct store_opts *o)
+{
+	char spool[PATH_MAX];
+
+	if (store_path(spool, sizeof(spool), o->home, "spool") == -1 ||
+	    make_dir(o, o->home, o->has_group ? 0710 : 0700) == -1)
+		return -1;
+	return make_dir(o, spool, o->has_group ? 02730 : 0700);
+}
+
+/*
+ * Take the store's lock, waiting at most `wait' seconds.  Only the
+ * owner can: the lock file is the owner's alone (flock works on a
+ * descriptor open for reading, so a readable lock is anybody's).
+ */
+static int
+take_lock(const char *home, unsigned wait)
 {
 	char path[PATH_MAX];
+	struct stat sb;
 	int fd, rc, saved;
 
 	if (store_path(path, sizeof(path), home, "lock") == -1 ||
-	    (rc = lockfile_take(path, mode, &fd)) == -1)
+	    (rc = lockfile_take(path, 0600, &fd)) == -1)
 		return -1;
+	/* One an older hb made readable by the group is put right. */
+	if (fstat(fd, &sb) == 0 && (sb.st_mode & 077) != 0)
+		(void)fchmod(fd, 0600);
 	if (rc == 0)
 		return fd;
 	if (wait == 0) {
@@ -439,8 +467,18 @@ store_path(char *buf, size_t size, const char *home, const char *name)
 int
 store_make_home(const struct store_opts *o)
 {
-	(void)umask(o->has_group ? 027 : 077);
+	(void)umask(077);
 	return make_home(o);
+}
+
+int
+store_mine(const struct store_opts *o)
+{
+	struct stat sb;
+
+	if (stat(o->home, &sb) == -1)
+		return errno == ENOENT ? 1 : log_error("store: '%s'", o->home);
+	return sb.st_uid == geteuid();
 }
 
 int
@@ -450,7 +488,7 @@ store_lock(const struct store_opts *o, unsigned wait, int *lockfd)
 
 	if (store_make_home(o) == -1)
 		return -1;
-	if ((fd = take_lock(o->home, wait, o->has_group ? 0640 : 0600)) < 0)
+	if ((fd = take_lock(o->home, wait)) < 0)
 		return fd == -2 ? STORE_BUSY : -1;
 	*lockfd = fd;
 	return 0;
@@ -477,7 +515,7 @@ store_open_locked(struct store **stp, const struct store_opts *o, int lockfd)
 {
 	const u_int32_t env_flags = DB_CREATE | DB_INIT_TXN | DB_INIT_LOG |
 	    DB_INIT_MPOOL | DB_REGISTER | DB_RECOVER;
-	mode_t mode = o->has_group ? 0640 : 0600;
+	mode_t mode = 0600;
 	struct store *st;
 	int maj, min, rc, i, resized;
 

@@ -53,7 +53,7 @@ struct txn;
 
 struct store_opts {
 	const char *home;	/* the store directory */
-	int	 has_group;	/* let group gid read the store */
+	int	 has_group;	/* let group gid put webhooks in the spool */
 	gid_t	 gid;
 	unsigned lock_wait;	/* seconds to wait for the lock */
 	unsigned watchdog;	/* seconds a process may stay inside; 0: 60 */
@@ -69,8 +69,18 @@ int	 store_open(struct store **, const struct store_opts *);
  * store_open_locked() owns the lock from then on, even when it fails.
  */
 int	 store_lock(const struct store_opts *, unsigned wait, int *lockfd);
-/* Create the store directory if need be (store_lock does it too). */
+/*
+ * Create the store directory and its spool if need be (store_lock does
+ * it too), and set the umask for the store's files: the owner's alone.
+ */
 int	 store_make_home(const struct store_opts *);
+/*
+ * Does this process's user own the store directory (or is there none
+ * yet)?  1 or 0; -1 after a message.  Only the owner can take the lock;
+ * another user (the web server's, in the group) leaves its webhooks in
+ * the spool for the owner's hb-ingest spool (hb(7)).
+ */
+int	 store_mine(const struct store_opts *);
 void	 store_unlock(int lockfd);
 int	 store_open_locked(struct store **, const struct store_opts *,
 	    int lockfd);

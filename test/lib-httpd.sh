@@ -4,7 +4,9 @@
 #
 #   $HB_URL/telegram, $HB_URL/whatsapp, ... $HB_URL/meta
 #
-# and stops it when the script ends.
+# and stops it when the script ends.  HTTPD_ROOT (where its files go)
+# and HTTPD_EXTRA (more lines for lighttpd.conf) may be set after
+# sourcing.
 
 LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
 HTTPD_ROOT=$TRASH_DIRECTORY/httpd
@@ -37,6 +39,7 @@ hb_start_httpd () {
 		server.errorlog = "$HTTPD_ROOT/error.log"
 		server.max-request-size = 8192
 		cgi.assign = ( ".cgi" => "" )
+		${HTTPD_EXTRA:-}
 		EOF
 		"$LIGHTTPD" -D -f "$HTTPD_ROOT/lighttpd.conf" 2>>"$HTTPD_ROOT/start.log" &
 		HTTPD_PID=$!

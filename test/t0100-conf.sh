@@ -73,7 +73,9 @@ test_expect_success 'a line that is no key = value exits 78' '
 
 test_expect_success 'a missing secret file exits 78 and names it' '
 	hb_write_conf "[telegram]" "token_file = $TRASH_DIRECTORY/gone.token" &&
-	test_expect_code 78 hb-subscribe stats 2>err &&
+	test_expect_code 78 hb-broadcast list 2>err &&
+	test_grep "gone.token.*No such file" err &&
+	test_expect_code 78 hb-reply list 2>err &&
 	test_grep "gone.token.*No such file" err
 '
 
@@ -81,9 +83,18 @@ test_expect_success 'a secret file that others can read exits 78' '
 	printf "s3cret\n" >open.token &&
 	chmod 644 open.token &&
 	hb_write_conf "[telegram]" "token_file = open.token" &&
-	test_expect_code 78 hb-subscribe stats 2>err &&
+	test_expect_code 78 hb-broadcast list 2>err &&
 	test_grep "open.token. is readable or writable by others" err &&
 	! grep s3cret err
+'
+
+test_expect_success 'only the programs that send read the send tokens' '
+	hb_write_conf "[telegram]" "token_file = $TRASH_DIRECTORY/gone.token" &&
+	hb-subscribe stats >/dev/null &&
+	hb-purge expire &&
+	hb-ingest -c telegram </dev/null &&
+	test_expect_code 78 hb-ingest poll -1 2>err &&
+	test_grep "gone.token.*No such file" err
 '
 
 test_expect_success 'a channel without its required keys exits 78' '

@@ -19,7 +19,7 @@ test_expect_success 'with SYSTEMDUNITDIR the units and timers, BINDIR filled in'
 	make -s -C "$top" B="$HB_BUILD" DESTDIR="$TRASH_DIRECTORY/root" \
 	    PREFIX=/usr SYSTEMDUNITDIR=/lib/systemd/system install >out 2>&1 &&
 	for u in hb-broadcast.service hb-broadcast.timer hb-purge.service \
-	    hb-purge.timer hb-poll.service; do
+	    hb-purge.timer hb-poll.service hb-spool.service; do
 		test -f "root/lib/systemd/system/$u" || return 1
 	done &&
 	test_grep "^ExecStart=/usr/bin/hb-broadcast -q run$" root/lib/systemd/system/hb-broadcast.service &&

@@ -84,14 +84,19 @@ test_expect_success NOT_VALGRIND 'a full disk inside the store (SIGBUS) exits 75
 	test_store_verify
 '
 
-test_expect_success 'with a group, the store is readable by that group' '
+test_expect_success 'with a group, the group reaches the spool and nothing else' '
 	hb_write_conf "group = daemon" &&
 	hb-subscribe -d grouped add telegram:1 &&
-	test "$(stat -c %a:%G grouped)" = 2750:daemon &&
-	find grouped -type f ! -perm 640 >loose &&
-	test_must_fail test -s loose &&
-	find grouped ! -group daemon >foreign &&
-	test_must_fail test -s foreign
+	test "$(stat -c %a:%G grouped)" = 710:daemon &&
+	test "$(stat -c %a:%G grouped/spool)" = 2730:daemon &&
+	find grouped -type f ! -perm 600 >loose &&
+	test_must_fail test -s loose
+'
+
+test_expect_success 'a lock an older hb made readable by the group is the owner'"'"'s again' '
+	chmod 640 grouped/lock &&
+	hb-subscribe -d grouped list >/dev/null &&
+	test "$(stat -c %a grouped/lock)" = 600
 '
 
 test_done

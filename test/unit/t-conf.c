@@ -82,7 +82,8 @@ test_channels_and_secrets(void **state)
 	    "verify_token_file = %s/meta.verify\nrate = 7\n",
 	    dir, dir, dir, dir);
 	conf_init(&c);
-	assert_int_equal(conf_load(&c, file("hb.conf", conf, 0644)), 0);
+	assert_int_equal(conf_load(&c, file("hb.conf", conf, 0644),
+	    CONF_TOKENS), 0);
 	tg = &c.chan[CHAN_TELEGRAM];
 	ms = &c.chan[CHAN_MESSENGER];
 	assert_true(tg->enabled);
@@ -112,13 +113,54 @@ test_secret_refused(void **state)
 	(void)snprintf(conf, sizeof(conf),
 	    "[hb]\n[telegram]\ntoken_file = %s/open.token\n", dir);
 	conf_init(&c);
-	assert_int_equal(conf_load(&c, file("hb.conf", conf, 0644)), -1);
+	assert_int_equal(conf_load(&c, file("hb.conf", conf, 0644),
+	    CONF_TOKENS), -1);
 	conf_release(&c);
 	file("two.token", "a\nb\n", 0600);
 	(void)snprintf(conf, sizeof(conf),
 	    "[hb]\n[telegram]\ntoken_file = %s/two.token\n", dir);
 	conf_init(&c);
-	assert_int_equal(conf_load(&c, file("hb.conf", conf, 0644)), -1);
+	assert_int_equal(conf_load(&c, file("hb.conf", conf, 0644),
+	    CONF_TOKENS), -1);
+	conf_release(&c);
+	/* A secret file is refused whoever reads the configuration. */
+	file("open.secret", "x\n", 0604);
+	(void)snprintf(conf, sizeof(conf),
+	    "[hb]\n[telegram]\ntoken_file = %s/tg.token\n"
+	    "secret_file = %s/open.secret\n", dir, dir);
+	conf_init(&c);
+	assert_int_equal(conf_load(&c, file("hb.conf", conf, 0644), 0), -1);
+	conf_release(&c);
+}
+
+/*
+ * Only the programs that send read the send tokens: without CONF_TOKENS
+ * a token file that is not there (or not readable) is no error, and its
+ * path is still required and printed.
+ */
+static void
+test_tokens_for_senders_only(void **state)
+{
+	char conf[512];
+	struct conf c;
+
+	(void)state;
+	file("tg.secret", "s3cret\n", 0640);
+	(void)snprintf(conf, sizeof(conf),
+	    "[hb]\n[telegram]\ntoken_file = %s/no.such.token\n"
+	    "secret_file = %s/tg.secret\n", dir, dir);
+	conf_init(&c);
+	assert_int_equal(conf_load(&c, file("hb.conf", conf, 0644), 0), 0);
+	assert_null(c.chan[CHAN_TELEGRAM].token.value);
+	assert_string_equal(c.chan[CHAN_TELEGRAM].secret.value, "s3cret");
+	conf_release(&c);
+	conf_init(&c);
+	assert_int_equal(conf_load(&c, file("hb.conf", conf, 0644),
+	    CONF_TOKENS), -1);
+	conf_release(&c);
+	conf_init(&c);
+	assert_int_equal(conf_load(&c, file("hb.conf",
+	    "[hb]\n[telegram]\n", 0644), 0), -1);
 	conf_release(&c);
 }
 
@@ -131,7 +173,7 @@ test_texts(void **state)
 	conf_init(&c);
 	assert_int_equal(conf_load(&c, file("hb.conf",
 	    "[hb]\nlanguage = de\n[texts.de]\nwelcome = Hallo!\\nNeue Zeile "
-	    "\\\\ Ende\n[texts.fr]\nhelp = Aide\n", 0644)), 0);
+	    "\\\\ Ende\n[texts.fr]\nhelp = Aide\n", 0644), 0), 0);
 	assert_string_equal(conf_text(&c, "de", TEXT_WELCOME),
 	    "Hallo!\nNeue Zeile \\ Ende");
 	/* Built-in where nothing is configured, in the asked language. */
@@ -187,7 +229,7 @@ test_errors(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		conf_init(&c);
-		if (conf_load(&c, file("hb.conf", bad[i], 0644)) != -1)
+		if (conf_load(&c, file("hb.conf", bad[i], 0644), 0) != -1)
 			fail_msg("accepted: %s", bad[i]);
 		conf_release(&c);
 	}
@@ -212,7 +254,7 @@ test_reach(void **state)
 	    "[topics]\nbaustellen = Baustellen, Verkehr\nkultur = Kultur\n",
 	    dir, dir, dir, dir);
 	conf_init(&c);
-	assert_int_equal(conf_load(&c, file("hb.conf", conf, 0644)), 0);
+	assert_int_equal(conf_load(&c, file("hb.conf", conf, 0644), 0), 0);
 	assert_int_equal(c.approval, 1);
 	assert_int_equal(c.catch_up, 3);
 	assert_true(c.chan[CHAN_WHATSAPP].template_price > 0.0612 &&
@@ -243,6 +285,7 @@ main(void)
 		cmocka_unit_test(test_reach),
 		cmocka_unit_test(test_channels_and_secrets),
 		cmocka_unit_test(test_secret_refused),
+		cmocka_unit_test(test_tokens_for_senders_only),
 		cmocka_unit_test(test_texts),
 		cmocka_unit_test(test_errors),
 	};

@@ -41,12 +41,14 @@ teardown(void **state)
 static void
 put_in(const char *dir, int id, char *path, size_t sz)
 {
+	struct store_opts o = { .home = dir };
 	char body[256];
 
 	(void)snprintf(body, sizeof(body), "{\"update_id\":%d,\"message\":{"
 	    "\"message_id\":1,\"date\":1,\"chat\":{\"id\":%d,\"type\":"
 	    "\"private\"},\"text\":\"Start\"}}", id, id);
-	assert_int_equal(spool_put(dir, CHAN_TELEGRAM, body, strlen(body),
+	assert_int_equal(store_make_home(&o), 0);
+	assert_int_equal(spool_put(&o, CHAN_TELEGRAM, body, strlen(body),
 	    path, sz), 0);
 }
 
