@@ -62,6 +62,9 @@ UNIT_SRCS =	$(wildcard test/unit/t-*.c)
 UNIT_BINS =	$(UNIT_SRCS:test/unit/%.c=$(B)/test/%)
 HELPER_SRCS =	$(wildcard test/helper/*.c)
 HELPER_BINS =	$(HELPER_SRCS:test/helper/%.c=$(B)/test/%)
+# Preloaded into every test's programs, so without sanitizers: it also
+# goes into curl, jq and the web servers.
+PRELOAD =	$(B)/test/syslog-capture.so
 MANS =		$(wildcard man/*.[1-8])
 UNITS =		$(wildcard scripts/systemd/*.service scripts/systemd/*.timer)
 SHELL_TESTS =	$(wildcard test/t[0-9]*.sh)
@@ -106,9 +109,13 @@ $(B)/test/%: $(B)/test/helper/%.o $(B)/libhb.a
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(PRELOAD): test/preload/syslog-capture.c
+	$(Q)mkdir -p $(@D)
+	$(Q)cc -shared -fPIC -O2 -Wall -Wextra -o $@ $<
+
 lib: $(B)/libhb.a
 
-test-progs: $(BINS) $(UNIT_BINS) $(HELPER_BINS)
+test-progs: $(BINS) $(UNIT_BINS) $(HELPER_BINS) $(PRELOAD)
 
 # Unit tests speak TAP through cmocka; shell tests through test-lib.sh.
 # prove runs both and closes with its summary.
@@ -174,7 +181,7 @@ fuzz fuzz-smoke: fuzz-build
 lint: $(BINS) | $(DEPS_OK)
 	mandoc -Tlint -W warning $(MANS)
 	shellcheck -s sh scripts/*.sh test/*.sh .ci/run
-	sh scripts/checksrc.sh $(wildcard cmd/*.c lib/*.[ch] test/unit/*.[ch] test/helper/*.c)
+	sh scripts/checksrc.sh $(wildcard cmd/*.c lib/*.[ch] test/unit/*.[ch] test/helper/*.c test/preload/*.c)
 	@# The systemd units, as make install fills them in, for this build.
 	rm -rf $(B)/systemd && mkdir -p $(B)/systemd
 	for u in $(UNITS); do \

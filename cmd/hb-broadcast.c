@@ -35,6 +35,15 @@ static const char *media_arg;	/* -m */
 static const char *topic_arg;	/* -t */
 static const char *follow_arg;	/* -F */
 
+/* Who does this, for the audit lines: "login" or "login (-u name)". */
+static const char *
+operator_who(void)
+{
+	static char buf[CLI_WHO_SIZE];
+
+	return cli_who(req.operator, req.operator_name, buf, sizeof(buf));
+}
+
 static void __attribute__((noreturn))
 usage(int status)
 {
@@ -375,8 +384,6 @@ cmd_send(int argc, char **argv)
 	    media_arg != NULL, &text)) != 0)
 		goto done;
 	req.text = text;
-	if (req.operator == NULL)
-		req.operator = cli_operator();
 	memset(&cr, 0, sizeof(cr));
 	cr.now = time(NULL);
 	if (follow_arg != NULL)
@@ -410,10 +417,10 @@ done:
 		return rc;
 	if (req.emergency)
 		log_audit("emergency broadcast %llu by %s: %s",
-		    (unsigned long long)cr.n, req.operator, req.reason);
+		    (unsigned long long)cr.n, operator_who(), req.reason);
 	else
 		log_audit("%s %llu by %s", req.test ? "test broadcast" :
-		    "broadcast", (unsigned long long)cr.n, req.operator);
+		    "broadcast", (unsigned long long)cr.n, operator_who());
 	if (cli.conf.approval && !req.emergency && !req.test) {
 		/* Not an error, but what the operator must know. */
 		log_warnx("broadcast %llu waits for another operator's "
@@ -669,7 +676,7 @@ cmd_cancel(int argc, char **argv)
 		log_warnx("broadcast %s was cancelled already", argv[0]);
 	else
 		log_audit("broadcast %s cancelled by %s", argv[0],
-		    cli_operator());
+		    operator_who());
 	return 0;
 }
 
@@ -722,7 +729,7 @@ cmd_retry(int argc, char **argv)
 		return 0;
 	}
 	log_audit("%zu failed deliveries of broadcast %s sent again by %s",
-	    r.again, argv[0], cli_operator());
+	    r.again, argv[0], operator_who());
 	return send_now(r.n);
 }
 
@@ -749,8 +756,6 @@ cmd_approve(int argc, char **argv)
 	if (argc != 1)
 		usage(EX_USAGE);
 	a.n = parse_id(argv[0]);
-	if (req.operator == NULL)
-		req.operator = cli_operator();
 	if ((rc = store_run(&cli.store, approve_fn, &a)) != 0) {
 		if (rc == STORE_NOTFOUND)
 			log_errorx("no broadcast %s", argv[0]);
@@ -765,7 +770,7 @@ cmd_approve(int argc, char **argv)
 		log_errorx("broadcast %s waits for no approval", argv[0]);
 		return EX_DATAERR;
 	}
-	log_audit("broadcast %s approved by %s", argv[0], req.operator);
+	log_audit("broadcast %s approved by %s", argv[0], operator_who());
 	return 0;
 }
 
@@ -846,7 +851,8 @@ main(int argc, char *argv[])
 			follow_arg = optarg;
 			continue;
 		case 'u':
-			req.operator = optarg;
+			cli_display_name(optarg, usage);
+			req.operator_name = optarg;
 			continue;
 		}
 		if (!cli_option(&cli, ch, optarg, usage))
@@ -854,6 +860,7 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	req.operator = cli_operator();
 	cli.sends = 1;
 	if ((status = cli_configure(&cli)) != 0)
 		return status;
@@ -863,7 +870,8 @@ main(int argc, char *argv[])
 	if (argc > 0 && strcmp(argv[0], "send") != 0 && (at_arg ||
 	    media_arg || topic_arg || follow_arg || dry || req.emergency ||
 	    req.reason ||
-	    req.test || (req.operator && strcmp(argv[0], "approve") != 0)))
+	    req.test || (req.operator_name &&
+	    strcmp(argv[0], "approve") != 0)))
 		usage(EX_USAGE);
 	status = cli_run_verb(verbs, argc, argv, usage);
 	cli_release(&cli);

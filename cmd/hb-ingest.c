@@ -164,6 +164,7 @@ commit_batch(struct in_events *evs, struct docs *docs, int replay,
 	int rc;
 
 	if ((rc = commit(evs, docs, replay, tg_offset, &out, refused)) == 0) {
+		ingest_audit(out);
 		for (i = 0; i < json_array_size(out); i++)
 			jsonl_write(stdout, json_array_get(out, i));
 		if (!replay)
@@ -403,6 +404,7 @@ serve_spool(int once)
 	while (!stop) {
 		events = json_array();
 		rc = spool_waiting(cli.home) ? spool_drain(&sc, events) : 0;
+		ingest_audit(events);
 		if (json_array_size(events) > 0)
 			hook_run(&cli.conf, events, HOOK_DETACH);
 		json_decref(events);
@@ -470,6 +472,7 @@ cgi(void)
 	rc = cgi_respond(200, NULL, "ok\n");
 	/* The platform has its answer; the hooks run on their own. */
 	fclose(stdout);
+	ingest_audit(events);
 	hook_run(&cli.conf, events, HOOK_DETACH);
 	json_decref(events);
 	return rc == 0 ? 0 : EX_IOERR;

@@ -27,6 +27,7 @@
 
 static struct cli cli;
 static struct person_counts *receipts;	/* one per ID erased */
+static size_t erased;			/* how many, for the audit line */
 
 static void __attribute__((noreturn))
 usage(int status)
@@ -56,6 +57,7 @@ print_receipt(struct batch_items *it, size_t i)
 	char when[TIMEFMT_SIZE];
 	json_t *o;
 
+	erased++;
 	timefmt_rfc3339(time(NULL), when);
 	if (!cli.json) {
 		printf("%s\tsubscriber %zu\tmessages %zu\tdeliveries %zu\t"
@@ -85,6 +87,10 @@ cmd_erase(int argc, char **argv)
 	rc = batch_run(&cli.store, &it, 1, erase_one, print_receipt);
 	free(receipts);
 	batch_release(&it);
+	/* Who erased how many; never whom. */
+	if (erased > 0)
+		log_audit("%zu %s erased by %s", erased, erased == 1 ?
+		    "person" : "people", cli_operator());
 	if (rc != 0)
 		return cli_status(rc);
 	return cli_flush();

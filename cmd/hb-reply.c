@@ -26,7 +26,8 @@
 #define FOLLOW_PAUSE	1	/* seconds between looks at the store */
 
 static struct cli cli;
-static const char *operator;	/* -u */
+static const char *operator;	/* cli_operator() */
+static const char *operator_name; /* -u */
 static const char *after;	/* -s */
 static int keep_open;		/* -k */
 static const char *media_arg;	/* send -m */
@@ -201,6 +202,7 @@ cmd_show(int argc, char **argv)
 {
 	struct show sh = { NULL, json_array(), 0 };
 	const char *dir, *who;
+	char whobuf[CLI_WHO_SIZE];
 	char *line;
 	json_t *m;
 	size_t i;
@@ -223,7 +225,8 @@ cmd_show(int argc, char **argv)
 		}
 		dir = jsonl_string(m, "dir");
 		who = dir != NULL && strcmp(dir, "out") == 0 ?
-		    jsonl_string(m, "operator") : NULL;
+		    cli_who(jsonl_string(m, "operator"), jsonl_string(m,
+		    "operator_name"), whobuf, sizeof(whobuf)) : NULL;
 		cli_print_field(jsonl_string(m, "time"), 0);
 		cli_print_field(dir, 0);
 		cli_print_field(jsonl_string(m, "type"), 0);
@@ -257,7 +260,7 @@ prepare_fn(struct txn *tx, void *arg)
 	int rc;
 
 	rc = reply_prepare(tx, &cli.conf, a->id, a->text, operator,
-	    keep_open ? REPLY_KEEP_OPEN : 0, time(NULL), &a->seq, &a->kind,
+	    operator_name, keep_open ? REPLY_KEEP_OPEN : 0, time(NULL), &a->seq, &a->kind,
 	    a->why, sizeof(a->why));
 	if (rc == 0 && a->media != NULL)
 		rc = reply_attach(tx, a->seq, a->media);
@@ -568,7 +571,8 @@ main(int argc, char *argv[])
 			after = optarg;
 			continue;
 		case 'u':
-			operator = optarg;
+			cli_display_name(optarg, usage);
+			operator_name = optarg;
 			continue;
 		}
 		if (!cli_option(&cli, ch, optarg, usage))
@@ -579,13 +583,12 @@ main(int argc, char *argv[])
 	cli.sends = 1;
 	if ((status = cli_configure(&cli)) != 0)
 		return status;
-	if (argc > 0 && (((operator != NULL || keep_open || media_arg) &&
+	if (argc > 0 && (((operator_name != NULL || keep_open || media_arg) &&
 	    strcmp(argv[0], "send") != 0) ||
 	    (out_arg != NULL && strcmp(argv[0], "fetch") != 0) ||
 	    (after != NULL && strcmp(argv[0], "follow") != 0)))
 		usage(EX_USAGE);
-	if (operator == NULL)
-		operator = cli_operator();
+	operator = cli_operator();
 	status = cli_run_verb(verbs, argc, argv, usage);
 	cli_release(&cli);
 	return status;

@@ -169,6 +169,9 @@ bcast_create(struct txn *tx, const struct conf *conf,
 	    req->operator, "created", (json_int_t)now, "at", (json_int_t)t,
 	    "state", "scheduled", "due", (json_int_t)t, "prio",
 	    req->emergency ? 0 : 1);
+	if (rec != NULL && req->operator_name != NULL)
+		json_object_set_new(rec, "operator_name",
+		    json_string(req->operator_name));
 	if (rec == NULL)
 		return -1;
 	if (req->emergency && req->reason != NULL)

@@ -13,7 +13,8 @@
  *   topics      with send -t: the [topics] it is about; it reaches
  *               those who chose one of them and those who chose none
  *   emergency   true for -e; then "reason" says why
- *   operator    who sent it
+ *   operator    who sent it: the login name
+ *   operator_name  the display name given with -u, if any
  *   created     when it was written; "at": when it goes out
  *   test        true for send -T: to the testers only, counting nothing
  *   follows     send -F: the broadcast this one follows up, whose
@@ -64,7 +65,8 @@ struct bcast_req {
 	int	 test;		/* -T: to the testers only */
 	uint64_t follows;	/* -F: the broadcast it follows up, or 0 */
 	const char *reason;
-	const char *operator;
+	const char *operator;	/* the login name (cli_operator) */
+	const char *operator_name; /* -u: a display name beside it, or NULL */
 	time_t	 at;		/* with scheduled: when */
 	int	 scheduled;
 };

@@ -159,16 +159,50 @@ cli_run_verb(const struct cli_verb *verbs, int argc, char **argv,
 const char *
 cli_operator(void)
 {
-	const char *s;
+	static char name[64];
+	const char *user = getenv("SUDO_USER"), *uid = getenv("SUDO_UID");
 	struct passwd *pw;
 
-	if ((s = getenv("USER")) != NULL && *s != '\0')
-		return s;
-	if ((s = getenv("LOGNAME")) != NULL && *s != '\0')
-		return s;
-	if ((pw = getpwuid(getuid())) != NULL)
-		return pw->pw_name;
-	return "unknown";
+	/*
+	 * sudo sets both; they count when they name the user who ran sudo
+	 * to become another.  Setting them by hand gains nothing: only the
+	 * store's owner can run the programs at all.
+	 */
+	if (user != NULL && uid != NULL && (pw = getpwnam(user)) != NULL &&
+	    pw->pw_uid != getuid() &&
+	    strtoul(uid, NULL, 10) == (unsigned long)pw->pw_uid)
+		(void)strlcpy(name, pw->pw_name, sizeof(name));
+	else if ((pw = getpwuid(getuid())) != NULL)
+		(void)strlcpy(name, pw->pw_name, sizeof(name));
+	else
+		(void)snprintf(name, sizeof(name), "uid %lu",
+		    (unsigned long)getuid());
+	return name;
+}
+
+int
+cli_display_name(const char *name, void (*usage)(int))
+{
+	const unsigned char *u = (const unsigned char *)name;
+
+	for (; *u != '\0'; u++)
+		if (*u < 0x20 || *u == 0x7f)
+			break;
+	if (*u != '\0' || strlen(name) > CLI_NAME_MAX || *name == '\0') {
+		log_errorx("-u: a name of 1 to %d characters, without "
+		    "control characters", CLI_NAME_MAX);
+		usage(EX_USAGE);
+	}
+	return 0;
+}
+
+const char *
+cli_who(const char *login, const char *name, char *buf, size_t size)
+{
+	if (name == NULL)
+		return login;
+	(void)snprintf(buf, size, "%s (%s)", login, name);
+	return buf;
 }
 
 void

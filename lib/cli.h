@@ -57,8 +57,19 @@ struct cli_verb {
  */
 int	 cli_run_verb(const struct cli_verb *, int argc, char **argv,
 	    void (*usage)(int));
-/* Who runs this: $USER, $LOGNAME or the password file's name. */
+/*
+ * Who runs this, for the records and the audit lines: the login name of
+ * the person (SUDO_USER under sudo, else the real user's), never a
+ * string they choose.
+ */
 const char *cli_operator(void);
+/* Check -u, a display name beside the login; a usage error if bad. */
+#define CLI_NAME_MAX	64
+int	 cli_display_name(const char *name, void (*usage)(int));
+/* "login", or "login (name)" in buf. */
+#define CLI_WHO_SIZE	(64 + CLI_NAME_MAX + 4)
+const char *cli_who(const char *login, const char *name, char *buf,
+	    size_t size);
 /*
  * A message text from path (or stdin for NULL or "-"), never from argv:
  * at most CLI_TEXT_MAX bytes of valid UTF-8, without the white space

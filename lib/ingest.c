@@ -12,6 +12,7 @@
 #include "jsonl.h"
 #include "keyword.h"
 #include "ledger.h"
+#include "log.h"
 #include "msg.h"
 #include "outbox.h"
 #include "person.h"
@@ -36,6 +37,20 @@ event(struct ingest *in, const struct in_event *ev, const char *name)
 		json_object_set_new(o, "pid", json_string(ev->pid));
 	json_array_append_new(in->out, o);
 	return o;	/* borrowed from in->out */
+}
+
+void
+ingest_audit(const json_t *events)
+{
+	const json_t *ev;
+	const char *name;
+	size_t i;
+
+	json_array_foreach(events, i, ev)
+		if ((name = jsonl_string(ev, "event")) != NULL &&
+		    strcmp(name, "erase") == 0)
+			log_audit("erasure at a citizen's request on %s",
+			    jsonl_string(ev, "channel"));
 }
 
 static void

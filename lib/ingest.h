@@ -41,6 +41,11 @@ struct ingest {
 
 /* A store_txn_fn: arg is a struct ingest. */
 int	 ingest_apply(struct txn *, void *arg);
+/*
+ * The audit line of each erasure among the committed events (a
+ * citizen's "Alle Daten löschen"), in syslog: the channel, never who.
+ */
+void	 ingest_audit(const json_t *events);
 /* Telegram's polling offset as stored (0 if none yet). */
 int	 ingest_tg_offset(struct txn *, long long *offset);
 

@@ -118,7 +118,8 @@ reply_done(struct txn *tx, const char *id)
 
 int
 reply_prepare(struct txn *tx, const struct conf *conf, const char *id,
-    const char *text, const char *operator, int flags, time_t now,
+    const char *text, const char *operator, const char *operator_name,
+    int flags, time_t now,
     uint64_t *seq, enum platform_kind *kind, char *why, size_t whysz)
 {
 	char buf[TIMEFMT_SIZE];
@@ -156,6 +157,9 @@ reply_prepare(struct txn *tx, const struct conf *conf, const char *id,
 	    (json_int_t)now, "operator", operator, "state", "sending");
 	if (m == NULL)
 		return -1;
+	if (operator_name != NULL)
+		json_object_set_new(m, "operator_name",
+		    json_string(operator_name));
 	rc = msg_add(tx, m, seq);
 	json_decref(m);
 	if (rc == 0 && !(flags & REPLY_KEEP_OPEN))

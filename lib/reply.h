@@ -4,7 +4,8 @@
  * A conversation is the person's records in the messages table, in the
  * order they were stored (the messages-person index), both directions:
  * "in" as hb-ingest stored them, "out" as hb-reply sends them, with
- * "operator", "state" (sending, sent, delivered, read, queued, failed)
+ * "operator" (the login name) and "operator_name" (hb-reply -u),
+ * "state" (sending, sent, delivered, read, queued, failed)
  * and "pid".  A chat message (no keyword) sets the subscriber's
  * "unanswered" to its time; an answer or hb-reply done clears it, and
  * the inbox is the people who have it.
@@ -37,7 +38,8 @@ int	 reply_done(struct txn *, const char *id);
  * number, *kind how it may go.  REPLY_WINDOW with a reason in why.
  */
 int	 reply_prepare(struct txn *, const struct conf *, const char *id,
-	    const char *text, const char *operator, int flags, time_t now,
+	    const char *text, const char *operator, const char *operator_name,
+	    int flags, time_t now,
 	    uint64_t *seq, enum platform_kind *kind, char *why, size_t whysz);
 /* The answer seq carries m: its type, and m's name, MIME type, size. */
 int	 reply_attach(struct txn *, uint64_t seq, const struct media *m);

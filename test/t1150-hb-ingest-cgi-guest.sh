@@ -20,10 +20,14 @@ server.groupname = "daemon"'
 HB_HOME=$WORLD/store
 HB_CONF=$WORLD/hb.conf
 mkdir -m 1777 "$WORLD/reports" "$WORLD/bin" &&
-cp "$HB_BUILD"/bin/hb-* "$WORLD/bin" || exit 1
+install -m 666 /dev/null "$WORLD/reports/syslog" &&
+cp "$HB_BUILD"/bin/hb-* "$HB_BUILD/test/syslog-capture.so" "$WORLD/bin" ||
+    exit 1
 PATH=$WORLD/bin:$PATH
-ASAN_OPTIONS=log_path=$WORLD/reports/.sanitizer:detect_leaks=1:allow_user_segv_handler=1
+ASAN_OPTIONS=log_path=$WORLD/reports/.sanitizer:detect_leaks=1:allow_user_segv_handler=1:verify_asan_link_order=0
 UBSAN_OPTIONS=log_path=$WORLD/reports/.sanitizer:print_stacktrace=1
+LD_PRELOAD=$WORLD/bin/syslog-capture.so
+HB_TEST_SYSLOG=$WORLD/reports/syslog
 
 as_owner () {
 	setpriv --reuid=daemon --regid=daemon --init-groups -- "$@"
@@ -99,6 +103,7 @@ test_expect_success 'a group member cannot take the store'"'"'s lock, nor open t
 
 test_expect_success 'without the owner'"'"'s committer a webhook gets 503 and leaves nothing' '
 	test "$(hb_post_telegram "$TEST_DIRECTORY/data/ingest/tg-start.json")" = 503 &&
+	test_grep "is hb-ingest spool running as the store.s owner" "$HB_TEST_SYSLOG" &&
 	ls -A "$HB_HOME/spool" >left &&
 	test_must_be_empty left &&
 	as_owner hb-subscribe list >out &&
@@ -148,4 +153,6 @@ test_expect_success 'the committer ends on SIGTERM with status 0' '
 
 # Reports of the programs that ran as other users, for test_done.
 cp "$WORLD"/reports/.sanitizer.* "$TRASH_DIRECTORY" 2>/dev/null
+cp "$WORLD/reports/syslog" "$TRASH_DIRECTORY/.syslog" 2>/dev/null
+HB_TEST_SYSLOG=$TRASH_DIRECTORY/.syslog
 test_done

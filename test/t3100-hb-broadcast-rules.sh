@@ -55,7 +55,7 @@ test_expect_success 'an emergency goes through, with its reason and operator' '
 	hb-broadcast -c telegram send -e -r "Sturm" -u presse warn >id3 &&
 	hb_texts telegram:501 >texts &&
 	test_grep Unwetterwarnung texts &&
-	test_json -s ".[] | select(.n == $(cat id3)) | .emergency and .reason == \"Sturm\" and .operator == \"presse\" and .state == \"sent\"" hb-broadcast -j list
+	test_json -s ".[] | select(.n == $(cat id3)) | .emergency and .reason == \"Sturm\" and .operator == \"$(id -un)\" and .operator_name == \"presse\" and .state == \"sent\"" hb-broadcast -j list
 '
 
 test_expect_success 'cancel marks a scheduled broadcast; an unknown one is an error' '

@@ -51,29 +51,31 @@ test_expect_success 'with approval, nothing goes before another operator approve
 	    "approval = yes" "testers = telegram:491701000001, whatsapp:4917000007001" &&
 	hb-broadcast run &&
 	: >"$SIM_LOG" &&
-	hb-broadcast -u presse send news >id 2>err &&
+	hb_sudo daemon hb-broadcast send news >id 2>err &&
 	test_grep "waits for another operator" err &&
 	hb-broadcast run &&
 	test -z "$(hb_copies)" &&
-	hb-broadcast list | test_grep "^$(cat id)	waiting	.*	presse	" &&
-	test_expect_code 77 hb-broadcast approve -u presse "$(cat id)" 2>err &&
+	hb-broadcast list | test_grep "^$(cat id)	waiting	.*	daemon	" &&
+	test_expect_code 77 hb_sudo daemon hb-broadcast approve "$(cat id)" 2>err &&
 	test_grep "another operator approves it" err &&
+	test_expect_code 77 hb_sudo daemon hb-broadcast approve -u "Chefin" "$(cat id)" 2>err &&
+	test_expect_code 77 hb_sudo daemon env USER=bin LOGNAME=bin hb-broadcast approve "$(cat id)" 2>err &&
 	test -z "$(hb_copies)" &&
-	hb-broadcast approve -u chef "$(cat id)" &&
-	hb-broadcast list | test_grep "^$(cat id)	scheduled	.*	presse/chef	" &&
-	test_expect_code 65 hb-broadcast approve -u chef "$(cat id)" 2>/dev/null &&
+	hb_sudo bin hb-broadcast approve "$(cat id)" &&
+	hb-broadcast list | test_grep "^$(cat id)	scheduled	.*	daemon/bin	" &&
+	test_expect_code 65 hb_sudo bin hb-broadcast approve "$(cat id)" 2>/dev/null &&
 	hb-broadcast run &&
 	test "$(hb_copies | wc -l)" = 30 &&
 	hb-broadcast status "$(cat id)" 2>err >/dev/null &&
-	test_grep "broadcast $(cat id) by presse, approved by chef" err &&
-	hb-broadcast -j list | jq -s -e "map(select(.n == $(cat id)))[0].approved_by == \"chef\""
+	test_grep "broadcast $(cat id) by daemon, approved by bin" err &&
+	hb-broadcast -j list | jq -s -e "map(select(.n == $(cat id)))[0].approved_by == \"bin\""
 '
 
 test_expect_success 'with approval, cancel ends a waiting one; emergencies and tests do not wait' '
 	: >"$SIM_LOG" &&
-	hb-broadcast -u presse send news >id 2>/dev/null &&
+	hb_sudo daemon hb-broadcast send news >id 2>/dev/null &&
 	hb-broadcast cancel "$(cat id)" &&
-	test_expect_code 65 hb-broadcast approve -u chef "$(cat id)" 2>/dev/null &&
+	test_expect_code 65 hb_sudo bin hb-broadcast approve "$(cat id)" 2>/dev/null &&
 	hb-broadcast run &&
 	test -z "$(hb_copies)" &&
 	hb-broadcast send -e -r Sturm news >/dev/null &&

@@ -38,22 +38,24 @@ test_expect_success 'inbox: unanswered conversations, oldest first; keywords are
 	test_json ".subscriber.unanswered | test(\"Z$\")" hb-subscribe show telegram:11
 '
 
-test_expect_success 'send: from stdin, records the operator, leaves the inbox' '
-	echo "Montags ab 8 Uhr." | USER=presse hb-reply send telegram:11 &&
+test_expect_success 'send: from stdin, records the operator'"'"'s login, leaves the inbox' '
+	echo "Montags ab 8 Uhr." | USER=presse hb_sudo daemon hb-reply send telegram:11 &&
 	hb_sent_to telegram:11 &&
 	jq -e ".text == \"Montags ab 8 Uhr.\"" sent_to &&
 	hb-reply -j show telegram:11 >conv &&
-	jq -s -e "length == 2 and .[0].dir == \"in\" and .[1].dir == \"out\" and .[1].operator == \"presse\" and .[1].state == \"sent\"" conv &&
+	jq -s -e "length == 2 and .[0].dir == \"in\" and .[1].dir == \"out\" and .[1].operator == \"daemon\" and .[1].state == \"sent\"" conv &&
 	hb-reply inbox | cut -f1 >ids &&
 	echo telegram:13 >expect &&
 	test_cmp expect ids
 '
 
-test_expect_success 'send -u names another operator; a file works too' '
+test_expect_success 'send -u adds a display name to the login; a file works too' '
 	echo "Wir kümmern uns." >answer &&
 	hb-reply send -u "Anna Weber" telegram:13 answer &&
 	hb-reply show telegram:13 >conv &&
-	test_grep "out	text	sent	Anna Weber	Wir kümmern uns.$" conv &&
+	test_grep "out	text	sent	$(id -un) (Anna Weber)	Wir kümmern uns.$" conv &&
+	test_expect_code 64 hb-reply send -u "$(printf "Anna\\033[2J")" telegram:13 answer 2>err &&
+	test_grep "without control characters" err &&
 	test_grep "in	text	-	-	Die Ampel ist kaputt.\\\\nZweite Zeile$" conv
 '
 

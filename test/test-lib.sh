@@ -41,9 +41,16 @@ cd "$TRASH_DIRECTORY" || exit 1
 # Sanitizer and valgrind reports go to files that test_done looks for,
 # so that a report from a command expected to fail is not missed.
 # hb turns SIGBUS inside the store (a full disk) into exit 75: let it.
-ASAN_OPTIONS=log_path=$TRASH_DIRECTORY/.sanitizer:detect_leaks=1:allow_user_segv_handler=1
+# The syslog capture comes before libasan in the list of libraries: let it.
+ASAN_OPTIONS=log_path=$TRASH_DIRECTORY/.sanitizer:detect_leaks=1:allow_user_segv_handler=1:verify_asan_link_order=0
 UBSAN_OPTIONS=log_path=$TRASH_DIRECTORY/.sanitizer:print_stacktrace=1
 export ASAN_OPTIONS UBSAN_OPTIONS
+
+# What the programs send to syslog goes to a file instead, for the
+# tests to read and test_done to check: it must name no citizen.
+HB_TEST_SYSLOG=$TRASH_DIRECTORY/.syslog
+LD_PRELOAD=$HB_BUILD/test/syslog-capture.so${LD_PRELOAD:+:$LD_PRELOAD}
+export HB_TEST_SYSLOG LD_PRELOAD
 if [ -n "${HB_VALGRIND:-}" ]; then
 	mkdir -p "$TRASH_DIRECTORY/.valgrind-bin"
 	for prog in "$HB_BUILD"/bin/*; do
@@ -58,6 +65,9 @@ if [ -n "${HB_VALGRIND:-}" ]; then
 	done
 	PATH=$TRASH_DIRECTORY/.valgrind-bin:$PATH
 fi
+
+# The operator is the login name, SUDO_USER under sudo (hb_sudo).
+unset SUDO_USER SUDO_UID SUDO_GID SUDO_COMMAND
 
 HB_HOME=$TRASH_DIRECTORY/store
 HB_CONF=$TRASH_DIRECTORY/hb.conf
@@ -87,6 +97,15 @@ hb_tg_update () {
 	    '{update_id: $u, message: {message_id: $u, date: $d,
 	      from: {id: $id, first_name: "Max"}, chat: {id: $id, type: "private"},
 	      text: $t}}'
+}
+
+# hb_sudo user cmd...: run cmd as sudo -u root would for user (sudo's
+# variables; the tests run as the store's owner already).
+hb_sudo () {
+	sudo_user=$1
+	shift
+	env SUDO_USER="$sudo_user" SUDO_UID="$(id -u "$sudo_user")" \
+	    SUDO_GID="$(id -g "$sudo_user")" "$@"
 }
 
 # hb_secret file content: a secret file only its owner can read.
@@ -302,8 +321,22 @@ test_reports_ () {
 	done
 }
 
+# Fail the script if syslog named a citizen: an ID (channel:...) or a
+# phone number.  Audit lines name operators and broadcasts only.
+test_syslog_ () {
+	[ -s "$HB_TEST_SYSLOG" ] || return 0
+	if grep -E '(telegram|whatsapp|messenger|instagram):[-0-9A-Za-z]|(^|[^0-9])\+?49[0-9]{8,}' \
+	    "$HB_TEST_SYSLOG" >"$TRASH_DIRECTORY/.syslog-citizens"; then
+		test_count=$((test_count + 1))
+		test_failures=$((test_failures + 1))
+		echo "not ok $test_count - syslog names no citizen"
+		sed -e 's/^/#   /' "$TRASH_DIRECTORY/.syslog-citizens"
+	fi
+}
+
 test_done () {
 	test_reports_
+	test_syslog_
 	echo "1..$test_count"
 	if [ "$test_failures" -eq 0 ]; then
 		cd "$TEST_DIRECTORY" && rm -rf "$TRASH_DIRECTORY"
