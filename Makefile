@@ -142,13 +142,14 @@ check-valgrind:
 
 # Fuzz targets (libFuzzer): one per platform parser, the keyword
 # matcher, the import reader, the send APIs' answers, the media sniffer
-# with the upload answers, and the text splitter, built with clang into
+# with the upload answers, the text splitter and the exported ledger's
+# lines, built with clang into
 # build-fuzz/.
 # fuzz-smoke runs each briefly on its seed corpus (CI does);
 # make fuzz FUZZ_TIME=600 runs them longer.
 FUZZ_TARGETS =	telegram whatsapp messenger instagram $(FUZZ_OWN)
 # Targets with a source of their own; the platforms share fuzz-inbound.c.
-FUZZ_OWN =	keyword import answer media split
+FUZZ_OWN =	keyword import answer media split ledger
 FUZZ_BINS =	$(FUZZ_TARGETS:%=build-fuzz/fuzz-%)
 FUZZ_TIME ?=	10
 FUZZ_FLAGS =	-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -170,7 +171,7 @@ fuzz fuzz-smoke: fuzz-build
 		mkdir -p build-fuzz/corpus/$$t && \
 		cp test/fuzz/corpus/$$t/* build-fuzz/corpus/$$t/ && \
 		echo "fuzz-$$t: $(FUZZ_TIME) s" && \
-		dict=; case $$t in keyword|import|split) ;; \
+		dict=; case $$t in keyword|import|split|ledger) ;; \
 		*) dict=-dict=test/fuzz/inbound.dict ;; esac; \
 		build-fuzz/fuzz-$$t -max_total_time=$(FUZZ_TIME) -max_len=65536 \
 		    $$dict -print_final_stats=0 build-fuzz/corpus/$$t \

@@ -1,6 +1,7 @@
 /*
  * hb-purge: erasure that leaves nothing behind -- erase, expire,
- * filter, scrub.  See hb-purge(1).
+ * filter, scrub, and backups that forget the erased: backup, restore,
+ * ledger.  See hb-purge(1).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "backup.h"
 #include "batch.h"
 #include "bcast.h"
 #include "cli.h"
@@ -18,6 +20,7 @@
 #include "log.h"
 #include "media.h"
 #include "person.h"
+#include "readall.h"
 #include "scrub.h"
 #include "sub.h"
 #include "timefmt.h"
@@ -28,6 +31,7 @@
 static struct cli cli;
 static struct person_counts *receipts;	/* one per ID erased */
 static size_t erased;			/* how many, for the audit line */
+static const char *ledger_arg;		/* restore -l */
 
 static void __attribute__((noreturn))
 usage(int status)
@@ -36,7 +40,10 @@ usage(int status)
 	    "usage: hb-purge [-jqv] [-d dir] [-f file] erase [ID ...]\n"
 	    "       hb-purge [-qv] [-d dir] [-f file] expire\n"
 	    "       hb-purge [-qv] [-d dir] [-f file] filter\n"
-	    "       hb-purge [-qv] [-d dir] [-f file] scrub\n");
+	    "       hb-purge [-qv] [-d dir] [-f file] scrub\n"
+	    "       hb-purge [-qv] [-d dir] [-f file] backup dir\n"
+	    "       hb-purge [-qv] [-d dir] [-f file] restore [-l ledger] dir\n"
+	    "       hb-purge [-jqv] [-d dir] [-f file] ledger\n");
 	exit(status);
 }
 
@@ -273,7 +280,127 @@ cmd_scrub(int argc, char **argv)
 	return 0;
 }
 
+static int
+cmd_backup(int argc, char **argv)
+{
+	struct backup_report r;
+	int rc;
+
+	if (argc != 1)
+		usage(EX_USAGE);
+	if ((rc = backup_take(&cli.store, argv[0], &r)) != 0)
+		return rc == BACKUP_NOT_EMPTY ? EX_CANTCREAT : cli_status(rc);
+	log_info("backup: %zu files, %lld bytes", r.files, r.bytes);
+	return 0;
+}
+
+/* The entries of an exported ledger (hb-purge ledger's lines). */
+static int
+read_ledger(const char *path, struct ledger_entry **v, size_t *n)
+{
+	char *buf, *line, *next;
+	size_t len, lineno = 0;
+
+	*v = NULL;
+	*n = 0;
+	if (readall(path, &buf, &len) != 0)
+		return EX_NOINPUT;
+	for (line = buf; line != NULL && *line != '\0'; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (*line == '\0')
+			continue;
+		*v = xreallocarray(*v, *n + 1, sizeof(**v));
+		if (ledger_parse(line, &(*v)[*n]) == -1) {
+			log_errorx("%s:%zu: not a line of hb-purge ledger",
+			    path, lineno);
+			free(buf);
+			return EX_DATAERR;
+		}
+		(*n)++;
+	}
+	free(buf);
+	return 0;
+}
+
+static int
+cmd_restore(int argc, char **argv)
+{
+	struct backup_report r;
+	struct ledger_entry *newer = NULL;
+	char when[TIMEFMT_SIZE];
+	size_t n = 0;
+	int rc;
+
+	if (argc != 1)
+		usage(EX_USAGE);
+	if (ledger_arg != NULL && (rc = read_ledger(ledger_arg, &newer,
+	    &n)) != 0)
+		return rc;
+	rc = backup_restore(&cli.store, argv[0], newer, n, &r);
+	free(newer);
+	if (rc == BACKUP_NOT_EMPTY)
+		return EX_CANTCREAT;
+	if (rc == BACKUP_INCOMPLETE)
+		return EX_NOINPUT;
+	if (rc != 0)
+		return cli_status(rc);
+	timefmt_rfc3339(r.taken, when);
+	if (ledger_arg == NULL)
+		log_warnx("restored the backup of %s without a newer ledger "
+		    "(-l): people erased since are not erased again", when);
+	log_audit("backup of %s restored by %s: %zu newer ledger entries, "
+	    "%zu %s erased again", when, cli_operator(), r.kept, r.erased,
+	    r.erased == 1 ? "person" : "people");
+	return 0;
+}
+
+static int
+print_entry(const struct ledger_entry *le, void *arg)
+{
+	char line[LEDGER_LINE_SIZE];
+	json_t *o;
+	char *tab;
+
+	(void)arg;
+	ledger_format(le, line);
+	if (!cli.json) {
+		puts(line);
+		return 0;
+	}
+	tab = strchr(line, '\t');
+	*tab = '\0';
+	o = json_pack("{s:s, s:s}", "hash", line, "time", tab + 1);
+	jsonl_write(stdout, o);
+	json_decref(o);
+	return 0;
+}
+
+static int
+ledger_fn(struct txn *tx, void *arg)
+{
+	(void)arg;
+	return ledger_each(tx, print_entry, NULL);
+}
+
+static int
+cmd_ledger(int argc, char **argv)
+{
+	int rc;
+
+	(void)argv;
+	if (argc != 0)
+		usage(EX_USAGE);
+	if ((rc = store_run(&cli.store, ledger_fn, NULL)) != 0)
+		return cli_status(rc);
+	return cli_flush();
+}
+
 static const struct cli_verb verbs[] = {
+	{ "backup", cmd_backup },
+	{ "ledger", cmd_ledger },
+	{ "restore", cmd_restore },
 	{ "erase", cmd_erase },
 	{ "expire", cmd_expire },
 	{ "filter", cmd_filter },
@@ -287,11 +414,15 @@ main(int argc, char *argv[])
 	int ch, status;
 
 	cli_init(&cli, argv[0]);
-	while ((ch = getopt(argc, argv, CLI_OPTIONS)) != -1)
-		if (!cli_option(&cli, ch, optarg, usage))
+	while ((ch = getopt(argc, argv, CLI_OPTIONS "l:")) != -1)
+		if (ch == 'l')
+			ledger_arg = optarg;
+		else if (!cli_option(&cli, ch, optarg, usage))
 			usage(EX_USAGE);
 	argc -= optind;
 	argv += optind;
+	if (ledger_arg != NULL && (argc == 0 || strcmp(argv[0], "restore") != 0))
+		usage(EX_USAGE);
 	if ((status = cli_configure(&cli)) != 0)
 		return status;
 	status = cli_run_verb(verbs, argc, argv, usage);

@@ -13,8 +13,11 @@
 
 #include "ledger.h"
 #include "log.h"
+#include "timefmt.h"
 
 #define KEY_SIZE	32
+
+typedef char hash_fits[LEDGER_HASH_SIZE == SHA256_DIGEST_SIZE ? 1 : -1];
 
 static int
 any_entry(const void *key, size_t klen, json_t *v, void *arg)
@@ -132,4 +135,142 @@ ledger_erased(struct txn *tx, const char *id, time_t *when)
 		*when = (time_t)json_integer_value(json_object_get(v, "time"));
 	json_decref(v);
 	return 1;
+}
+
+int
+ledger_hash_id(struct txn *tx, const char *id,
+    unsigned char hash[LEDGER_HASH_SIZE])
+{
+	return ledger_hash(tx, id, 0, hash);
+}
+
+int
+ledger_make_key(struct txn *tx)
+{
+	unsigned char key[KEY_SIZE];
+	int rc;
+
+	rc = ledger_key(tx, 1, key);
+	explicit_bzero(key, sizeof(key));
+	return rc;
+}
+
+struct each {
+	ledger_each_fn fn;
+	void	*arg;
+};
+
+static int
+each_entry(const void *key, size_t klen, json_t *v, void *arg)
+{
+	const struct each *e = arg;
+	struct ledger_entry le;
+
+	if (klen != LEDGER_HASH_SIZE)
+		return 0;	/* not an entry of ours */
+	memcpy(le.hash, key, LEDGER_HASH_SIZE);
+	le.when = (time_t)json_integer_value(json_object_get(v, "time"));
+	return e->fn(&le, e->arg);
+}
+
+int
+ledger_each(struct txn *tx, ledger_each_fn fn, void *arg)
+{
+	struct each e = { fn, arg };
+
+	return store_each(tx, T_LEDGER, NULL, 0, each_entry, &e);
+}
+
+int
+ledger_lookup(struct txn *tx, const unsigned char *hash, time_t *when)
+{
+	json_t *v;
+	int rc;
+
+	*when = 0;
+	if ((rc = store_get(tx, T_LEDGER, hash, LEDGER_HASH_SIZE, &v)) != 0)
+		return rc == STORE_NOTFOUND ? 0 : rc;
+	*when = (time_t)json_integer_value(json_object_get(v, "time"));
+	json_decref(v);
+	return 1;
+}
+
+int
+ledger_keep(struct txn *tx, const struct ledger_entry *le)
+{
+	time_t have;
+	json_t *v;
+	int rc;
+
+	if ((rc = ledger_lookup(tx, le->hash, &have)) < 0 ||
+	    (rc == 1 && have >= le->when))
+		return rc < 0 ? rc : 0;
+	v = json_pack("{s:I}", "time", (json_int_t)le->when);
+	rc = store_put(tx, T_LEDGER, le->hash, LEDGER_HASH_SIZE, v, 0);
+	json_decref(v);
+	return rc;
+}
+
+void
+ledger_format(const struct ledger_entry *le, char buf[LEDGER_LINE_SIZE])
+{
+	char when[TIMEFMT_SIZE];
+	size_t i;
+
+	for (i = 0; i < LEDGER_HASH_SIZE; i++)
+		(void)snprintf(buf + 2 * i, 3, "%02x", le->hash[i]);
+	(void)snprintf(buf + 2 * LEDGER_HASH_SIZE, LEDGER_LINE_SIZE -
+	    2 * LEDGER_HASH_SIZE, "\t%s", timefmt_rfc3339(le->when, when));
+}
+
+static int
+unhex(const char *s, size_t len, unsigned char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	const char *hi, *lo;
+	size_t i;
+
+	if (len != 2 * LEDGER_HASH_SIZE)
+		return -1;
+	for (i = 0; i < LEDGER_HASH_SIZE; i++) {
+		if (s[2 * i] == '\0' || s[2 * i + 1] == '\0' ||
+		    (hi = strchr(digits, s[2 * i])) == NULL ||
+		    (lo = strchr(digits, s[2 * i + 1])) == NULL)
+			return -1;
+		out[i] = (unsigned char)((hi - digits) << 4 | (lo - digits));
+	}
+	return 0;
+}
+
+int
+ledger_parse(const char *line, struct ledger_entry *le)
+{
+	const char *hash, *when;
+	char buf[64];
+	json_t *o;
+	size_t n;
+	int rc = -1;
+
+	if (line[0] == '{') {
+		if ((o = json_loads(line, 0, NULL)) == NULL)
+			return -1;
+		hash = json_string_value(json_object_get(o, "hash"));
+		when = json_string_value(json_object_get(o, "time"));
+		if (hash != NULL && when != NULL &&
+		    unhex(hash, strlen(hash), le->hash) == 0 &&
+		    timefmt_parse(when, &le->when) == 0)
+			rc = 0;
+		json_decref(o);
+		return rc;
+	}
+	n = strcspn(line, "\t");
+	if (line[n] != '\t' || unhex(line, n, le->hash) == -1)
+		return -1;
+	when = line + n + 1;
+	n = strcspn(when, "\r\n");
+	if (n >= sizeof(buf))
+		return -1;
+	memcpy(buf, when, n);
+	buf[n] = '\0';
+	return timefmt_parse(buf, &le->when);
 }

@@ -35,4 +35,38 @@ int	 ledger_add(struct txn *, const char *id, time_t when);
  */
 int	 ledger_erased(struct txn *, const char *id, time_t *when);
 
+/*
+ * The ledger as hb-purge ledger exports it and hb-purge restore -l takes
+ * it back: keyed hashes and times only, which name nobody without the
+ * key (that stays in the store directory).
+ */
+#define LEDGER_HASH_SIZE	32
+struct ledger_entry {
+	unsigned char hash[LEDGER_HASH_SIZE];
+	time_t	 when;
+};
+
+/* Every entry, in hash order: fn returns 0 to go on, or an error. */
+typedef int (*ledger_each_fn)(const struct ledger_entry *, void *arg);
+int	 ledger_each(struct txn *, ledger_each_fn, void *arg);
+/* When hash was erased: 1 and *when, or 0 when it is not on the ledger. */
+int	 ledger_lookup(struct txn *, const unsigned char *hash, time_t *when);
+/* Keep an exported entry; a later time than the one on the ledger wins. */
+int	 ledger_keep(struct txn *, const struct ledger_entry *);
+/*
+ * id's keyed hash, as the ledger holds it: 0, 1 when there is no key
+ * (nobody was ever erased, and ledger_make_key was not asked), or an
+ * error (LEDGER_NOKEY among them).
+ */
+int	 ledger_hash_id(struct txn *, const char *id,
+	    unsigned char hash[LEDGER_HASH_SIZE]);
+/* Make the key if there is none yet (a backup carries it). */
+int	 ledger_make_key(struct txn *);
+
+/* The export's line: 64 hex digits, a tab, the time (RFC 3339). */
+#define LEDGER_LINE_SIZE	(2 * LEDGER_HASH_SIZE + 1 + 21)
+void	 ledger_format(const struct ledger_entry *, char buf[LEDGER_LINE_SIZE]);
+/* Parse such a line (or {"hash": ..., "time": ...}): 0, or -1. */
+int	 ledger_parse(const char *line, struct ledger_entry *);
+
 #endif /* LEDGER_H */

@@ -661,6 +661,33 @@ store_close(struct store *st)
 }
 
 int
+store_checkpoint(struct store *st)
+{
+	int rc;
+
+	if ((rc = st->env->txn_checkpoint(st->env, 0, 0, DB_FORCE)) != 0)
+		return dberr(rc, "checkpoint");
+	return 0;
+}
+
+int
+store_recover(const struct store_opts *o)
+{
+	struct store st;
+	int rc;
+
+	memset(&st, 0, sizeof(st));
+	if (write_db_config(o->home, 0600) == -1)
+		return -1;
+	if ((rc = open_env(&st, o->home, 0600, DB_CREATE | DB_INIT_TXN |
+	    DB_INIT_LOG | DB_INIT_MPOOL | DB_RECOVER)) != 0)
+		return dberr(rc, o->home);
+	if ((rc = st.env->close(st.env, 0)) != 0)
+		return dberr(rc, o->home);
+	return 0;
+}
+
+int
 store_txn(struct store *st, store_txn_fn fn, void *arg)
 {
 	struct txn tx;

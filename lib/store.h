@@ -99,6 +99,17 @@ void	 store_last_words(void (*)(void));
 int	 store_failing(void);
 /* Say so from outside: the store cannot serve at all (a missing key). */
 void	 store_fail(void);
+/*
+ * Write every changed page to the database files now (a forced
+ * checkpoint), so that a copy of the files needs no log to be whole.
+ */
+int	 store_checkpoint(struct store *);
+/*
+ * Recover the store outright, from its files and logs alone (a copy
+ * put back by hb-purge restore).  Only with the lock held and the store
+ * not open.
+ */
+int	 store_recover(const struct store_opts *);
 /* Checkpoint, close, unlock.  NULL is fine. */
 int	 store_close(struct store *);
 

@@ -12,12 +12,12 @@ build="gcc make pkg-config libc6-dev libcurl4-openssl-dev libjansson-dev
 	libdb5.3-dev libbsd-dev libinih-dev nettle-dev libcsv-dev tzdata"
 # Test and lint: unit tests, Berkeley DB utilities (db_verify), TAP
 # runner, man page and shell linters, systemd-analyze for the units,
-# valgrind, jq for the tests; the
+# valgrind, jq and rsync (scripts/standby.sh) for the tests; the
 # web servers, wrk and nginx (with its echo module, for answers that
 # take their time) for the benchmarks.
 check="libcmocka-dev db5.3-util perl mandoc shellcheck valgrind jq
 	lighttpd curl openssl python3 clang libclang-rt-14-dev wrk nginx-light
-	libnginx-mod-http-echo systemd python3-prometheus-client"
+	libnginx-mod-http-echo systemd python3-prometheus-client rsync"
 
 missing=
 for p in $build $check; do

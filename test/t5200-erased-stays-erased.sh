@@ -90,23 +90,12 @@ test_expect_success 'filter drops lines from before the erasure, keeps who came 
 	test_cmp now.jsonl kept
 '
 
-# wa_msg id text date [phone]: a WhatsApp message from BSUID DE.5001,
-# with the phone beside it when given.
-wa_msg () {
-	jq -nc --arg mid "wamid.$1" --arg t "$2" --arg d "$3" --arg p "${4:-}" \
-	    '{object: "whatsapp_business_account", entry: [{id: "1", changes: [{field: "messages",
-	      value: {contacts: [({profile: {name: "Wanda"}, user_id: "DE.5001"} +
-	        (if $p == "" then {} else {wa_id: $p} end))],
-	      messages: [({from_user_id: "DE.5001", id: $mid, timestamp: $d, type: "text",
-	        text: {body: $t}} + (if $p == "" then {} else {from: $p} end))]}}]}]}'
-}
-
 test_expect_success 'WhatsApp: a BSUID alone reaches the person known by phone' '
 	hb_write_conf "[whatsapp]" "token_file = $TRASH_DIRECTORY/tg.token" \
 	    "app_secret_file = $TRASH_DIRECTORY/tg.token" \
 	    "verify_token_file = $TRASH_DIRECTORY/tg.token" "phone_number_id = 1" &&
-	wa_msg W1 Start $((NOW - 60)) 4917050005001 | hb-ingest >/dev/null &&
-	wa_msg W2 Stopp $((NOW - 50)) | hb-ingest >events &&
+	hb_wa_msg W1 Start $((NOW - 60)) 4917050005001 | hb-ingest >/dev/null &&
+	hb_wa_msg W2 Stopp $((NOW - 50)) | hb-ingest >events &&
 	test_grep "\"id\":\"whatsapp:4917050005001\"" events &&
 	test_json ".subscriber.state == \"stopped\" and (.messages | length) == 2" \
 	    hb-subscribe show whatsapp:4917050005001 &&
@@ -114,13 +103,13 @@ test_expect_success 'WhatsApp: a BSUID alone reaches the person known by phone' 
 '
 
 test_expect_success 'WhatsApp: erased by BSUID alone, the person is gone under both IDs' '
-	wa_msg W3 Start $((NOW - 40)) 4917050005001 | hb-ingest >/dev/null &&
-	wa_msg W4 "Alle Daten löschen" $((NOW - 30)) | hb-ingest >events &&
+	hb_wa_msg W3 Start $((NOW - 40)) 4917050005001 | hb-ingest >/dev/null &&
+	hb_wa_msg W4 "Alle Daten löschen" $((NOW - 30)) | hb-ingest >events &&
 	test_grep "\"event\":\"erase\"" events &&
 	test_expect_code 65 hb-subscribe show whatsapp:4917050005001 &&
 	test_expect_code 65 hb-subscribe show whatsapp:DE.5001 &&
-	wa_msg W2 Stopp $((NOW - 50)) | hb-ingest >events &&
-	wa_msg W1 Start $((NOW - 60)) 4917050005001 | hb-ingest >>events &&
+	hb_wa_msg W2 Stopp $((NOW - 50)) | hb-ingest >events &&
+	hb_wa_msg W1 Start $((NOW - 60)) 4917050005001 | hb-ingest >>events &&
 	test_must_be_empty events &&
 	hb-subscribe -j list >all &&
 	! grep -q 5001 all

@@ -99,6 +99,17 @@ hb_tg_update () {
 	      text: $t}}'
 }
 
+# hb_wa_msg id text date [phone]: a WhatsApp message from BSUID
+# DE.5001, with the phone beside it when given.
+hb_wa_msg () {
+	jq -nc --arg mid "wamid.$1" --arg t "$2" --arg d "$3" --arg p "${4:-}" \
+	    '{object: "whatsapp_business_account", entry: [{id: "1", changes: [{field: "messages",
+	      value: {contacts: [({profile: {name: "Wanda"}, user_id: "DE.5001"} +
+	        (if $p == "" then {} else {wa_id: $p} end))],
+	      messages: [({from_user_id: "DE.5001", id: $mid, timestamp: $d, type: "text",
+	        text: {body: $t}} + (if $p == "" then {} else {from: $p} end))]}}]}]}'
+}
+
 # hb_sudo user cmd...: run cmd as sudo -u root would for user (sudo's
 # variables; the tests run as the store's owner already).
 hb_sudo () {

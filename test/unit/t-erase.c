@@ -132,12 +132,78 @@ test_erase_nobody(void **state)
 	    0);
 }
 
+/* The exported ledger: an entry, and the same entry kept later wins. */
+static int
+export_check(struct txn *tx, void *arg)
+{
+	struct ledger_entry le, older;
+	time_t when;
+
+	(void)arg;
+	assert_int_equal(ledger_hash_id(tx, "telegram:1", le.hash), 0);
+	assert_int_equal(ledger_lookup(tx, le.hash, &when), 1);
+	assert_int_equal(when, 100);
+	older = le;
+	older.when = 50;
+	assert_int_equal(ledger_keep(tx, &older), 0);
+	assert_int_equal(ledger_lookup(tx, le.hash, &when), 1);
+	assert_int_equal(when, 100);
+	le.when = 200;
+	assert_int_equal(ledger_keep(tx, &le), 0);
+	assert_int_equal(ledger_erased(tx, "telegram:1", &when), 1);
+	assert_int_equal(when, 200);
+	return 0;
+}
+
+static void
+test_ledger_export(void **state)
+{
+	struct ledger_entry le, back;
+	char line[LEDGER_LINE_SIZE];
+	size_t i;
+	static const char *const bad[] = {
+		"", "abc\t2026-12-06T15:39:31Z",
+		"371a212117fcc287ba263ec1207f7e0837fc08335453b4e4e7068c769aba6c4"
+		"\t2026-12-06T15:39:31Z",
+		"371A212117FCC287BA263EC1207F7E0837FC08335453B4E4E7068C769ABA6C43"
+		"\t2026-12-06T15:39:31Z",
+		"371a212117fcc287ba263ec1207f7e0837fc08335453b4e4e7068c769aba6c43"
+		" 2026-12-06T15:39:31Z",
+		"371a212117fcc287ba263ec1207f7e0837fc08335453b4e4e7068c769aba6c43"
+		"\tyesterday",
+		"{\"hash\": 1, \"time\": \"2026-12-06T15:39:31Z\"}",
+	};
+
+	(void)state;
+	assert_int_equal(store_run(&opts, erase_one, &(struct person_counts){ 0 }),
+	    0);
+	assert_int_equal(store_run(&opts, export_check, NULL), 0);
+	memset(le.hash, 0xa5, sizeof(le.hash));
+	le.hash[0] = 0x01;
+	le.when = 1796571571;
+	ledger_format(&le, line);
+	assert_string_equal(line + 64, "\t2026-12-06T15:39:31Z");
+	assert_int_equal(strncmp(line, "01a5a5", 6), 0);
+	assert_int_equal(ledger_parse(line, &back), 0);
+	assert_memory_equal(le.hash, back.hash, sizeof(le.hash));
+	assert_int_equal(back.when, le.when);
+	assert_int_equal(ledger_parse("{\"hash\": \"01a5a5a5a5a5a5a5a5a5a5a5a5a5"
+	    "a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5\", \"time\": "
+	    "\"2026-12-06T16:39:31+01:00\"}", &back), 0);
+	assert_memory_equal(le.hash, back.hash, sizeof(le.hash));
+	assert_int_equal(back.when, le.when);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (ledger_parse(bad[i], &back) != -1)
+			fail_msg("took '%s'", bad[i]);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_erase),
 		cmocka_unit_test(test_erase_nobody),
+		cmocka_unit_test(test_ledger_export),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
