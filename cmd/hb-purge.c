@@ -316,6 +316,8 @@ read_ledger(const char *path, struct ledger_entry **v, size_t *n)
 			log_errorx("%s:%zu: not a line of hb-purge ledger",
 			    path, lineno);
 			free(buf);
+			free(*v);
+			*v = NULL;
 			return EX_DATAERR;
 		}
 		(*n)++;
