@@ -275,6 +275,18 @@ on_stop(int sig)
 	stop = 1;
 }
 
+/* SIGTERM and SIGINT end a loop (poll, spool) after its round. */
+static void
+catch_stop(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
+
 static int
 read_offset(struct txn *tx, void *arg)
 {
@@ -292,7 +304,6 @@ poll_telegram(int once)
 	const struct chan_conf *tg = &cli.conf.chan[CHAN_TELEGRAM];
 	struct in_events evs = { NULL, 0 };
 	struct docs docs = { NULL, NULL, NULL, 0 };
-	struct sigaction sa;
 	long long offset, id;
 	long retry_after, wait = 1;
 	json_t *updates, *u;
@@ -304,10 +315,7 @@ poll_telegram(int once)
 		log_errorx("%s: no [telegram] section", cli.conf.path);
 		return EX_CONFIG;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	catch_stop();
 	while (!stop) {
 		if ((rc = store_run(&cli.store, read_offset, &offset)) != 0)
 			return cli_status(rc);
@@ -378,7 +386,6 @@ serve_spool(int once)
 	struct spool_commit sc = { &cli.store, cli.store.lock_wait,
 	    cli.conf.watchdog, apply_events, NULL, 0 };
 	char dir[PATH_MAX], buf[4096];
-	struct sigaction sa;
 	struct pollfd pfd;
 	json_t *events;
 	int rc = 0;
@@ -397,10 +404,7 @@ serve_spool(int once)
 		log_error("inotify '%s'", dir);
 		return EX_OSERR;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	catch_stop();
 	while (!stop) {
 		events = json_array();
 		rc = spool_waiting(cli.home) ? spool_drain(&sc, events) : 0;

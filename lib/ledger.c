@@ -145,12 +145,12 @@ ledger_hash_id(struct txn *tx, const char *id,
 }
 
 int
-ledger_make_key(struct txn *tx)
+ledger_have_key(struct txn *tx, int make)
 {
 	unsigned char key[KEY_SIZE];
 	int rc;
 
-	rc = ledger_key(tx, 1, key);
+	rc = ledger_key(tx, make, key);
 	explicit_bzero(key, sizeof(key));
 	return rc;
 }

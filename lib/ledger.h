@@ -55,13 +55,16 @@ int	 ledger_lookup(struct txn *, const unsigned char *hash, time_t *when);
 int	 ledger_keep(struct txn *, const struct ledger_entry *);
 /*
  * id's keyed hash, as the ledger holds it: 0, 1 when there is no key
- * (nobody was ever erased, and ledger_make_key was not asked), or an
- * error (LEDGER_NOKEY among them).
+ * (nobody was ever erased), or an error (LEDGER_NOKEY among them).
  */
 int	 ledger_hash_id(struct txn *, const char *id,
 	    unsigned char hash[LEDGER_HASH_SIZE]);
-/* Make the key if there is none yet (a backup carries it). */
-int	 ledger_make_key(struct txn *);
+/*
+ * Is there a key: 0, 1 when there is none (nobody was ever erased), or
+ * an error.  With make, one is made if there is none (a backup carries
+ * it, so that later entries can be matched against the copy).
+ */
+int	 ledger_have_key(struct txn *, int make);
 
 /* The export's line: 64 hex digits, a tab, the time (RFC 3339). */
 #define LEDGER_LINE_SIZE	(2 * LEDGER_HASH_SIZE + 1 + 21)

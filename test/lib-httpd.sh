@@ -93,44 +93,46 @@ hb_post_telegram () {
 	hb_post /telegram "$1" -H "X-Telegram-Bot-Api-Secret-Token: $TG_SECRET"
 }
 
-# hb_full_conf: a configuration with all four channels.
+# hb_full_conf [lines for [hb]]: a configuration with all four channels,
+# its secret files in $HB_FILES (default: the trash directory).
 META_SECRET=app-secret-0123456789
 TG_SECRET=tg-secret_ABC-123
 VERIFY=verify-me-42
 hb_full_conf () {
-	hb_secret "$TRASH_DIRECTORY/tg.token" 123:abc &&
-	hb_secret "$TRASH_DIRECTORY/tg.secret" "$TG_SECRET" &&
-	hb_secret "$TRASH_DIRECTORY/meta.secret" "$META_SECRET" &&
-	hb_secret "$TRASH_DIRECTORY/meta.verify" "$VERIFY" &&
-	hb_secret "$TRASH_DIRECTORY/meta.token" metatoken &&
+	files=${HB_FILES:-$TRASH_DIRECTORY}
+	hb_secret "$files/tg.token" 123:abc &&
+	hb_secret "$files/tg.secret" "$TG_SECRET" &&
+	hb_secret "$files/meta.secret" "$META_SECRET" &&
+	hb_secret "$files/meta.verify" "$VERIFY" &&
+	hb_secret "$files/meta.token" metatoken &&
 	cat >"$HB_CONF" <<-EOF
 	[hb]
 	home = $HB_HOME
 	timezone = UTC
-	hooks = $TRASH_DIRECTORY/hooks
+	hooks = $files/hooks
 	max_body = 65536
-	$*
+	$(printf "%s\n" "$@")
 
 	[telegram]
-	token_file = $TRASH_DIRECTORY/tg.token
-	secret_file = $TRASH_DIRECTORY/tg.secret
+	token_file = $files/tg.token
+	secret_file = $files/tg.secret
 
 	[whatsapp]
 	phone_number_id = 110022334455667
-	token_file = $TRASH_DIRECTORY/meta.token
-	app_secret_file = $TRASH_DIRECTORY/meta.secret
-	verify_token_file = $TRASH_DIRECTORY/meta.verify
+	token_file = $files/meta.token
+	app_secret_file = $files/meta.secret
+	verify_token_file = $files/meta.verify
 
 	[messenger]
 	page_id = 104857600123456
-	token_file = $TRASH_DIRECTORY/meta.token
-	app_secret_file = $TRASH_DIRECTORY/meta.secret
-	verify_token_file = $TRASH_DIRECTORY/meta.verify
+	token_file = $files/meta.token
+	app_secret_file = $files/meta.secret
+	verify_token_file = $files/meta.verify
 
 	[instagram]
 	account_id = 17841400000000000
-	token_file = $TRASH_DIRECTORY/meta.token
-	app_secret_file = $TRASH_DIRECTORY/meta.secret
-	verify_token_file = $TRASH_DIRECTORY/meta.verify
+	token_file = $files/meta.token
+	app_secret_file = $files/meta.secret
+	verify_token_file = $files/meta.verify
 	EOF
 }

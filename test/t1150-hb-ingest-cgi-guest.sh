@@ -36,11 +36,14 @@ as_web () {
 	setpriv --reuid=nobody --regid=daemon --clear-groups -- "$@"
 }
 
-# secret name content mode: a secret file of the owner's.
-secret () {
-	printf '%s\n' "$2" >"$WORLD/$1" &&
-	chown daemon:daemon "$WORLD/$1" &&
-	chmod "$3" "$WORLD/$1"
+# owned mode name...: files of the owner's, with mode.
+owned () {
+	mode=$1
+	shift
+	for f in "$@"; do
+		chown daemon:daemon "$WORLD/$f" &&
+		chmod "$mode" "$WORLD/$f" || return 1
+	done
 }
 
 committer_stop () {
@@ -52,29 +55,9 @@ committer_stop () {
 test_atexit committer_stop
 
 test_expect_success 'set up: send tokens the owner'"'"'s alone, webhook secrets the group'"'"'s' '
-	secret tg.token 123:abc 600 &&
-	secret meta.token metatoken 600 &&
-	secret tg.secret "$TG_SECRET" 640 &&
-	secret meta.secret "$META_SECRET" 640 &&
-	secret meta.verify "$VERIFY" 640 &&
-	cat >"$HB_CONF" <<-EOF &&
-	[hb]
-	home = $HB_HOME
-	timezone = UTC
-	group = daemon
-	lock_wait = 2
-	hooks = $WORLD/hooks
-
-	[telegram]
-	token_file = $WORLD/tg.token
-	secret_file = $WORLD/tg.secret
-
-	[whatsapp]
-	phone_number_id = 110022334455667
-	token_file = $WORLD/meta.token
-	app_secret_file = $WORLD/meta.secret
-	verify_token_file = $WORLD/meta.verify
-	EOF
+	HB_FILES=$WORLD hb_full_conf "group = daemon" "lock_wait = 2" &&
+	owned 600 tg.token meta.token &&
+	owned 640 tg.secret meta.secret meta.verify &&
 	chmod 644 "$HB_CONF" &&
 	install -d -o daemon -g daemon "$HB_HOME" &&
 	as_owner hb-subscribe list >out &&
