@@ -238,7 +238,16 @@ run grep -r -a -c 1234567890123456 store | grep -v ':0$' || :
 run hb-purge scrub
 run grep -r -a -l 1234567890123456 store || echo "(no file holds instagram:1234567890123456)"
 
-step "An administrator erases a citizen on request, and the receipt says what went"
+step "Tonight's backup; then an administrator erases a citizen on request"
+run hb-purge backup backup
 run hb-purge erase telegram:5123456789
+
+step "A restored backup forgets the erased too: the newer ledger erases them again"
+echo '$ hb-purge ledger >ledger.tsv   (keyed hashes and times: nobody named)'
+hb-purge ledger >ledger.tsv
+run hb-purge -d restored restore -l ledger.tsv backup
+run hb-subscribe -d restored show telegram:5123456789 ||
+    echo "exit status $?: erased again before any program could send to them"
+run hb-subscribe -d restored stats
 
 printf '\nThe demo store is removed on exit.\n'
