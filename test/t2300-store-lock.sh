@@ -16,13 +16,21 @@ hold_lock () {
 	until grep -q "FLOCK .* WRITE .*:$(stat -c %i "$HB_HOME/lock") " /proc/locks; do :; done
 }
 
-# stop_inside pid ino: stop pid while it holds the store's lock (inode
-# ino): check again once it is stopped, as it may have left meanwhile.
+# inside pid ino: is pid inside the store: holding its lock (inode ino)
+# with Berkeley DB's regions mapped?  Holding the lock alone is not
+# enough: a process also holds it for a moment before it opens the
+# store and after it has closed it.
+inside () {
+	holds "$1" "$2" && grep -q "/__db\.00[1-9]" "/proc/$1/maps" 2>/dev/null
+}
+
+# stop_inside pid ino: stop pid while it is inside the store: check
+# again once it is stopped, as it may have left meanwhile.
 stop_inside () {
 	while :; do
-		until holds "$1" "$2"; do :; done
+		until inside "$1" "$2"; do :; done
 		kill -STOP "$1"
-		holds "$1" "$2" && break
+		inside "$1" "$2" && break
 		kill -CONT "$1"
 	done
 }
