@@ -374,6 +374,25 @@ apply_events(struct txn *tx, struct in_events *evs, json_t *out, void *arg)
 	return ingest_apply(tx, &in);
 }
 
+/* Is this process in group gid?  The owner reads guests' bodies so. */
+static int
+in_group(gid_t gid)
+{
+	gid_t *v;
+	int i, n, found;
+
+	if (getegid() == gid)
+		return 1;
+	if ((n = getgroups(0, NULL)) <= 0)
+		return 0;
+	v = xreallocarray(NULL, n, sizeof(*v));
+	n = getgroups(n, v);
+	for (i = 0, found = 0; i < n && !found; i++)
+		found = v[i] == gid;
+	free(v);
+	return found;
+}
+
 /*
  * hb-ingest spool: the owner's committer for a web server that runs as
  * another user (hb(7)).  Commits what waits in the spool, then each
@@ -396,6 +415,11 @@ serve_spool(int once)
 	if (store_mine(&cli.store) != 1) {
 		log_errorx("spool: '%s' is another user's store", cli.home);
 		return EX_NOPERM;
+	}
+	if (cli.store.has_group && !in_group(cli.store.gid)) {
+		log_errorx("spool: this user is not in the group of '%s' and "
+		    "could not read the web server's webhooks", cli.home);
+		return EX_CONFIG;
 	}
 	/* Watched before the first look, so that no arrival is missed. */
 	pfd.events = POLLIN;

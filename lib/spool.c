@@ -96,8 +96,12 @@ add_claim(struct spool_claim *c, const char *path, size_t first)
 	c->paths[c->n++] = xstrdup(path);
 }
 
-/* Read and parse one claimed body; a bad one is logged and dropped. */
-static void
+/*
+ * Read and parse one claimed body; a bad one is logged and dropped.
+ * -1 if it cannot be read at all (a guest's body the owner may not
+ * read: not in the group), which is then no body to commit.
+ */
+static int
 load(const char *path, const char *name, struct in_events *evs)
 {
 	char err[256], *body;
@@ -106,12 +110,24 @@ load(const char *path, const char *name, struct in_events *evs)
 
 	chan = chan_lookup(name, strcspn(name, "."));
 	if (readall(path, &body, &len) != 0)
-		return;
+		return -1;
 	if (chan < 0 || inbound_parse(chan, body, len, evs, err,
 	    sizeof(err)) == -1)
 		log_errorx("spool: '%s' dropped: %s", name, chan < 0 ?
 		    "no channel" : err);
 	free(body);
+	return 0;
+}
+
+/* Rename a claimed body to its name with the suffix CLAIMED changed. */
+static void
+rename_claimed(const char *path, const char *suffix, char *name,
+    size_t namesz)
+{
+	(void)snprintf(name, namesz, "%.*s%s",
+	    (int)(strlen(path) - strlen(CLAIMED)), path, suffix);
+	if (rename(path, name) == -1)
+		log_error("spool: '%s'", name);
 }
 
 int
@@ -120,6 +136,7 @@ spool_claim(const char *home, size_t max, struct in_events *evs,
 {
 	char dir[PATH_MAX], from[PATH_MAX], to[PATH_MAX];
 	struct dirent *d;
+	size_t first;
 	DIR *dp;
 
 	memset(c, 0, sizeof(*c));
@@ -140,24 +157,19 @@ spool_claim(const char *home, size_t max, struct in_events *evs,
 			(void)strlcpy(to, from, sizeof(to));	/* left by the dead */
 		else if (rename(from, to) == -1)
 			continue;	/* withdrawn meanwhile */
-		add_claim(c, to, evs->n);
-		load(to, d->d_name, evs);
+		first = evs->n;
+		if (load(to, d->d_name, evs) == -1) {
+			/* Its webhook gets 503; the operator a message. */
+			rename_claimed(to, REFUSED, from, sizeof(from));
+			log_errorx("spool: kept as '%s'", from);
+			continue;
+		}
+		add_claim(c, to, first);
 	}
 	closedir(dp);
 	if (c->n > 0)
 		c->first[c->n] = evs->n;
 	return 0;
-}
-
-/* Rename a claimed body to its name with the suffix CLAIMED changed. */
-static void
-rename_claimed(const char *path, const char *suffix, char *name,
-    size_t namesz)
-{
-	(void)snprintf(name, namesz, "%.*s%s",
-	    (int)(strlen(path) - strlen(CLAIMED)), path, suffix);
-	if (rename(path, name) == -1)
-		log_error("spool: '%s'", name);
 }
 
 void

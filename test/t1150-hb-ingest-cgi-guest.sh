@@ -120,6 +120,12 @@ test_expect_success 'with hb-ingest spool running, webhooks of each kind are ans
 	test "$(cat answer)" = 42
 '
 
+test_expect_success 'the committer needs the owner in the group' '
+	test_expect_code 78 setpriv --reuid=daemon --regid=nogroup --clear-groups -- \
+	    hb-ingest spool -1 2>err &&
+	test_grep "not in the group" err
+'
+
 test_expect_success 'every file of the store is the owner'"'"'s alone' '
 	find "$HB_HOME" -type f ! -perm 600 >loose &&
 	test_must_be_empty loose &&
@@ -132,6 +138,15 @@ test_expect_success 'the committer ends on SIGTERM with status 0' '
 	wait "$COMMITTER" &&
 	COMMITTER= &&
 	test_must_be_empty committer.err
+'
+
+test_expect_success 'a body the owner cannot read is kept apart, not taken for committed' '
+	as_web sh -c "umask 077 && cat \"$TEST_DIRECTORY/data/ingest/tg-start.json\" >\"$HB_HOME/spool/telegram.1.2.3\"" &&
+	as_owner hb-ingest spool -1 2>err &&
+	test_grep "Permission denied" err &&
+	test_grep "spool: kept as .*telegram.1.2.3.failed" err &&
+	test -e "$HB_HOME/spool/telegram.1.2.3.failed" &&
+	test_must_fail test -e "$HB_HOME/spool/telegram.1.2.3"
 '
 
 # Reports of the programs that ran as other users, for test_done.
