@@ -3,7 +3,9 @@
 #  - batch mode commits 100,000 webhook bodies at 20,000 or more a second;
 #  - as CGI under lighttpd it reaches at least half the request rate of a
 #    CGI program that only answers 200 (ok-cgi.c), measured in the same
-#    run with wrk.  The bar is for the rate under load, eight connections
+#    run with wrk; as root, also with lighttpd running as another user
+#    than the store's owner (hb(7), "Least privilege"), where the
+#    owner's hb-ingest spool commits.  The bar is for the rate under load, eight connections
 #    (platforms send webhooks in parallel).  One connection is printed
 #    too, to show a single request's cost: there each request waits for
 #    its own commit's disk sync, which the bare CGI never does.
@@ -20,16 +22,21 @@ SECONDS_WRK=${SECONDS_WRK:-10}
 TG_SECRET=bench-secret
 export TG_SECRET
 (umask 077 && echo 1:x >tg.token && echo "$TG_SECRET" >tg.secret)
-cat >hb.conf <<CONF
+# conf home [line]: the configuration of a store in home.
+conf () {
+	cat <<CONF
 [hb]
-home = $work/store
+home = $1
 timezone = UTC
 hooks = $work/no-hooks
+${2:-}
 
 [telegram]
 token_file = $work/tg.token
 secret_file = $work/tg.secret
 CONF
+}
+conf "$work/store" >hb.conf
 export HB_CONF="$work/hb.conf"
 
 rate () { echo "$1 $2 $3" | awk '{ printf "%.0f", $1 / ($3 - $2) }'; }
@@ -66,4 +73,29 @@ for c in 1 8; do
 	hb=$(load $c "http://127.0.0.1:$port/hb/telegram")
 	if [ "$c" = 1 ]; then bar="one at a time, no bar"; else bar="bar 0.5"; fi
 	echo "cgi, $c connection(s): hb-ingest $hb requests/s, ok-cgi $ceiling requests/s ($bar, ratio $(ratio "$hb" "$ceiling"))"
+done
+
+# 3. The group set-up: lighttpd as nobody in the owner's group (daemon),
+# its hb-ingest a guest of the spool, the owner's hb-ingest spool
+# committing.  Running servers as other users needs root.
+if [ "$(id -u)" != 0 ]; then
+	echo "cgi as another user: skipped (needs root)"
+	exit 0
+fi
+chmod 755 "$work"
+conf "$work/gstore" "group = daemon" >g.conf
+install -d -o daemon -g daemon gstore
+chown daemon:daemon tg.token tg.secret
+chmod 640 tg.secret
+gport=$((port + 1))
+install -o nobody /dev/null "lighttpd.$gport.log"
+HB_CONF=$work/g.conf cgi_server "$gport" "$work/www" 'server.username = "nobody"
+server.groupname = "daemon"'
+setpriv --reuid=daemon --regid=daemon --init-groups -- \
+    "$B/bin/hb-ingest" -f g.conf -q spool &
+pids="$pids $!"
+for c in 1 8; do
+	ceiling=$(load $c "http://127.0.0.1:$gport/ok.cgi")
+	hb=$(load $c "http://127.0.0.1:$gport/hb/telegram")
+	echo "cgi as another user, $c connection(s): hb-ingest $hb requests/s, ok-cgi $ceiling requests/s (ratio $(ratio "$hb" "$ceiling"))"
 done

@@ -27,24 +27,26 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
 sys.exit(rc)' "$@"
 }
 
-# cgi_server port docroot: lighttpd on loopback port, serving docroot
-# (its *.cgi as CGI programs) and hb-ingest as a CGI program under /hb,
-# with $HB_CONF; returns once it answers.
+# cgi_server port docroot [lines]: lighttpd on loopback port, serving
+# docroot (its *.cgi as CGI programs) and hb-ingest as a CGI program
+# under /hb, with $HB_CONF and more lines of configuration; returns once
+# it answers.
 cgi_server () {
-	cat >lighttpd.conf <<CONF
+	cat >"lighttpd.$1.conf" <<CONF
 server.document-root = "$2"
 server.bind = "127.0.0.1"
 server.port = $1
 server.modules = ( "mod_cgi", "mod_alias", "mod_setenv" )
-server.errorlog = "$work/lighttpd.log"
+server.errorlog = "$work/lighttpd.$1.log"
 cgi.assign = ( ".cgi" => "" )
 alias.url += ( "/hb" => "$B/bin/hb-ingest" )
 \$HTTP["url"] =~ "^/hb" {
 	cgi.assign = ( "" => "" )
 	setenv.add-environment = ( "HB_CONF" => "$HB_CONF" )
 }
+${3:-}
 CONF
-	"$(command -v lighttpd || echo /usr/sbin/lighttpd)" -D -f lighttpd.conf &
+	"$(command -v lighttpd || echo /usr/sbin/lighttpd)" -D -f "lighttpd.$1.conf" &
 	pids="$pids $!"
 	until curl -s -o /dev/null "http://127.0.0.1:$1/"; do sleep 0.1; done
 }
