@@ -9,6 +9,7 @@
 #include "check.h"
 #include "http.h"
 #include "jsonl.h"
+#include "platform.h"
 #include "xalloc.h"
 
 #define TIMEOUT		20L
@@ -31,6 +32,13 @@ say(char *why, size_t whysz, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(why + len, whysz - len, fmt, ap);
 	va_end(ap);
+}
+
+/* s, or instead when the platform did not say. */
+static const char *
+or_else(const char *s, const char *instead)
+{
+	return s != NULL ? s : instead;
 }
 
 /*
@@ -58,8 +66,8 @@ lookup(const char *what, const char *url, const char *auth, const char *key,
 	if (r.status == 200 && json_is_object(*o))
 		return 0;
 	err = json_object_get(*o, "error");
-	msg = jsonl_string(err, "message") != NULL ? jsonl_string(err,
-	    "message") : jsonl_string(*o, "description");
+	msg = or_else(jsonl_string(err, "message"), jsonl_string(*o,
+	    "description"));
 	if (r.status == 401 || json_integer_value(json_object_get(err,
 	    "code")) == 190)
 		say(why, whysz, "%s: the token is refused (token_file)%s%s",
@@ -72,30 +80,33 @@ lookup(const char *what, const char *url, const char *auth, const char *key,
 	return -1;
 }
 
+/* A Telegram Bot API method's answer, as lookup gives it. */
+static int
+tg_lookup(const struct chan_conf *cc, const char *method, json_t **o,
+    char *why, size_t whysz)
+{
+	char *url = platform_tg_url(cc, "%s", method);
+	int rc;
+
+	rc = lookup(method, url, NULL, "token_file", o, why, whysz);
+	platform_wipe(url);
+	return rc;
+}
+
 static int
 telegram(const struct chan_conf *cc, char *why, size_t whysz)
 {
 	const json_t *res;
 	const char *url;
 	json_t *o;
-	char *u;
-	int rc;
+	int rc = 0;
 
-	xasprintf(&u, "%s/bot%s/getMe", cc->api, cc->token.value);
-	rc = lookup("getMe", u, NULL, "token_file", &o, why, whysz);
-	explicit_bzero(u, strlen(u));
-	free(u);
-	if (rc == -1)
+	if (tg_lookup(cc, "getMe", &o, why, whysz) == -1)
 		return -1;
-	say(why, whysz, "bot @%s", jsonl_string(json_object_get(o, "result"),
-	    "username") != NULL ? jsonl_string(json_object_get(o, "result"),
-	    "username") : "?");
+	say(why, whysz, "bot @%s", or_else(jsonl_string(json_object_get(o,
+	    "result"), "username"), "?"));
 	json_decref(o);
-	xasprintf(&u, "%s/bot%s/getWebhookInfo", cc->api, cc->token.value);
-	rc = lookup("getWebhookInfo", u, NULL, "token_file", &o, why, whysz);
-	explicit_bzero(u, strlen(u));
-	free(u);
-	if (rc == -1)
+	if (tg_lookup(cc, "getWebhookInfo", &o, why, whysz) == -1)
 		return -1;
 	res = json_object_get(o, "result");
 	url = jsonl_string(res, "url");
@@ -176,26 +187,21 @@ meta(enum chan c, const struct chan_conf *cc, char *why, size_t whysz)
 	int rc;
 
 	xasprintf(&u, "%s/%s?fields=%s", cc->api, cc->account, fields[c]);
-	xasprintf(&auth, "Authorization: Bearer %s", cc->token.value);
+	auth = platform_bearer(cc);
 	rc = lookup(keys[c], u, auth, keys[c], &o, why, whysz);
 	free(u);
 	if (rc == 0 && c == CHAN_WHATSAPP) {
 		say(why, whysz, "number %s, quality %s, throughput %s",
-		    jsonl_string(o, "display_phone_number") != NULL ?
-		    jsonl_string(o, "display_phone_number") : "?",
-		    jsonl_string(o, "quality_rating") != NULL ?
-		    jsonl_string(o, "quality_rating") : "?",
-		    jsonl_string(json_object_get(o, "throughput"),
-		    "level") != NULL ? jsonl_string(json_object_get(o,
-		    "throughput"), "level") : "?");
+		    or_else(jsonl_string(o, "display_phone_number"), "?"),
+		    or_else(jsonl_string(o, "quality_rating"), "?"),
+		    or_else(jsonl_string(json_object_get(o, "throughput"),
+		    "level"), "?"));
 		rc = templates(cc, auth, why, whysz);
 	} else if (rc == 0)
-		say(why, whysz, "%s", jsonl_string(o, c == CHAN_MESSENGER ?
-		    "name" : "username") != NULL ? jsonl_string(o,
-		    c == CHAN_MESSENGER ? "name" : "username") : "found");
+		say(why, whysz, "%s", or_else(jsonl_string(o,
+		    c == CHAN_MESSENGER ? "name" : "username"), "found"));
 	json_decref(o);
-	explicit_bzero(auth, strlen(auth));
-	free(auth);
+	platform_wipe(auth);
 	return rc;
 }
 

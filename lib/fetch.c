@@ -8,6 +8,7 @@
 #include "fetch.h"
 #include "http.h"
 #include "jsonl.h"
+#include "platform.h"
 #include "xalloc.h"
 
 #define TIMEOUT		120L	/* seconds: a document may be large */
@@ -69,7 +70,7 @@ whatsapp(const struct chan_conf *cc, const char *ref, FILE *out, char *why,
 	json_t *o = NULL;
 
 	xasprintf(&url, "%s/%s", cc->api, ref);
-	xasprintf(&auth, "Authorization: Bearer %s", cc->token.value);
+	auth = platform_bearer(cc);
 	fr = get("whatsapp media", url, auth, NULL, &o, why, whysz);
 	if (fr == FETCH_OK && (link = jsonl_string(o, "url")) == NULL) {
 		(void)snprintf(why, whysz, "whatsapp media: no url");
@@ -79,8 +80,7 @@ whatsapp(const struct chan_conf *cc, const char *ref, FILE *out, char *why,
 		fr = get("whatsapp download", link, auth, out, NULL, why,
 		    whysz);
 	json_decref(o);
-	explicit_bzero(auth, strlen(auth));
-	free(auth);
+	platform_wipe(auth);
 	free(url);
 	return fr;
 }
@@ -95,11 +95,9 @@ telegram(const struct chan_conf *cc, const char *ref, FILE *out, char *why,
 	json_t *o = NULL;
 	char *url;
 
-	xasprintf(&url, "%s/bot%s/getFile?file_id=%s", cc->api,
-	    cc->token.value, ref);
+	url = platform_tg_url(cc, "getFile?file_id=%s", ref);
 	fr = get("telegram getFile", url, NULL, NULL, &o, why, whysz);
-	explicit_bzero(url, strlen(url));
-	free(url);
+	platform_wipe(url);
 	path = jsonl_string(json_object_get(o, "result"), "file_path");
 	if (fr == FETCH_OK && path == NULL) {
 		(void)snprintf(why, whysz, "telegram getFile: no file_path");
@@ -110,8 +108,7 @@ telegram(const struct chan_conf *cc, const char *ref, FILE *out, char *why,
 		    path);
 		fr = get("telegram download", url, NULL, out, NULL, why,
 		    whysz);
-		explicit_bzero(url, strlen(url));
-		free(url);
+		platform_wipe(url);
 	}
 	json_decref(o);
 	return fr;

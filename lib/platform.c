@@ -129,8 +129,8 @@ telegram_media(const struct chan_conf *cc, const char *addr,
 	struct http_form *f = &req->form;
 	json_t *body;
 
-	xasprintf(&req->url, "%s/bot%s/%s", cc->api, cc->token.value,
-	    m->type == MEDIA_IMAGE ? "sendPhoto" : "sendDocument");
+	req->url = platform_tg_url(cc, "%s", m->type == MEDIA_IMAGE ?
+	    "sendPhoto" : "sendDocument");
 	if (m->ref[CHAN_TELEGRAM] != NULL) {
 		body = json_pack("{s:o, s:s}", "chat_id", chat_id(addr),
 		    field, m->ref[CHAN_TELEGRAM]);
@@ -182,8 +182,7 @@ platform_request(const struct conf *conf, const char *id, const char *text,
 			body = telegram_media(cc, addr, text, m, req);
 			break;
 		}
-		xasprintf(&req->url, "%s/bot%s/sendMessage", cc->api,
-		    cc->token.value);
+		req->url = platform_tg_url(cc, "sendMessage");
 		body = json_pack("{s:o, s:s}", "chat_id", chat_id(addr),
 		    "text", text);
 		break;
@@ -211,8 +210,7 @@ platform_request(const struct conf *conf, const char *id, const char *text,
 	}
 	if (c != CHAN_TELEGRAM) {
 		xasprintf(&req->url, "%s/%s/messages", cc->api, cc->account);
-		xasprintf(&req->auth, "Authorization: Bearer %s",
-		    cc->token.value);
+		req->auth = platform_bearer(cc);
 	}
 	if (body == NULL || (req->body = json_dumps(body, JSON_COMPACT)) ==
 	    NULL) {
@@ -262,21 +260,51 @@ platform_upload(const struct conf *conf, enum chan c, const struct media *m,
 		f->file_field = "filedata";
 	} else
 		return log_errorx("%s takes no upload", chan_name(c));
-	xasprintf(&req->auth, "Authorization: Bearer %s", cc->token.value);
+	req->auth = platform_bearer(cc);
 	return 0;
 }
 
 void
 platform_req_release(struct platform_req *req)
 {
-	free(req->url);
+	platform_wipe(req->url);	/* Telegram's holds the token */
 	free(req->body);
 	free(req->field);
-	if (req->auth != NULL) {
-		explicit_bzero(req->auth, strlen(req->auth));
-		free(req->auth);
-	}
+	platform_wipe(req->auth);
 	memset(req, 0, sizeof(*req));
+}
+
+char *
+platform_bearer(const struct chan_conf *cc)
+{
+	char *s;
+
+	xasprintf(&s, "Authorization: Bearer %s", cc->token.value);
+	return s;
+}
+
+char *
+platform_tg_url(const struct chan_conf *cc, const char *fmt, ...)
+{
+	char *tail, *s;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&tail, fmt, ap) == -1)
+		xalloc_die();
+	va_end(ap);
+	xasprintf(&s, "%s/bot%s/%s", cc->api, cc->token.value, tail);
+	free(tail);
+	return s;
+}
+
+void
+platform_wipe(char *s)
+{
+	if (s == NULL)
+		return;
+	explicit_bzero(s, strlen(s));
+	free(s);
 }
 
 static void

@@ -62,6 +62,16 @@ int	 platform_request(const struct conf *, const char *id,
 int	 platform_upload(const struct conf *, enum chan, const struct media *m,
 	    struct platform_req *);
 void	 platform_req_release(struct platform_req *);
+/*
+ * Strings that carry cc's send token, to be let go of with
+ * platform_wipe(), which clears them first: the Graph APIs' header
+ * "Authorization: Bearer TOKEN", and a Telegram Bot API URL, whose path
+ * holds the token: API/botTOKEN/ and then fmt ("getMe", say).
+ */
+char	*platform_bearer(const struct chan_conf *);
+char	*platform_tg_url(const struct chan_conf *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 platform_wipe(char *);
 
 enum platform_outcome {
 	PO_SENT,		/* accepted; pid is the platform's id */

@@ -6,6 +6,7 @@
 #include "http.h"
 #include "jsonl.h"
 #include "log.h"
+#include "platform.h"
 #include "tgpoll.h"
 #include "xalloc.h"
 
@@ -22,22 +23,20 @@ tgpoll_fetch(const struct chan_conf *tg, long long offset, long timeout,
 	struct http_req req = { 0 };
 	json_t *o, *params;
 	char *url, body[512];
-	int rc = TGPOLL_TEMPFAIL;
+	int answered, rc = TGPOLL_TEMPFAIL;
 
 	*updates = NULL;
 	*retry_after = 0;
 	(void)snprintf(body, sizeof(body), "{\"offset\":%lld,\"timeout\":%ld,"
 	    "\"allowed_updates\":" ALLOWED "}", offset, timeout);
-	xasprintf(&url, "%s/bot%s/getUpdates", tg->api, tg->token.value);
+	url = platform_tg_url(tg, "getUpdates");
 	req.url = url;
 	req.json = body;
-	if (http_request("telegram getUpdates", &req, timeout, &r) != HTTP_OK) {
-		explicit_bzero(url, strlen(url));
-		free(url);
+	answered = http_request("telegram getUpdates", &req, timeout, &r) ==
+	    HTTP_OK;
+	platform_wipe(url);
+	if (!answered)
 		return TGPOLL_TEMPFAIL;
-	}
-	explicit_bzero(url, strlen(url));
-	free(url);
 	o = json_loadb(r.body, r.len, 0, NULL);
 	desc = jsonl_string(o, "description");
 	if (r.status == 200 && json_is_true(json_object_get(o, "ok")) &&
