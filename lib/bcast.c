@@ -290,6 +290,13 @@ bcast_list(struct txn *tx, json_t *out)
 	return store_each(tx, T_BROADCASTS, NULL, 0, collect, out);
 }
 
+int
+bcast_latest(struct txn *tx, uint64_t *n)
+{
+	/* Numbers are taken only by broadcasts stored in that transaction. */
+	return store_last_seq(tx, "broadcasts", n);
+}
+
 /* The first broadcast done with but for its receipts (expire.c). */
 struct receipts_walk {
 	time_t	 before;

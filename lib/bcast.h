@@ -85,6 +85,8 @@ int	 bcast_get(struct txn *, uint64_t n, json_t **rec);
 int	 bcast_put(struct txn *, uint64_t n, json_t *rec);
 /* Every broadcast, oldest first, appended to out. */
 int	 bcast_list(struct txn *, json_t *out);
+/* The number of the latest broadcast (0: none yet). */
+int	 bcast_latest(struct txn *, uint64_t *n);
 /*
  * Stop a broadcast: 0, STORE_NOTFOUND, BCAST_FINISHED (cancelled
  * already) or BCAST_SENT (it has gone out to everyone).  One cancelled

@@ -47,7 +47,6 @@ int
 metrics_collect(struct txn *tx, const struct conf *conf, struct metrics *m)
 {
 	struct sub_walk w = { conf, m };
-	json_t *all = json_array();
 	int rc, c;
 
 	metrics_release(m);
@@ -56,14 +55,8 @@ metrics_collect(struct txn *tx, const struct conf *conf, struct metrics *m)
 	    (rc = sub_each(tx, one_sub, &w)) != 0 ||
 	    (rc = delivery_count_open(tx, &m->open_deliveries)) != 0 ||
 	    (rc = outbox_count(tx, &m->outbox)) != 0 ||
-	    (rc = bcast_list(tx, all)) != 0) {
-		json_decref(all);
+	    (rc = bcast_latest(tx, &m->broadcast)) != 0)
 		return rc;
-	}
-	/* Oldest first: the last is the latest. */
-	m->broadcast = (uint64_t)json_integer_value(json_object_get(
-	    json_array_get(all, json_array_size(all) - 1), "n"));
-	json_decref(all);
 	if (m->broadcast != 0 && (rc = bcast_status(tx, m->broadcast,
 	    m->counts)) != 0)
 		return rc;

@@ -1122,26 +1122,37 @@ store_due_keys(struct txn *tx, enum store_index i, int prio, time_t now,
 	    &w);
 }
 
+/* The meta entry of counter name. */
+static void
+seq_name(const char *name, char *key, size_t size)
+{
+	(void)snprintf(key, size, "seq.%s", name);
+}
+
 int
 store_next_seq(struct txn *tx, const char *name, uint64_t *next)
 {
 	char key[64];
-	json_t *v;
+	long long n;
 	int rc;
 
-	(void)snprintf(key, sizeof(key), "seq.%s", name);
-	rc = store_get(tx, T_META, key, strlen(key), &v);
-	if (rc == STORE_NOTFOUND)
-		*next = 1;
-	else if (rc != 0)
+	seq_name(name, key, sizeof(key));
+	if ((rc = store_meta_get(tx, key, &n)) != 0)
 		return rc;
-	else {
-		*next = json_integer_value(json_object_get(v, "n")) + 1;
-		json_decref(v);
-	}
-	v = json_pack("{s:I}", "n", (json_int_t)*next);
-	rc = store_put(tx, T_META, key, strlen(key), v, 0);
-	json_decref(v);
+	*next = (uint64_t)n + 1;
+	return store_meta_put(tx, key, (long long)*next);
+}
+
+int
+store_last_seq(struct txn *tx, const char *name, uint64_t *last)
+{
+	char key[64];
+	long long n;
+	int rc;
+
+	seq_name(name, key, sizeof(key));
+	rc = store_meta_get(tx, key, &n);
+	*last = (uint64_t)n;
 	return rc;
 }
 

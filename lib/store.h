@@ -229,6 +229,8 @@ int	 store_due_keys(struct txn *, enum store_index, int prio, time_t now,
 
 /* Next value of the counter called name: 1, 2, 3... without gaps. */
 int	 store_next_seq(struct txn *, const char *name, uint64_t *);
+/* The value store_next_seq gave last (0: none yet). */
+int	 store_last_seq(struct txn *, const char *name, uint64_t *);
 /*
  * The store's own small values by name (the meta table): a number kept
  * between runs, such as Telegram's polling offset.  0 if never set.
